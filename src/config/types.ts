@@ -1,0 +1,77 @@
+// The resolved configuration: pure data handed to every other module.
+
+export type ApprovalPolicy = "untrusted" | "on-request" | "on-failure" | "never";
+export type SandboxMode = "read-only" | "workspace-write" | "danger-full-access";
+export type StreamMode = "auto" | "stream" | "buffered";
+
+export interface ProviderConfig {
+  /** Provider id, e.g. "litellm". */
+  id: string;
+  name: string;
+  /** Normalised base URL without trailing slash, or undefined when not configured. */
+  baseUrl?: string;
+  envKey?: string;
+  /** The API key read from `envKey` (never logged). */
+  apiKey?: string;
+  wireApi: string;
+  queryParams: Record<string, string>;
+  /** Static headers plus headers resolved from `env_http_headers`. */
+  httpHeaders: Record<string, string>;
+  requestMaxRetries: number;
+  streamMaxRetries: number;
+  streamIdleTimeoutMs: number;
+  streamMode: StreamMode;
+}
+
+export interface ShellEnvironmentPolicy {
+  inherit: "all" | "core" | "none";
+  ignoreDefaultExcludes: boolean;
+  exclude: string[];
+  includeOnly: string[];
+  set: Record<string, string>;
+}
+
+export interface ResolvedConfig {
+  codexHome: string;
+  /** Path of config.toml (it may not exist). */
+  configPath: string;
+  /** Active profile name, if any. */
+  profile?: string;
+  model?: string;
+  provider: ProviderConfig;
+  reasoningEffort?: string;
+  /** `context_length` or `model_context_window` when set. */
+  contextWindow?: number;
+  autoCompactTokenLimit?: number;
+  approvalPolicy: ApprovalPolicy;
+  sandboxMode: SandboxMode;
+  writableRoots: string[];
+  networkAccess: boolean;
+  shellEnvironmentPolicy: ShellEnvironmentPolicy;
+  projectDocMaxBytes: number;
+  projectDocFallbackFilenames: string[];
+  historyPersistence: "save-all" | "none";
+  notify?: string[];
+  /** The merged TOML table (root keys with the profile applied and overrides merged), for later features. */
+  raw: Record<string, unknown>;
+  /** Non-fatal problems found while loading (unknown enum values, …). */
+  warnings: string[];
+}
+
+/** Options that come from command-line flags (highest precedence). */
+export interface CliOverrides {
+  model?: string;
+  profile?: string;
+  /** Raw `-c key=value` strings, in order. */
+  configOverrides: string[];
+  sandboxMode?: SandboxMode;
+  approvalPolicy?: ApprovalPolicy;
+  fullAuto?: boolean;
+  yolo?: boolean;
+  telemetry?: boolean;
+}
+
+/** A user error in configuration: printed as one message, exit code 1. */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}

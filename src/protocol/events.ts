@@ -1,0 +1,62 @@
+// The one contract between the agent core and its front ends (exec human, exec --json, TUI).
+import type { Usage } from "./model.ts";
+
+export type PlanStatus = "pending" | "in_progress" | "completed";
+export interface PlanStep {
+  step: string;
+  status: PlanStatus;
+}
+
+export type FileChangeKind = "add" | "delete" | "update";
+export interface FileChange {
+  path: string;
+  kind: FileChangeKind;
+  move_path?: string;
+}
+
+export interface SessionInfo {
+  sessionId: string;
+  version: string;
+  cwd: string;
+  model: string;
+  provider: string;
+  baseUrl: string;
+  approvalPolicy: string;
+  sandbox: string;
+  reasoningEffort?: string;
+  contextWindow?: number;
+}
+
+export type AgentEvent =
+  | { type: "session_configured"; session: SessionInfo }
+  | { type: "turn_started"; prompt: string }
+  | { type: "agent_message_delta"; delta: string }
+  | { type: "agent_message"; text: string }
+  | { type: "reasoning_delta"; delta: string }
+  | { type: "reasoning"; text: string }
+  /** Everything streamed since the last request started is void (a retry is under way). */
+  | { type: "stream_reset" }
+  | { type: "exec_command_begin"; callId: string; command: string[]; cwd: string }
+  | { type: "exec_command_output_delta"; callId: string; chunk: string }
+  | {
+      type: "exec_command_end";
+      callId: string;
+      command: string[];
+      exitCode: number | null;
+      output: string;
+      durationMs: number;
+      status: "completed" | "failed" | "declined";
+    }
+  | { type: "patch_apply_begin"; callId: string; changes: FileChange[] }
+  | { type: "patch_apply_end"; callId: string; success: boolean; output: string; changes: FileChange[] }
+  | { type: "plan_updated"; explanation?: string; plan: PlanStep[] }
+  | { type: "tool_error"; callId: string; name: string; message: string }
+  | { type: "token_count"; last: Usage; total: Usage; contextWindow?: number }
+  | { type: "warning"; message: string }
+  | { type: "retry"; attempt: number; max: number; reason: string }
+  | { type: "error"; message: string }
+  | { type: "turn_complete"; lastMessage: string | null; usage: Usage }
+  | { type: "turn_failed"; message: string; usage: Usage }
+  | { type: "turn_aborted"; reason: string; usage: Usage };
+
+export type AgentEventType = AgentEvent["type"];

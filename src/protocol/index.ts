@@ -1,0 +1,4 @@
+export * from "./events.ts";
+export * from "./exec-json.ts";
+export * from "./items.ts";
+export * from "./model.ts";
