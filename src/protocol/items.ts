@@ -1,9 +1,7 @@
 // Conversation history, stored in the Responses-item shape Codex uses in rollout files.
 // The gateway module turns these into Chat Completions messages; nothing else knows the wire.
 
-export type ContentPart =
-  | { type: "input_text"; text: string }
-  | { type: "output_text"; text: string };
+export type ContentPart = { type: "input_text"; text: string } | { type: "output_text"; text: string };
 
 export interface MessageItem {
   type: "message";

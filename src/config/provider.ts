@@ -1,0 +1,106 @@
+// Model provider resolution: the built-in `litellm` provider and `[model_providers.<id>]` tables.
+import { type Env, envValue } from "./env.ts";
+import type { TomlTable } from "./overrides.ts";
+import { ConfigError, type ProviderConfig, type StreamMode } from "./types.ts";
+import { TableReader } from "./values.ts";
+
+export const DEFAULT_PROVIDER_ID = "litellm";
+export const DEFAULT_REQUEST_MAX_RETRIES = 4;
+export const DEFAULT_STREAM_MAX_RETRIES = 5;
+export const DEFAULT_STREAM_IDLE_TIMEOUT_MS = 300_000;
+/** Upstream caps both retry counts at 100. */
+export const MAX_RETRIES = 100;
+const STREAM_MODES: readonly StreamMode[] = ["auto", "stream", "buffered"];
+/**
+ * Upstream Codex only speaks `responses` now; this client only speaks Chat Completions. Both values are accepted
+ * and sent over Chat Completions, so configs shared with stock Codex (which needs `responses`) keep working.
+ */
+const KNOWN_WIRE_APIS = ["chat", "responses"];
+
+/** The built-in `litellm` table; `base_url` comes from `LITELLM_BASE_URL` at resolution time. */
+function builtinLitellm(): TomlTable {
+  return { name: "LiteLLM", env_key: "LITELLM_API_KEY", wire_api: "chat" };
+}
+
+/**
+ * Trims; when the text parses as a URL whose path is empty or `/`, the path becomes `/v1`; trailing slashes are
+ * removed. Other URLs are kept as typed (no re-serialisation). Blank input gives undefined.
+ */
+export function normalizeBaseUrl(input: string | undefined): string | undefined {
+  const trimmed = input?.trim();
+  if (!trimmed) return undefined;
+  let out = trimmed;
+  try {
+    const url = new URL(trimmed);
+    if (url.pathname === "" || url.pathname === "/") {
+      url.pathname = "/v1";
+      out = url.toString();
+    }
+  } catch {
+    // Not a URL: keep as typed.
+  }
+  return out.replace(/\/+$/, "");
+}
+
+/**
+ * Resolves the provider named by `model_provider` (default `litellm`) from the merged table.
+ * A user `[model_providers.litellm]` table replaces the built-in wholesale, with one exception: when it omits
+ * `base_url`, `LITELLM_BASE_URL` still supplies it, because first-run setup and CI put the URL in the
+ * environment (`$CODEX_HOME/.env`) while users often add the table only for headers or retries.
+ */
+export function resolveProvider(
+  merged: TableReader,
+  env: Env,
+  configPath: string,
+  warnings: string[],
+): ProviderConfig {
+  const id = merged.string("model_provider") ?? DEFAULT_PROVIDER_ID;
+  const providers = merged.optionalTable("model_providers");
+  const userTable = providers && Object.hasOwn(providers, id) ? providers[id] : undefined;
+  let t: TableReader;
+  if (userTable !== undefined) t = merged.table("model_providers").table(id);
+  else if (id === DEFAULT_PROVIDER_ID) t = new TableReader(builtinLitellm(), `model_providers.${id}`);
+  else throw new ConfigError(`model provider \`${id}\` is not defined in ${configPath}`);
+
+  if (t.has("name") && t.string("name") === undefined) {
+    throw new ConfigError(
+      `invalid config value for \`model_providers.${id}.name\`: provider name must not be empty`,
+    );
+  }
+  const name = t.string("name") ?? id;
+  const rawBaseUrl =
+    t.string("base_url") ?? (id === DEFAULT_PROVIDER_ID ? env["LITELLM_BASE_URL"] : undefined);
+  const envKey = t.string("env_key")?.trim();
+  // A literal token in config wins over the environment, as upstream's experimental_bearer_token does.
+  const apiKey =
+    t.string("experimental_bearer_token")?.trim() || (envKey ? envValue(envKey, env) : undefined);
+
+  const wireApi = t.string("wire_api") ?? "chat";
+  if (!KNOWN_WIRE_APIS.includes(wireApi)) {
+    warnings.push(
+      `model_providers.${id}.wire_api = ${JSON.stringify(wireApi)} is not recognised; ` +
+        `expected "chat" or "responses" (Chat Completions is used)`,
+    );
+  }
+
+  const httpHeaders: Record<string, string> = { ...(t.stringMap("http_headers") ?? {}) };
+  for (const [header, varName] of Object.entries(t.stringMap("env_http_headers") ?? {})) {
+    const value = envValue(varName, env);
+    if (value !== undefined) httpHeaders[header] = value;
+  }
+
+  return {
+    id,
+    name,
+    baseUrl: normalizeBaseUrl(rawBaseUrl),
+    envKey: envKey || undefined,
+    apiKey,
+    wireApi,
+    queryParams: t.stringMap("query_params") ?? {},
+    httpHeaders,
+    requestMaxRetries: Math.min(t.int("request_max_retries", 0) ?? DEFAULT_REQUEST_MAX_RETRIES, MAX_RETRIES),
+    streamMaxRetries: Math.min(t.int("stream_max_retries", 0) ?? DEFAULT_STREAM_MAX_RETRIES, MAX_RETRIES),
+    streamIdleTimeoutMs: t.int("stream_idle_timeout_ms", 1) ?? DEFAULT_STREAM_IDLE_TIMEOUT_MS,
+    streamMode: t.oneOf("stream_mode", STREAM_MODES) ?? "auto",
+  };
+}

@@ -1,0 +1,245 @@
+// Chat Completions chunk → ModelEvent state machine. One instance per attempt; a retry starts a new one.
+// Every field is optional (LiteLLM omits nulls); quirks are handled in the small helpers below, each named.
+import type { ThinkingBlock } from "../protocol/items.ts";
+import type { ModelEvent, ModelResponse, ToolCall, Usage } from "../protocol/model.ts";
+import { parseUsage } from "./usage.ts";
+
+interface ToolSlot {
+  index: number;
+  id: string;
+  name: string;
+  arguments: string;
+  provider_specific_fields?: Record<string, unknown>;
+  announced: boolean;
+}
+
+type Emit = (event: ModelEvent) => void;
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** Text of a content value: a string, or an array of parts (Mistral passes thinking parts through). */
+function splitContent(content: unknown): { text: string; thinking: string } {
+  if (typeof content === "string") return { text: content, thinking: "" };
+  if (!Array.isArray(content)) return { text: "", thinking: "" };
+  let text = "";
+  let thinking = "";
+  for (const part of content) {
+    if (!isObject(part)) continue;
+    if (part.type === "thinking") thinking += partText(part.thinking);
+    else if (typeof part.text === "string") text += part.text;
+  }
+  return { text, thinking };
+}
+
+function partText(value: unknown): string {
+  if (typeof value === "string") return value;
+  if (Array.isArray(value)) return value.map((p) => (isObject(p) ? partText(p.text) : "")).join("");
+  return "";
+}
+
+/** Reasoning text may be a string or `{text}` / `{content}` (vLLM, OpenRouter variants). */
+function reasoningText(value: unknown): string {
+  if (typeof value === "string") return value;
+  if (isObject(value)) return partText(value.text ?? value.content);
+  return "";
+}
+
+export class ChunkAssembler {
+  private text = "";
+  private reasoning = "";
+  private reasoningContent: string | undefined;
+  private thinkingBlocks: ThinkingBlock[] = [];
+  private reasoningDetails: unknown[] = [];
+  private slots: ToolSlot[] = [];
+  private byIndex = new Map<number, ToolSlot>();
+  private lastSlot: ToolSlot | undefined;
+  private usage: Usage | undefined;
+  private model: string | undefined;
+  finishReason: string | null = null;
+  /** Set once any choice data arrived; a stream that ends before this is treated as truncated. */
+  sawData = false;
+
+  constructor(private readonly emit: Emit) {}
+
+  /** Feeds one parsed chunk. Returns an error message when the chunk is an in-band error event. */
+  push(chunk: unknown): string | undefined {
+    if (!isObject(chunk)) return undefined;
+    if (chunk.error !== undefined) return errorText(chunk.error);
+    if (typeof chunk.model === "string" && chunk.model) this.model = chunk.model;
+    // Usage may ride on the finish chunk, on LiteLLM's trailing chunk with placeholder choices, or on a
+    // chunk with `choices: []`: take the last one that carries counts.
+    const usage = parseUsage(chunk.usage);
+    if (usage) this.usage = usage;
+    const choices = Array.isArray(chunk.choices) ? chunk.choices : [];
+    for (const choice of choices) {
+      if (!isObject(choice)) continue;
+      const index = typeof choice.index === "number" ? choice.index : 0;
+      if (index !== 0) continue;
+      const delta = isObject(choice.delta) ? choice.delta : isObject(choice.message) ? choice.message : {};
+      this.pushDelta(delta);
+      this.sawData = true;
+      // An empty finish_reason is not an end (seen from Claude-via-proxy streams).
+      if (typeof choice.finish_reason === "string" && choice.finish_reason) {
+        this.finishReason = choice.finish_reason;
+      }
+    }
+    return undefined;
+  }
+
+  private pushDelta(delta: Record<string, unknown>): void {
+    const { text, thinking } = splitContent(delta.content);
+    const reasoning =
+      reasoningText(delta.reasoning_content) ||
+      reasoningText(delta.reasoning) ||
+      (isObject(delta.provider_specific_fields)
+        ? reasoningText(delta.provider_specific_fields.reasoning_content)
+        : "");
+    if (typeof delta.reasoning_content === "string" && delta.reasoning_content) {
+      this.reasoningContent = (this.reasoningContent ?? "") + delta.reasoning_content;
+    }
+    const blockText = Array.isArray(delta.thinking_blocks)
+      ? this.mergeThinkingBlocks(delta.thinking_blocks)
+      : "";
+    if (Array.isArray(delta.reasoning_details)) this.reasoningDetails.push(...delta.reasoning_details);
+    // LiteLLM sends Claude's thinking both as reasoning_content and thinking_blocks: show it once.
+    const shown = reasoning || blockText;
+    if (shown) this.addReasoning(shown);
+    if (thinking) this.addReasoning(thinking);
+    if (text) {
+      this.text += text;
+      this.emit({ type: "text_delta", delta: text });
+    }
+    if (Array.isArray(delta.tool_calls)) for (const call of delta.tool_calls) this.pushToolCall(call);
+  }
+
+  private addReasoning(text: string): void {
+    this.reasoning += text;
+    this.emit({ type: "reasoning_delta", delta: text });
+  }
+
+  /** Anthropic thinking blocks arrive one fragment per delta; the signature comes in a later empty one. */
+  private mergeThinkingBlocks(blocks: unknown[]): string {
+    let text = "";
+    for (const raw of blocks) {
+      if (!isObject(raw)) continue;
+      const last = this.thinkingBlocks.at(-1);
+      if (raw.type === "redacted_thinking") {
+        this.thinkingBlocks.push({ type: "redacted_thinking", data: String(raw.data ?? "") });
+        continue;
+      }
+      const fragment = typeof raw.thinking === "string" ? raw.thinking : "";
+      const signature = typeof raw.signature === "string" && raw.signature ? raw.signature : undefined;
+      if (last && last.type === "thinking" && last.signature === undefined) {
+        last.thinking = (last.thinking ?? "") + fragment;
+        if (signature) last.signature = signature;
+      } else {
+        const block: ThinkingBlock = { type: "thinking", thinking: fragment };
+        if (signature) block.signature = signature;
+        this.thinkingBlocks.push(block);
+      }
+      text += fragment;
+    }
+    return text;
+  }
+
+  private pushToolCall(raw: unknown): void {
+    if (!isObject(raw)) return;
+    const fn = isObject(raw.function) ? raw.function : {};
+    const id = typeof raw.id === "string" ? raw.id : "";
+    const name = typeof fn.name === "string" ? fn.name : "";
+    const args =
+      typeof fn.arguments === "string"
+        ? fn.arguments
+        : isObject(fn.arguments)
+          ? JSON.stringify(fn.arguments)
+          : "";
+    const index = typeof raw.index === "number" && raw.index >= 0 ? raw.index : undefined;
+    let slot: ToolSlot | undefined;
+    if (id) slot = this.slots.find((s) => s.id === id);
+    if (!slot && index !== undefined) {
+      const atIndex = this.byIndex.get(index);
+      // Parallel calls all sent at index 0 (Gemini via LiteLLM #16188): a new id at a used index is a new call.
+      if (atIndex && !(id && atIndex.id && atIndex.id !== id)) slot = atIndex;
+    }
+    // Fragments with no usable index (Anthropic `index: -1`, LiteLLM #15884) continue the last call.
+    if (!slot && index === undefined && !id && !name) slot = this.lastSlot;
+    if (!slot) {
+      slot = { index: index ?? this.slots.length, id: "", name: "", arguments: "", announced: false };
+      this.slots.push(slot);
+      this.byIndex.set(slot.index, slot);
+    }
+    this.lastSlot = slot;
+    if (id && !slot.id) slot.id = id;
+    // `name: ""` on continuation fragments must not overwrite (GLM fixture).
+    if (name && !slot.name) slot.name = name;
+    if (args) slot.arguments += args;
+    if (isObject(raw.provider_specific_fields)) slot.provider_specific_fields = raw.provider_specific_fields;
+    if (!slot.announced && slot.name) {
+      slot.announced = true;
+      this.emit({ type: "tool_call_begin", index: slot.index, id: slot.id, name: slot.name });
+    }
+  }
+
+  /** The response so far. Calls without a name are dropped; calls without an id get a synthetic one. */
+  finish(): ModelResponse {
+    const toolCalls: ToolCall[] = [];
+    for (const [i, slot] of this.slots.entries()) {
+      if (!slot.name && !slot.arguments) continue;
+      const call: ToolCall = {
+        id: slot.id || `call_${i}_${Date.now().toString(36)}`,
+        name: slot.name,
+        arguments: slot.arguments,
+      };
+      if (slot.provider_specific_fields) call.provider_specific_fields = slot.provider_specific_fields;
+      toolCalls.push(call);
+    }
+    const response: ModelResponse = {
+      text: this.text,
+      reasoning: this.reasoning,
+      toolCalls,
+      finishReason: this.finishReason,
+    };
+    if (this.reasoningContent !== undefined) response.reasoningContent = this.reasoningContent;
+    if (this.thinkingBlocks.length) response.thinkingBlocks = this.thinkingBlocks;
+    if (this.reasoningDetails.length) response.reasoningDetails = this.reasoningDetails;
+    if (this.usage) response.usage = this.usage;
+    if (this.model) response.model = this.model;
+    return response;
+  }
+}
+
+/** Text of an `error` member: `{message, code}` object or a bare string. */
+export function errorText(error: unknown): string {
+  if (typeof error === "string") return error;
+  if (isObject(error)) {
+    const message = typeof error.message === "string" ? error.message : JSON.stringify(error);
+    return message;
+  }
+  return String(error);
+}
+
+/**
+ * fetch-and-simulate: a non-streaming ModelResponse JSON body replayed through the same state machine, so
+ * the agent sees the identical event sequence a stream would have produced.
+ */
+export function assembleFromJson(body: unknown, emit: Emit): { response?: ModelResponse; error?: string } {
+  const assembler = new ChunkAssembler(emit);
+  if (!isObject(body)) return { error: "gateway returned a non-JSON body" };
+  if (body.error !== undefined) return { error: errorText(body.error) };
+  const choices = Array.isArray(body.choices) ? body.choices : [];
+  const first = choices.find((c) => isObject(c) && (c.index === 0 || c.index === undefined));
+  if (!isObject(first)) return { error: "gateway response has no choices" };
+  const message = isObject(first.message) ? { ...first.message } : {};
+  // Non-streaming tool calls carry no per-fragment index; number them in order.
+  if (Array.isArray(message.tool_calls)) {
+    message.tool_calls = message.tool_calls.map((c, i) => (isObject(c) ? { ...c, index: i } : c));
+  }
+  assembler.push({
+    model: body.model,
+    choices: [{ index: 0, delta: message, finish_reason: first.finish_reason }],
+  });
+  assembler.push({ usage: body.usage });
+  return { response: assembler.finish() };
+}

@@ -1,0 +1,359 @@
+// The one module that owns the wire: POST /chat/completions, streaming or buffered, with retries.
+// Contract: `stream()` never throws; it yields live deltas and ends with exactly one `done` or `error`.
+// A `retry` event voids what the failed attempt streamed, so consumers never show text twice.
+
+import { createParser } from "eventsource-parser";
+import type { ProviderConfig } from "../config/types.ts";
+import type { GatewayError, ModelEvent, ModelRequest, ModelResponse, StreamFn } from "../protocol/model.ts";
+import { assembleFromJson, ChunkAssembler } from "./assemble.ts";
+import { httpError, isContextWindowMessage, unsupportedParam } from "./errors.ts";
+import { AbortedError, type HttpExchange, IdleTimeoutError, readText, request } from "./http.ts";
+import { chatBody } from "./messages.ts";
+
+export interface GatewayOptions {
+  provider: ProviderConfig;
+  /** Wire log hook (debug telemetry). Never receives the API key. */
+  onWire?: (entry: WireLog) => void;
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  random?: () => number;
+}
+
+export type WireLog =
+  | { kind: "request"; url: string; model: string; stream: boolean; bytes: number; attempt: number }
+  | { kind: "response"; status: number; headers: Record<string, string | string[] | undefined> }
+  | { kind: "chunk"; data: string }
+  | { kind: "retry"; attempt: number; reason: string; delayMs: number }
+  | { kind: "fallback"; model: string; reason: string };
+
+export interface Gateway {
+  stream: StreamFn;
+  /** Model ids from `GET {base}/models`. */
+  listModels(signal: AbortSignal): Promise<string[]>;
+}
+
+/** Wait after the finish chunk for the usage chunk and `[DONE]` before completing without them. */
+const AFTER_FINISH_GRACE_MS = 2000;
+const BASE_DELAY_MS = 200;
+const MAX_DELAY_MS = 30_000;
+
+export function defaultSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    }
+    signal.addEventListener("abort", done, { once: true });
+  });
+}
+
+type AttemptResult = { ok: true } | { ok: false; error: GatewayError };
+
+export function createGateway(options: GatewayOptions): Gateway {
+  const { provider } = options;
+  const sleep = options.sleep ?? defaultSleep;
+  const random = options.random ?? Math.random;
+  const log = options.onWire ?? (() => {});
+  /** Models that needed fetch-and-simulate: they stay buffered for the session. */
+  const bufferedModels = new Set<string>();
+  /** Parameters a model's gateway rejected (UnsupportedParamsError), remembered for the session. */
+  const droppedParams = new Map<string, Set<string>>();
+
+  function endpoint(path: string): URL {
+    const url = new URL(`${provider.baseUrl}/${path}`);
+    for (const [k, v] of Object.entries(provider.queryParams)) url.searchParams.set(k, v);
+    return url;
+  }
+
+  function headers(stream: boolean): Record<string, string> {
+    const h: Record<string, string> = {
+      "content-type": "application/json",
+      accept: stream ? "text/event-stream" : "application/json",
+      "user-agent": "codex-litellm",
+      ...provider.httpHeaders,
+    };
+    if (provider.apiKey) h.authorization = `Bearer ${provider.apiKey}`;
+    return h;
+  }
+
+  function configError(): GatewayError | undefined {
+    if (!provider.baseUrl) {
+      return {
+        kind: "config",
+        retryable: false,
+        message: `no base URL for model provider \`${provider.id}\`: set LITELLM_BASE_URL (or base_url in [model_providers.${provider.id}] of config.toml)`,
+      };
+    }
+    if (provider.envKey && !provider.apiKey) {
+      return {
+        kind: "config",
+        retryable: false,
+        message: `missing API key: set ${provider.envKey} in the environment or in $CODEX_HOME/.env`,
+      };
+    }
+    return undefined;
+  }
+
+  async function* attempt(
+    req: ModelRequest,
+    buffered: boolean,
+    signal: AbortSignal,
+    attemptNo: number,
+  ): AsyncGenerator<ModelEvent, AttemptResult> {
+    const body = JSON.stringify(
+      chatBody(req, { stream: !buffered, dropParams: droppedParams.get(req.model) }),
+    );
+    const url = endpoint("chat/completions");
+    log({
+      kind: "request",
+      url: url.toString(),
+      model: req.model,
+      stream: !buffered,
+      bytes: body.length,
+      attempt: attemptNo,
+    });
+    const ex = request("POST", url, headers(!buffered), body, provider.streamIdleTimeoutMs, signal);
+    try {
+      const res = await ex.response;
+      log({ kind: "response", status: res.statusCode ?? 0, headers: res.headers });
+      const status = res.statusCode ?? 0;
+      if (status < 200 || status >= 300) {
+        const text = await readText(res, ex, 256 * 1024);
+        return { ok: false, error: httpError(status, text, res.headers) };
+      }
+      const cost = Number(res.headers["x-litellm-response-cost"]);
+      const events: ModelEvent[] = [];
+      const emit = (e: ModelEvent) => events.push(e);
+      let response: ModelResponse | undefined;
+      if (buffered) {
+        const text = await readText(res, ex);
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(text);
+        } catch {
+          return {
+            ok: false,
+            error: streamError(`gateway sent an unreadable JSON body: ${text.slice(0, 200)}`),
+          };
+        }
+        const result = assembleFromJson(parsed, emit);
+        if (result.error) return { ok: false, error: inBandError(result.error, parsed) };
+        yield* events;
+        response = result.response;
+      } else {
+        const outcome = yield* readStream(res, ex, emit, events);
+        if ("error" in outcome) return { ok: false, error: outcome.error };
+        response = outcome.response;
+      }
+      if (!response) return { ok: false, error: streamError("gateway response was empty") };
+      if (Number.isFinite(cost) && res.headers["x-litellm-response-cost"] !== undefined) response.cost = cost;
+      yield { type: "done", response };
+      return { ok: true };
+    } catch (error) {
+      return { ok: false, error: transportError(error, ex) };
+    } finally {
+      ex.close();
+    }
+  }
+
+  async function* readStream(
+    res: import("node:http").IncomingMessage,
+    ex: HttpExchange,
+    emit: (e: ModelEvent) => void,
+    events: ModelEvent[],
+  ): AsyncGenerator<ModelEvent, { response: ModelResponse } | { error: GatewayError }> {
+    const assembler = new ChunkAssembler(emit);
+    let done = false;
+    let failure: GatewayError | undefined;
+    const parser = createParser({
+      onEvent(event) {
+        if (done || failure) return;
+        const data = event.data.trim();
+        if (!data) return;
+        log({ kind: "chunk", data });
+        if (data === "[DONE]" || data === "DONE") {
+          done = true;
+          return;
+        }
+        let chunk: unknown;
+        try {
+          chunk = JSON.parse(data);
+        } catch {
+          failure = streamError(`malformed chunk from gateway: ${data.slice(0, 200)}`);
+          return;
+        }
+        const inBand = assembler.push(chunk);
+        if (inBand !== undefined) failure = inBandError(inBand, chunk);
+      },
+    });
+    res.setEncoding("utf8");
+    try {
+      for await (const piece of res) {
+        ex.touch();
+        parser.feed(piece as string);
+        if (events.length) {
+          yield* events;
+          events.length = 0;
+        }
+        if (failure) return { error: failure };
+        if (done) break;
+        if (assembler.finishReason)
+          ex.setIdleLimit(Math.min(provider.streamIdleTimeoutMs, AFTER_FINISH_GRACE_MS));
+      }
+    } catch (error) {
+      // After the finish chunk a silent connection is complete, not broken: the usage chunk is optional.
+      if (!(ex.failure() instanceof IdleTimeoutError && assembler.finishReason)) throw error;
+    }
+    if (!done) parser.reset({ consume: true });
+    if (events.length) yield* events;
+    if (failure) return { error: failure };
+    const idle = ex.failure();
+    if (idle && !(idle instanceof IdleTimeoutError && assembler.finishReason)) throw idle;
+    if (!done && !assembler.finishReason) {
+      return { error: streamError("stream closed before completion (no finish_reason and no [DONE])") };
+    }
+    return { response: assembler.finish() };
+  }
+
+  async function* stream(req: ModelRequest, signal: AbortSignal): AsyncGenerator<ModelEvent> {
+    const invalid = configError();
+    if (invalid) {
+      yield { type: "error", error: invalid };
+      return;
+    }
+    let buffered = provider.streamMode === "buffered" || bufferedModels.has(req.model);
+    let streamFailures = 0;
+    let requestFailures = 0;
+    for (let attemptNo = 1; ; attemptNo++) {
+      const result = yield* attempt(req, buffered, signal, attemptNo);
+      if (result.ok) return;
+      const error = result.error;
+      if (signal.aborted || error.kind === "aborted") {
+        yield { type: "error", error: { kind: "aborted", message: "interrupted", retryable: false } };
+        return;
+      }
+      const param =
+        error.kind === "http" && error.status === 400 ? unsupportedParam(error.message) : undefined;
+      const dropped = droppedParams.get(req.model) ?? new Set<string>();
+      if (param && !dropped.has(param)) {
+        dropped.add(param);
+        droppedParams.set(req.model, dropped);
+        yield {
+          type: "notice",
+          message: `gateway rejected \`${param}\` for ${req.model}; retrying without it`,
+        };
+        yield { type: "retry", attempt: 1, max: 1, reason: error.message, delayMs: 0 };
+        continue;
+      }
+      if (!error.retryable) {
+        yield { type: "error", error };
+        return;
+      }
+      const streamFault = error.kind === "stream" || error.kind === "timeout" || error.kind === "network";
+      let max: number;
+      let count: number;
+      if (streamFault && !buffered) {
+        streamFailures++;
+        if (streamFailures > provider.streamMaxRetries && provider.streamMode === "auto") {
+          buffered = true;
+          bufferedModels.add(req.model);
+          log({ kind: "fallback", model: req.model, reason: error.message });
+          yield {
+            type: "notice",
+            message: `streaming from ${req.model} failed ${streamFailures} times (${error.message}); switching to buffered requests (stream: false) for this model for the rest of the session`,
+          };
+          yield {
+            type: "retry",
+            attempt: streamFailures,
+            max: provider.streamMaxRetries,
+            reason: error.message,
+            delayMs: 0,
+          };
+          continue;
+        }
+        max = provider.streamMaxRetries;
+        count = streamFailures;
+      } else {
+        requestFailures++;
+        max = provider.requestMaxRetries;
+        count = requestFailures;
+      }
+      if (count > max) {
+        yield {
+          type: "error",
+          error: { ...error, message: `${error.message} (gave up after ${max} retries)` },
+        };
+        return;
+      }
+      const backoff = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** (count - 1)) * (0.9 + random() * 0.2);
+      const delayMs = Math.round(
+        error.retryAfterSec !== undefined ? Math.min(error.retryAfterSec * 1000, 120_000) : backoff,
+      );
+      log({ kind: "retry", attempt: count, reason: error.message, delayMs });
+      yield { type: "retry", attempt: count, max, reason: error.message, delayMs };
+      await sleep(delayMs, signal);
+    }
+  }
+
+  async function listModels(signal: AbortSignal): Promise<string[]> {
+    const invalid = configError();
+    if (invalid) throw new Error(invalid.message);
+    const ex = request(
+      "GET",
+      endpoint("models"),
+      headers(false),
+      undefined,
+      provider.streamIdleTimeoutMs,
+      signal,
+    );
+    try {
+      const res = await ex.response;
+      const text = await readText(res, ex, 16 * 1024 * 1024);
+      if ((res.statusCode ?? 0) >= 300)
+        throw new Error(httpError(res.statusCode ?? 0, text, res.headers).message);
+      const parsed = JSON.parse(text) as { data?: { id?: string }[] } | unknown[];
+      const list = Array.isArray(parsed) ? parsed : (parsed.data ?? []);
+      return list
+        .map((m) => (typeof m === "string" ? m : (m as { id?: string }).id))
+        .filter((m): m is string => !!m);
+    } finally {
+      ex.close();
+    }
+  }
+
+  return { stream, listModels };
+}
+
+function streamError(message: string): GatewayError {
+  return { kind: "stream", message, retryable: true };
+}
+
+/** An `error` object inside a 200 answer. LiteLLM's `code` is the HTTP status as a string. */
+function inBandError(message: string, chunk: unknown): GatewayError {
+  if (isContextWindowMessage(message)) return { kind: "context_window", message, retryable: false };
+  const raw = (chunk as { error?: { code?: unknown } })?.error?.code;
+  const code = typeof raw === "number" ? raw : Number.parseInt(String(raw ?? ""), 10);
+  if (code >= 400 && code < 500 && code !== 408 && code !== 429) {
+    return { kind: "http", status: code, message: `gateway error ${code}: ${message}`, retryable: false };
+  }
+  return { kind: "stream", message: `gateway reported an error mid-stream: ${message}`, retryable: true };
+}
+
+function transportError(error: unknown, ex: HttpExchange): GatewayError {
+  const cause = ex.failure() ?? error;
+  if (cause instanceof AbortedError) return { kind: "aborted", message: "interrupted", retryable: false };
+  if (cause instanceof IdleTimeoutError) return { kind: "timeout", message: cause.message, retryable: true };
+  const err = cause as NodeJS.ErrnoException;
+  const code = err?.code ? `${err.code}: ` : "";
+  const message = err?.message ?? String(cause);
+  if (err?.code === "ECONNREFUSED") {
+    return { kind: "network", message: `cannot connect to the gateway (${code}${message})`, retryable: true };
+  }
+  return {
+    kind: "network",
+    message: `connection to the gateway failed (${code}${message})`,
+    retryable: true,
+  };
+}

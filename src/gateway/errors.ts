@@ -1,0 +1,117 @@
+// Gateway error classification: what the user is told, and whether a retry can help.
+import type { GatewayError } from "../protocol/model.ts";
+import { errorText } from "./assemble.ts";
+
+/** Substrings providers use for "the prompt does not fit" (LiteLLM maps them inconsistently). */
+const CONTEXT_WINDOW_PATTERNS = [
+  /ContextWindowExceeded/i,
+  /context[_ ]length[_ ]exceeded/i,
+  /maximum context length/i,
+  /prompt is too long/i,
+  /input (?:length|tokens?) (?:and `max_tokens` )?exceeds?/i,
+  /exceeds? the (?:configured |maximum )?(?:context|token) (?:window|limit)/i,
+  /too many (?:input )?tokens/i,
+  /input token count .* exceeds/i,
+];
+
+export function isContextWindowMessage(message: string): boolean {
+  return CONTEXT_WINDOW_PATTERNS.some((re) => re.test(message));
+}
+
+const RETRYABLE_STATUS = new Set([408, 409, 425, 429, 500, 502, 503, 504, 520, 522, 524, 529]);
+
+/** Extracts the human message from an error body: LiteLLM `{error:{message}}`, FastAPI `{detail}`, or text. */
+export function bodyMessage(body: string): string {
+  const trimmed = body.trim();
+  if (!trimmed) return "";
+  try {
+    const parsed = JSON.parse(trimmed) as Record<string, unknown>;
+    if (parsed && typeof parsed === "object") {
+      if (parsed.error !== undefined) return errorText(parsed.error);
+      if (parsed.detail !== undefined) {
+        const detail = parsed.detail as unknown;
+        if (typeof detail === "string") return detail;
+        if (detail && typeof detail === "object" && "error" in detail)
+          return errorText((detail as { error: unknown }).error);
+        return JSON.stringify(detail);
+      }
+      if (typeof parsed.message === "string") return parsed.message;
+    }
+  } catch {
+    // not JSON: fall through to the raw text
+  }
+  return trimmed.length > 2000 ? `${trimmed.slice(0, 2000)}…` : trimmed;
+}
+
+/** Seconds from `Retry-After` (seconds or HTTP date), `llm_provider-retry-after`, or "try again in Ns". */
+export function retryAfterSeconds(
+  headers: Record<string, string | string[] | undefined>,
+  message: string,
+): number | undefined {
+  for (const name of ["retry-after", "llm_provider-retry-after", "x-ratelimit-reset-after"]) {
+    const raw = headers[name];
+    const value = Array.isArray(raw) ? raw[0] : raw;
+    if (!value) continue;
+    const seconds = Number(value);
+    if (Number.isFinite(seconds) && seconds >= 0) return seconds;
+    const date = Date.parse(value);
+    if (Number.isFinite(date)) return Math.max(0, (date - Date.now()) / 1000);
+  }
+  const match = /try again in (\d+(?:\.\d+)?)\s*(ms|s|sec|seconds?)\b/i.exec(message);
+  if (match) return match[2] === "ms" ? Number(match[1]) / 1000 : Number(match[1]);
+  return undefined;
+}
+
+export function httpError(
+  status: number,
+  body: string,
+  headers: Record<string, string | string[] | undefined>,
+): GatewayError {
+  const detail = bodyMessage(body) || `HTTP ${status}`;
+  if (isContextWindowMessage(detail)) {
+    return { kind: "context_window", status, message: detail, retryable: false };
+  }
+  const error: GatewayError = {
+    kind: "http",
+    status,
+    message: `gateway answered ${status}${statusLabel(status)}: ${detail}`,
+    retryable: RETRYABLE_STATUS.has(status),
+  };
+  const after = retryAfterSeconds(headers, detail);
+  if (after !== undefined) error.retryAfterSec = after;
+  return error;
+}
+
+function statusLabel(status: number): string {
+  switch (status) {
+    case 400:
+      return " (bad request)";
+    case 401:
+      return " (unauthorized: check LITELLM_API_KEY)";
+    case 402:
+      return " (budget exceeded)";
+    case 403:
+      return " (forbidden)";
+    case 404:
+      return " (not found: check the base URL and model name)";
+    case 429:
+      return " (rate limited)";
+    default:
+      return "";
+  }
+}
+
+/** Parameters we may drop when a gateway rejects them with LiteLLM's `UnsupportedParamsError`. */
+export const DROPPABLE_PARAMS = [
+  "reasoning_effort",
+  "stream_options",
+  "parallel_tool_calls",
+  "tool_choice",
+] as const;
+
+/** The droppable parameter an "unsupported parameter" error names, if any. */
+export function unsupportedParam(message: string): string | undefined {
+  if (!/UnsupportedParams|does not support|unsupported[_ ]param|Unrecognized request argument/i.test(message))
+    return undefined;
+  return DROPPABLE_PARAMS.find((p) => message.includes(p));
+}

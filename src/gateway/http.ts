@@ -1,0 +1,128 @@
+// Minimal HTTP(S) POST/GET on node:http with an idle watchdog. One keep-alive agent per process so the
+// turns of a session reuse the connection. Node's fetch is avoided: loading undici costs start-up time and
+// its web streams add per-chunk work.
+import http from "node:http";
+import https from "node:https";
+
+const agents = {
+  "http:": new http.Agent({ keepAlive: true }),
+  "https:": new https.Agent({ keepAlive: true }),
+};
+
+export function closeAgents(): void {
+  agents["http:"].destroy();
+  agents["https:"].destroy();
+}
+
+export class IdleTimeoutError extends Error {
+  constructor(
+    readonly ms: number,
+    readonly phase: "headers" | "body",
+  ) {
+    super(phase === "headers" ? `no response headers within ${ms} ms` : `stream idle for more than ${ms} ms`);
+  }
+}
+
+export class AbortedError extends Error {
+  constructor() {
+    super("request aborted");
+  }
+}
+
+export interface HttpExchange {
+  response: Promise<http.IncomingMessage>;
+  /** Call on every byte received; resets the idle watchdog. */
+  touch(): void;
+  /** Tightens the watchdog (used after the final chunk to wait only briefly for `[DONE]`). */
+  setIdleLimit(ms: number): void;
+  /** Ends the exchange (socket destroyed, timers cleared). Safe to call twice. */
+  close(error?: Error): void;
+  /** Resolves with the error that ended the exchange early (idle timeout, abort), if any. */
+  failure(): Error | undefined;
+}
+
+export function request(
+  method: "GET" | "POST",
+  url: URL,
+  headers: Record<string, string>,
+  body: string | undefined,
+  idleMs: number,
+  signal: AbortSignal,
+): HttpExchange {
+  const lib = url.protocol === "https:" ? https : http;
+  const agent = agents[url.protocol as "http:" | "https:"];
+  let last = Date.now();
+  let limit = idleMs;
+  let phase: "headers" | "body" = "headers";
+  let failed: Error | undefined;
+  const req = lib.request(url, {
+    method,
+    agent,
+    headers:
+      body === undefined ? headers : { ...headers, "content-length": Buffer.byteLength(body).toString() },
+  });
+  const fail = (error: Error) => {
+    if (failed) return;
+    failed = error;
+    req.destroy(error);
+  };
+  const watchdog = setInterval(
+    () => {
+      if (Date.now() - last > limit) fail(new IdleTimeoutError(limit === idleMs ? idleMs : limit, phase));
+    },
+    Math.max(10, Math.min(1000, Math.floor(idleMs / 4))),
+  );
+  watchdog.unref();
+  const onAbort = () => fail(new AbortedError());
+  if (signal.aborted) onAbort();
+  else signal.addEventListener("abort", onAbort, { once: true });
+  const cleanup = () => {
+    clearInterval(watchdog);
+    signal.removeEventListener("abort", onAbort);
+  };
+  const response = new Promise<http.IncomingMessage>((resolve, reject) => {
+    req.on("response", (res) => {
+      phase = "body";
+      last = Date.now();
+      res.on("close", cleanup);
+      resolve(res);
+    });
+    req.on("error", (error) => {
+      cleanup();
+      reject(failed ?? error);
+    });
+  });
+  // Keep unhandled-rejection noise away when the caller stops listening after close().
+  response.catch(() => {});
+  req.end(body);
+  return {
+    response,
+    touch: () => {
+      last = Date.now();
+    },
+    setIdleLimit: (ms) => {
+      limit = Math.min(limit, ms);
+    },
+    close: (error) => {
+      cleanup();
+      if (error) fail(error);
+      else req.destroy();
+    },
+    failure: () => failed,
+  };
+}
+
+/** Reads a whole body as text, capped (error bodies and non-streaming answers). */
+export async function readText(
+  res: http.IncomingMessage,
+  ex: HttpExchange,
+  cap = 64 * 1024 * 1024,
+): Promise<string> {
+  res.setEncoding("utf8");
+  let text = "";
+  for await (const chunk of res) {
+    ex.touch();
+    if (text.length < cap) text += chunk as string;
+  }
+  return text;
+}

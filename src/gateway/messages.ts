@@ -1,0 +1,143 @@
+// History items → the Chat Completions request body. Rules from real gateways:
+// - exactly one `system` message, never `developer`;
+// - all tool calls of one response grouped in one assistant message, each followed by its `tool` message in
+//   order (OpenAI-compatible upstreams answer 400 otherwise — openai/codex #7051);
+// - ids echoed byte for byte; reasoning fields replayed when the model sent them.
+import type { FunctionCallItem, HistoryItem, ReasoningItem } from "../protocol/items.ts";
+import { messageText } from "../protocol/items.ts";
+import type { ModelRequest } from "../protocol/model.ts";
+
+export interface ChatToolCall {
+  id: string;
+  type: "function";
+  function: { name: string; arguments: string };
+  provider_specific_fields?: Record<string, unknown>;
+}
+
+export interface ChatMessage {
+  role: "system" | "user" | "assistant" | "tool";
+  content: string | null;
+  tool_calls?: ChatToolCall[];
+  tool_call_id?: string;
+  reasoning_content?: string;
+  thinking_blocks?: unknown[];
+  reasoning_details?: unknown[];
+}
+
+/** Text sent for a tool call whose output never arrived (interrupted run, resumed later). */
+export const MISSING_OUTPUT = "aborted: the tool call was interrupted before it produced output";
+
+export function toChatMessages(request: ModelRequest): ChatMessage[] {
+  const systemParts = [request.instructions];
+  const out: ChatMessage[] = [];
+  let pendingReasoning: ReasoningItem | undefined;
+  // The assistant message that tool calls of the current response attach to.
+  let openAssistant: ChatMessage | undefined;
+  const outputs = new Map<string, string>();
+  for (const item of request.items)
+    if (item.type === "function_call_output") outputs.set(item.call_id, item.output);
+  const answered = new Set<string>();
+
+  const attachReasoning = (message: ChatMessage) => {
+    if (!pendingReasoning) return;
+    if (pendingReasoning.reasoning_content !== undefined)
+      message.reasoning_content = pendingReasoning.reasoning_content;
+    if (pendingReasoning.thinking_blocks?.length) message.thinking_blocks = pendingReasoning.thinking_blocks;
+    if (pendingReasoning.reasoning_details?.length)
+      message.reasoning_details = pendingReasoning.reasoning_details;
+    pendingReasoning = undefined;
+  };
+
+  const flushOutputs = (calls: ChatToolCall[]) => {
+    for (const call of calls) {
+      if (answered.has(call.id)) continue;
+      answered.add(call.id);
+      out.push({ role: "tool", tool_call_id: call.id, content: outputs.get(call.id) ?? MISSING_OUTPUT });
+    }
+  };
+
+  for (const item of request.items as HistoryItem[]) {
+    switch (item.type) {
+      case "reasoning":
+        openAssistant = undefined;
+        pendingReasoning = item;
+        break;
+      case "message": {
+        if (item.role === "system") {
+          systemParts.push(messageText(item));
+          break;
+        }
+        if (item.role === "user") {
+          openAssistant = undefined;
+          pendingReasoning = undefined;
+          out.push({ role: "user", content: messageText(item) });
+          break;
+        }
+        const message: ChatMessage = { role: "assistant", content: item.raw_content ?? messageText(item) };
+        attachReasoning(message);
+        out.push(message);
+        openAssistant = message;
+        break;
+      }
+      case "function_call": {
+        const call = chatToolCall(item);
+        if (openAssistant) {
+          openAssistant.tool_calls = [...(openAssistant.tool_calls ?? []), call];
+        } else {
+          openAssistant = { role: "assistant", content: null, tool_calls: [call] };
+          attachReasoning(openAssistant);
+          out.push(openAssistant);
+        }
+        break;
+      }
+      case "function_call_output": {
+        // Outputs are placed right after their group; a stray output with no call is dropped.
+        if (openAssistant?.tool_calls) {
+          flushOutputs(openAssistant.tool_calls);
+          openAssistant = undefined;
+        }
+        break;
+      }
+      default:
+        item satisfies never;
+    }
+  }
+  if (openAssistant?.tool_calls) flushOutputs(openAssistant.tool_calls);
+  return [{ role: "system", content: systemParts.filter(Boolean).join("\n\n") }, ...out];
+}
+
+function chatToolCall(item: FunctionCallItem): ChatToolCall {
+  const call: ChatToolCall = {
+    id: item.call_id,
+    type: "function",
+    function: { name: item.name, arguments: item.arguments },
+  };
+  if (item.provider_specific_fields) call.provider_specific_fields = item.provider_specific_fields;
+  return call;
+}
+
+export interface BodyOptions {
+  stream: boolean;
+  /** Parameters dropped for this model after the gateway rejected them. */
+  dropParams?: ReadonlySet<string>;
+}
+
+export function chatBody(request: ModelRequest, options: BodyOptions): Record<string, unknown> {
+  const body: Record<string, unknown> = { model: request.model, messages: toChatMessages(request) };
+  if (options.stream) {
+    body.stream = true;
+    if (!options.dropParams?.has("stream_options")) body.stream_options = { include_usage: true };
+  } else {
+    body.stream = false;
+  }
+  if (request.tools.length) {
+    body.tools = request.tools.map((t) => ({
+      type: "function",
+      function: { name: t.name, description: t.description, parameters: t.parameters },
+    }));
+  }
+  if (request.reasoningEffort && !options.dropParams?.has("reasoning_effort")) {
+    body.reasoning_effort = request.reasoningEffort;
+  }
+  return body;
+}

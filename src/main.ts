@@ -1,0 +1,145 @@
+// Argument parsing (commander) and dispatch to the modes. Modes are loaded lazily.
+import { Command, CommanderError, Option } from "commander";
+import { ConfigError } from "./config/types.ts";
+import { UserError } from "./util/errors.ts";
+import { VERSION } from "./util/version.ts";
+
+interface SharedFlags {
+  model?: string;
+  profile?: string;
+  config: string[];
+  cd?: string;
+  sandbox?: "read-only" | "workspace-write" | "danger-full-access";
+  askForApproval?: "untrusted" | "on-request" | "on-failure" | "never";
+  fullAuto?: boolean;
+  dangerouslyBypassApprovalsAndSandbox?: boolean;
+  telemetry?: boolean;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function addSharedOptions(cmd: Command): Command {
+  return cmd
+    .option("-m, --model <MODEL>", "model to use (a model name the gateway knows)")
+    .option("-p, --profile <NAME>", "configuration profile from config.toml")
+    .option(
+      "-c, --config <key=value>",
+      "override a config.toml value (TOML value; dotted keys nest; repeatable)",
+      collect,
+      [],
+    )
+    .option("-C, --cd <DIR>", "working directory for the agent")
+    .addOption(
+      new Option("-s, --sandbox <MODE>", "sandbox policy for commands and patches").choices([
+        "read-only",
+        "workspace-write",
+        "danger-full-access",
+      ]),
+    )
+    .addOption(
+      new Option("-a, --ask-for-approval <POLICY>", "when to ask before running commands").choices([
+        "untrusted",
+        "on-request",
+        "on-failure",
+        "never",
+      ]),
+    )
+    .option("--full-auto", "workspace-write sandbox and no approval prompts")
+    .option("--dangerously-bypass-approvals-and-sandbox", "no sandbox, no approvals (alias --yolo)")
+    .addOption(new Option("--yolo").hideHelp())
+    .option("--telemetry", "record telemetry logs under $CODEX_HOME/logs")
+    .option("--no-telemetry", "disable telemetry logs");
+}
+
+function overrides(flags: SharedFlags & { yolo?: boolean }) {
+  return {
+    model: flags.model,
+    profile: flags.profile,
+    configOverrides: flags.config ?? [],
+    sandboxMode: flags.sandbox,
+    approvalPolicy: flags.askForApproval,
+    fullAuto: flags.fullAuto,
+    yolo: flags.dangerouslyBypassApprovalsAndSandbox || flags.yolo,
+    telemetry: flags.telemetry,
+  };
+}
+
+function printError(message: string): void {
+  process.stderr.write(`Error: ${message}\n`);
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let exitCode = 0;
+  const program = new Command("codex-litellm")
+    .description(
+      "A coding agent for your terminal that talks to LiteLLM gateways and OpenAI-compatible Chat Completions endpoints.\n\n" +
+        "Configure the gateway with LITELLM_BASE_URL and LITELLM_API_KEY (or $CODEX_HOME/.env, or config.toml).",
+    )
+    .version(`codex-litellm ${VERSION}`, "-V, --version", "print the version")
+    .argument("[PROMPT]", "optional first prompt for the interactive session")
+    .showHelpAfterError("(run with --help for usage)")
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
+  addSharedOptions(program);
+  program.action(() => {
+    printError(
+      'the interactive TUI is not available in this version yet; use `codex-litellm exec "<prompt>"`',
+    );
+    exitCode = 2;
+  });
+
+  const exec = new Command("exec")
+    .description("run the agent non-interactively: progress on stderr, the final answer on stdout")
+    .argument("[PROMPT]", "the task; read from stdin when absent or `-`")
+    .option("--skip-git-repo-check", "allow running outside a git repository")
+    .option("--json", "print Codex's JSONL events on stdout instead of human output")
+    .option("-o, --output-last-message <FILE>", "write the final agent message to FILE")
+    .option("--ephemeral", "do not write a session file")
+    .addOption(
+      new Option("--color <WHEN>", "colour on stderr").choices(["always", "never", "auto"]).default("auto"),
+    )
+    .exitOverride()
+    .action(async (prompt: string | undefined, _opts: unknown, cmd: Command) => {
+      const flags = cmd.optsWithGlobals() as SharedFlags & Record<string, unknown>;
+      const { runExec } = await import("./modes/exec/run.ts");
+      exitCode = await runExec({
+        ...overrides(flags),
+        prompt,
+        cd: flags.cd,
+        json: flags.json as boolean | undefined,
+        skipGitRepoCheck: flags.skipGitRepoCheck as boolean | undefined,
+        outputLastMessage: flags.outputLastMessage as string | undefined,
+        ephemeral: flags.ephemeral as boolean | undefined,
+        color: flags.color as "always" | "never" | "auto",
+      });
+    });
+  addSharedOptions(exec);
+  program.addCommand(exec);
+
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (
+        error.code === "commander.helpDisplayed" ||
+        error.code === "commander.version" ||
+        error.code === "commander.help"
+      )
+        return 0;
+      return 2;
+    }
+    if (error instanceof UserError) {
+      printError(error.message);
+      return error.exitCode;
+    }
+    if (error instanceof ConfigError) {
+      printError(error.message);
+      return 1;
+    }
+    printError(`unexpected failure: ${(error as Error)?.stack ?? String(error)}`);
+    return 1;
+  }
+}

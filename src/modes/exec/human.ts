@@ -1,0 +1,189 @@
+// Human exec output: progress on stderr, the final answer alone on stdout.
+import type { AgentEvent, SessionInfo } from "../../protocol/events.ts";
+import type { Usage } from "../../protocol/model.ts";
+
+export interface HumanOptions {
+  color: boolean;
+  stderr: (text: string) => void;
+  stdout: (text: string) => void;
+  /** Lines of command output shown per command. */
+  maxOutputLines?: number;
+}
+
+const styles = {
+  dim: [2, 22],
+  italic: [3, 23],
+  bold: [1, 22],
+  red: [31, 39],
+  green: [32, 39],
+  yellow: [33, 39],
+  magenta: [35, 39],
+  cyan: [36, 39],
+} as const;
+type Style = keyof typeof styles;
+
+export function formatTokens(n: number): string {
+  return n.toLocaleString("en-US");
+}
+
+export function usageLine(usage: Usage): string {
+  const split = [
+    `prompt ${formatTokens(usage.input_tokens)}`,
+    usage.cached_input_tokens ? `cached ${formatTokens(usage.cached_input_tokens)}` : "",
+    `completion ${formatTokens(usage.output_tokens)}`,
+    `reasoning ${formatTokens(usage.reasoning_output_tokens)}`,
+  ].filter(Boolean);
+  const total = usage.total_tokens || usage.input_tokens + usage.output_tokens;
+  return `tokens used: ${formatTokens(total)} (${split.join(", ")})`;
+}
+
+export function createHumanRenderer(options: HumanOptions): (event: AgentEvent) => void {
+  const paint = (text: string, ...names: Style[]) =>
+    options.color ? names.reduce((t, n) => `\x1b[${styles[n][0]}m${t}\x1b[${styles[n][1]}m`, text) : text;
+  const err = (line: string) => options.stderr(`${line}\n`);
+  const maxLines = options.maxOutputLines ?? 20;
+  let reasoningOpen = false;
+  let lastMessage: string | null = null;
+  let finalPrinted = false;
+
+  const closeReasoning = () => {
+    if (reasoningOpen) options.stderr("\n");
+    reasoningOpen = false;
+  };
+
+  return (event) => {
+    switch (event.type) {
+      case "session_configured":
+        header(event.session, err, paint);
+        break;
+      case "turn_started":
+        err(paint("user", "cyan", "bold"));
+        err(event.prompt);
+        break;
+      case "reasoning_delta":
+        if (!reasoningOpen) err(paint("thinking", "magenta", "italic"));
+        reasoningOpen = true;
+        options.stderr(paint(event.delta, "dim", "italic"));
+        break;
+      case "reasoning":
+        closeReasoning();
+        break;
+      case "agent_message_delta":
+        closeReasoning();
+        break;
+      case "stream_reset":
+        closeReasoning();
+        break;
+      case "agent_message":
+        closeReasoning();
+        lastMessage = event.text;
+        err(paint("codex", "magenta", "bold"));
+        err(event.text);
+        break;
+      case "exec_command_begin":
+        closeReasoning();
+        err(
+          `${paint("exec", "magenta", "bold")}\n${paint(commandText(event.command), "bold")} in ${event.cwd}`,
+        );
+        break;
+      case "exec_command_output_delta":
+        break;
+      case "exec_command_end": {
+        const verdict =
+          event.status === "declined"
+            ? paint(" declined:", "yellow")
+            : event.exitCode === 0
+              ? paint(` succeeded in ${event.durationMs}ms:`, "green")
+              : paint(` exited ${event.exitCode} in ${event.durationMs}ms:`, "red");
+        err(verdict);
+        const lines = event.output.replace(/\n$/, "").split("\n");
+        const shown =
+          lines.length > maxLines
+            ? [...lines.slice(0, maxLines), `… +${lines.length - maxLines} lines`]
+            : lines;
+        if (event.output.trim()) err(paint(shown.join("\n"), "dim"));
+        break;
+      }
+      case "patch_apply_begin":
+        closeReasoning();
+        err(paint("apply patch", "magenta", "bold"));
+        break;
+      case "patch_apply_end": {
+        err(event.success ? paint("patch: completed", "green") : paint("patch: failed", "red"));
+        if (event.success)
+          for (const c of event.changes)
+            err(`${c.kind === "add" ? "A" : c.kind === "delete" ? "D" : "M"} ${c.path}`);
+        else err(paint(event.output, "dim"));
+        break;
+      }
+      case "plan_updated":
+        closeReasoning();
+        err(paint("plan", "magenta", "bold"));
+        if (event.explanation) err(paint(event.explanation, "dim"));
+        for (const s of event.plan)
+          err(`${s.status === "completed" ? "✓" : s.status === "in_progress" ? "→" : "•"} ${s.step}`);
+        break;
+      case "tool_error":
+        err(paint(`tool error (${event.name}): ${event.message}`, "yellow"));
+        break;
+      case "token_count":
+        break;
+      case "warning":
+        closeReasoning();
+        err(paint(`warning: ${event.message}`, "yellow"));
+        break;
+      case "retry":
+        closeReasoning();
+        err(paint(`reconnecting ${event.attempt}/${event.max} (${event.reason})`, "yellow"));
+        break;
+      case "error":
+        closeReasoning();
+        err(paint(`ERROR: ${event.message}`, "red"));
+        break;
+      case "turn_complete":
+        closeReasoning();
+        err(usageLine(event.usage));
+        if (!finalPrinted && (event.lastMessage ?? lastMessage) !== null) {
+          options.stdout(`${event.lastMessage ?? lastMessage}\n`);
+          finalPrinted = true;
+        }
+        break;
+      case "turn_failed":
+        closeReasoning();
+        err(usageLine(event.usage));
+        break;
+      case "turn_aborted":
+        closeReasoning();
+        err(paint("turn interrupted", "red"));
+        err(usageLine(event.usage));
+        break;
+      default:
+        event satisfies never;
+    }
+  };
+}
+
+function header(s: SessionInfo, err: (l: string) => void, paint: (t: string, ...n: Style[]) => string): void {
+  err(paint(`codex-litellm v${s.version}`, "bold"));
+  err("--------");
+  err(`${paint("workdir:", "bold")} ${s.cwd}`);
+  err(`${paint("model:", "bold")} ${s.model}`);
+  err(`${paint("provider:", "bold")} ${s.provider} (${s.baseUrl})`);
+  err(`${paint("approval:", "bold")} ${s.approvalPolicy}`);
+  err(`${paint("sandbox:", "bold")} ${s.sandbox}`);
+  err(`${paint("reasoning effort:", "bold")} ${s.reasoningEffort ?? "default"}`);
+  err(`${paint("session id:", "bold")} ${s.sessionId}`);
+  err("--------");
+}
+
+/** A command as a user would type it: `bash -lc 'x'` shows the script itself. */
+export function commandText(command: string[]): string {
+  if (
+    command.length === 3 &&
+    /^(?:ba|z)?sh$/.test(command[0].split("/").pop() ?? "") &&
+    /^-l?c$/.test(command[1])
+  ) {
+    return command[2];
+  }
+  return command.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(" ");
+}

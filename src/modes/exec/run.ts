@@ -1,0 +1,177 @@
+// `codex-litellm exec`: one non-interactive run of the agent.
+import { realpathSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { resolve } from "node:path";
+import { Agent } from "../../agent/agent.ts";
+import { BASE_INSTRUCTIONS, environmentContext, projectDocMessage } from "../../agent/instructions.ts";
+import { loadConfig } from "../../config/load.ts";
+import { findGitRoot, loadProjectDocs } from "../../config/project-doc.ts";
+import type { CliOverrides, ResolvedConfig } from "../../config/types.ts";
+import { createGateway } from "../../gateway/client.ts";
+import { closeAgents } from "../../gateway/http.ts";
+import type { AgentEvent } from "../../protocol/events.ts";
+import type { HistoryItem } from "../../protocol/items.ts";
+import { ToolRegistry } from "../../tools/registry.ts";
+
+import { UserError } from "../../util/errors.ts";
+import { uuidv7 } from "../../util/uuid.ts";
+import { VERSION } from "../../util/version.ts";
+import { createHumanRenderer } from "./human.ts";
+import { createJsonlRenderer } from "./jsonl.ts";
+
+export interface ExecOptions extends CliOverrides {
+  prompt?: string;
+  cd?: string;
+  json?: boolean;
+  skipGitRepoCheck?: boolean;
+  outputLastMessage?: string;
+  ephemeral?: boolean;
+  color?: "always" | "never" | "auto";
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+async function resolvePrompt(arg: string | undefined): Promise<string> {
+  if (arg !== undefined && arg !== "-") return arg;
+  if (process.stdin.isTTY) {
+    throw new UserError(
+      "No prompt provided. Either specify one as an argument or pipe the prompt into stdin.",
+    );
+  }
+  const text = (await readStdin()).trim();
+  if (!text) throw new UserError("No prompt provided: stdin was empty.");
+  return text;
+}
+
+/** Directories the agent may write to under the sandbox mode (enforced by apply_patch; see SPEC §3). */
+export function writableRootsFor(config: ResolvedConfig, cwd: string): string[] {
+  if (config.sandboxMode === "danger-full-access") return ["/"];
+  if (config.sandboxMode === "read-only") return [];
+  const roots = [cwd, tmpdir(), ...config.writableRoots.map((r) => resolve(cwd, r))];
+  return [...new Set(roots.map((r) => safeRealpath(r)))];
+}
+
+function safeRealpath(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+}
+
+export async function runExec(options: ExecOptions): Promise<number> {
+  const cwd = safeRealpath(resolve(options.cd ?? process.cwd()));
+  if (options.cd) {
+    let ok = false;
+    try {
+      ok = statSync(cwd).isDirectory();
+    } catch {}
+    if (!ok) throw new UserError(`--cd: ${options.cd} is not a directory`);
+  }
+  const config = loadConfig({ cli: options, env: process.env, cwd });
+  const prompt = await resolvePrompt(options.prompt);
+  if (!options.skipGitRepoCheck && !options.yolo && !findGitRoot(cwd)) {
+    throw new UserError("Not inside a trusted directory and --skip-git-repo-check was not specified.");
+  }
+  if (!config.model) {
+    throw new UserError(
+      "no model configured: pass -m MODEL, or set `model` in config.toml (run `codex-litellm models` to list the gateway's models)",
+    );
+  }
+
+  const color =
+    options.color === "always" ||
+    (options.color !== "never" && !!process.stderr.isTTY && !process.env.NO_COLOR);
+  const render: (event: AgentEvent) => void = options.json
+    ? createJsonlRenderer((line) => process.stdout.write(line))
+    : createHumanRenderer({
+        color,
+        stderr: (t) => process.stderr.write(t),
+        stdout: (t) => process.stdout.write(t),
+      });
+  for (const warning of config.warnings) render({ type: "warning", message: warning });
+
+  const sessionId = uuidv7();
+  const docs = loadProjectDocs(cwd, {
+    maxBytes: config.projectDocMaxBytes,
+    fallbackFilenames: config.projectDocFallbackFilenames,
+    codexHome: config.codexHome,
+  });
+  const initialContext: HistoryItem[] = [];
+  if (docs.text) initialContext.push(projectDocMessage(cwd, docs.text));
+  initialContext.push(
+    environmentContext({
+      cwd,
+      shell: "bash",
+      approvalPolicy: "never",
+      sandboxMode: config.sandboxMode,
+      networkAccess: config.networkAccess,
+    }),
+  );
+
+  const gateway = createGateway({ provider: config.provider });
+  const agent = new Agent({
+    model: config.model,
+    instructions: BASE_INSTRUCTIONS,
+    reasoningEffort: config.reasoningEffort,
+    stream: gateway.stream,
+    tools: new ToolRegistry({
+      envPolicy: config.shellEnvironmentPolicy,
+      baseEnv: process.env,
+      secretEnvNames: config.provider.envKey ? [config.provider.envKey] : [],
+    }),
+    cwd,
+    writableRoots: writableRootsFor(config, cwd),
+    emit: render,
+    initialContext,
+    contextWindow: config.contextWindow,
+  });
+
+  render({
+    type: "session_configured",
+    session: {
+      sessionId,
+      version: VERSION,
+      cwd,
+      model: config.model,
+      provider: config.provider.id,
+      baseUrl: config.provider.baseUrl ?? "(no base URL)",
+      // exec never prompts: what would need approval is refused (Codex forces `never` in exec).
+      approvalPolicy: "never",
+      sandbox: config.sandboxMode,
+      reasoningEffort: config.reasoningEffort,
+      contextWindow: config.contextWindow,
+    },
+  });
+
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSigint = () => {
+    interrupts++;
+    if (interrupts > 1) process.exit(130);
+    controller.abort();
+  };
+  process.on("SIGINT", onSigint);
+  try {
+    const outcome = await agent.runTurn(prompt, controller.signal);
+    if (options.outputLastMessage) {
+      const last = outcome.status === "completed" ? (outcome.lastMessage ?? "") : "";
+      if (outcome.status === "completed") {
+        if (!last)
+          render({
+            type: "warning",
+            message: `no last agent message; wrote empty content to ${options.outputLastMessage}`,
+          });
+        writeFileSync(resolve(cwd, options.outputLastMessage), last);
+      }
+    }
+    return outcome.status === "completed" ? 0 : 1;
+  } finally {
+    process.off("SIGINT", onSigint);
+    closeAgents();
+  }
+}

@@ -1,0 +1,212 @@
+// Applying a parsed patch: every file's new content is computed first; files are written only when every
+// hunk matched, and already-written files are restored if a later write fails.
+import * as nodePath from "node:path";
+import type { FileChange } from "../../protocol/events.ts";
+import { PatchError, type PatchHunk, parsePatch, type UpdateChunk } from "./parser.ts";
+import { describeFsError, nodePatchFs, type PatchFs, PathGuard, type ResolvedPath } from "./paths.ts";
+import { type ChunkMatch, seekChunk, seekSequence } from "./seek-sequence.ts";
+
+export interface ApplyPatchOptions {
+  /** Directory relative patch paths are resolved against. */
+  cwd: string;
+  /** The only directories files may be written in (resolved and realpath'd before use). */
+  writableRoots: string[];
+  fs?: PatchFs;
+}
+
+export interface ApplyPatchResult {
+  changes: FileChange[];
+  /** `Success. Updated the following files:` then `A|M|D <path>` lines in patch order. */
+  output: string;
+}
+
+/** Parses and applies `patchText`. Throws `PatchError` (nothing written) when anything does not apply. */
+export async function applyPatch(patchText: string, opts: ApplyPatchOptions): Promise<ApplyPatchResult> {
+  return applyHunks(parsePatch(patchText), opts);
+}
+
+/** The changes a parsed patch makes, paths as written in the patch. */
+export function describeChanges(hunks: PatchHunk[]): FileChange[] {
+  return hunks.map((hunk): FileChange => {
+    if (hunk.type !== "update") return { path: hunk.path, kind: hunk.type };
+    return hunk.movePath === null
+      ? { path: hunk.path, kind: "update" }
+      : { path: hunk.path, kind: "update", move_path: hunk.movePath };
+  });
+}
+
+export async function applyHunks(hunks: PatchHunk[], opts: ApplyPatchOptions): Promise<ApplyPatchResult> {
+  if (hunks.length === 0) throw new PatchError("No files were modified.");
+  const fs = opts.fs ?? nodePatchFs;
+  const guard = await PathGuard.create(opts.cwd, opts.writableRoots, fs);
+  const staging = new Staging(fs);
+  const summary: string[] = [];
+
+  for (const hunk of hunks) {
+    if (hunk.type === "add") {
+      // Like Codex, an existing file is overwritten.
+      const target = await guard.resolve(hunk.path);
+      if ((await staging.state(target)) === "directory") {
+        throw new PatchError(`Failed to write file ${hunk.path}: Is a directory`);
+      }
+      staging.put(target, hunk.contents);
+      summary.push(`A ${hunk.path}`);
+    } else if (hunk.type === "delete") {
+      const target = await guard.resolve(hunk.path);
+      const state = await staging.state(target);
+      if (state !== "file") {
+        const reason = state === "missing" ? "No such file or directory" : "Is a directory";
+        throw new PatchError(`Failed to delete file ${hunk.path}: ${reason}`);
+      }
+      staging.put(target, null);
+      summary.push(`D ${hunk.path}`);
+    } else {
+      const source = await guard.resolve(hunk.path);
+      const dest = hunk.movePath === null ? null : await guard.resolve(hunk.movePath);
+      let original: string;
+      try {
+        original = await staging.read(source);
+      } catch (err) {
+        throw new PatchError(`Failed to read file to update ${hunk.path}: ${describeFsError(err)}`);
+      }
+      const updated = deriveNewContents(original, hunk.chunks, hunk.path);
+      if (dest !== null && dest.real !== source.real) {
+        staging.put(dest, updated);
+        staging.put(source, null);
+      } else {
+        staging.put(source, updated);
+      }
+      summary.push(`M ${hunk.movePath ?? hunk.path}`);
+    }
+  }
+
+  await staging.commit();
+  return {
+    changes: describeChanges(hunks),
+    output: `Success. Updated the following files:\n${summary.join("\n")}`,
+  };
+}
+
+/**
+ * New file content after applying `chunks`. Line endings follow the original (CRLF is kept when every
+ * line break is CRLF); the result always ends with a line break.
+ */
+export function deriveNewContents(original: string, chunks: UpdateChunk[], path: string): string {
+  const eol = original.includes("\r\n") && !/(^|[^\r])\n/.test(original) ? "\r\n" : "\n";
+  const lines = original.split(eol);
+  // The element after the final line break is not a line.
+  if (lines[lines.length - 1] === "") lines.pop();
+
+  const matches: ChunkMatch[] = [];
+  let cursor = 0;
+  for (const chunk of chunks) {
+    for (const context of chunk.contexts) {
+      const at = seekSequence(lines, [context], cursor);
+      if (at < 0) throw new PatchError(`Failed to find context '${context}' in ${path}`);
+      cursor = at + 1;
+    }
+    if (chunk.oldLines.length === 0) {
+      // Pure additions go at the end of the file (before a final empty line, if any), as in Codex.
+      const at = lines.length > 0 && lines[lines.length - 1] === "" ? lines.length - 1 : lines.length;
+      matches.push({ index: at, length: 0, replacement: chunk.newLines });
+      continue;
+    }
+    const match = seekChunk(lines, chunk.oldLines, chunk.newLines, cursor, chunk.isEndOfFile);
+    if (match === null) {
+      throw new PatchError(`Failed to find expected lines in ${path}:\n${chunk.oldLines.join("\n")}`);
+    }
+    matches.push(match);
+    cursor = match.index + match.length;
+  }
+
+  // Bottom-up, so earlier indices stay valid; the sort is stable, so same-index insertions keep their order.
+  matches.sort((a, b) => a.index - b.index);
+  for (let i = matches.length - 1; i >= 0; i--) {
+    const m = matches[i];
+    lines.splice(m.index, m.length, ...m.replacement);
+  }
+  if (lines.length === 0 || lines[lines.length - 1] !== "") lines.push("");
+  return lines.join(eol);
+}
+
+interface StagedFile {
+  target: ResolvedPath;
+  /** Content to write, or null to delete. */
+  next: string | null;
+  /** Content before the patch (null: did not exist; undefined: unknown, cannot be restored). */
+  before?: string | null;
+}
+
+/** Pending writes keyed by real path, so later hunks see earlier hunks' results. */
+class Staging {
+  private readonly files = new Map<string, StagedFile>();
+
+  constructor(private readonly fs: PatchFs) {}
+
+  put(target: ResolvedPath, next: string | null): void {
+    const staged = this.files.get(target.real);
+    if (staged) staged.next = next;
+    else this.files.set(target.real, { target, next });
+  }
+
+  async state(target: ResolvedPath): Promise<"file" | "directory" | "missing"> {
+    const staged = this.files.get(target.real);
+    if (staged) return staged.next === null ? "missing" : "file";
+    const stat = await this.fs.lstat(target.entry);
+    if (stat === null) return "missing";
+    if (stat.isDirectory()) return "directory";
+    return "file";
+  }
+
+  async read(target: ResolvedPath): Promise<string> {
+    const staged = this.files.get(target.real);
+    if (!staged) return this.fs.readFile(target.real);
+    if (staged.next === null) throw Object.assign(new Error("staged for deletion"), { code: "ENOENT" });
+    return staged.next;
+  }
+
+  async commit(): Promise<void> {
+    const files = [...this.files.values()];
+    for (const file of files) file.before = await this.snapshot(file.target);
+    const done: StagedFile[] = [];
+    for (const file of files) {
+      const { target, next } = file;
+      try {
+        if (next === null) {
+          if (file.before !== null) await this.fs.unlink(target.entry);
+        } else {
+          await this.fs.mkdir(nodePath.dirname(target.real));
+          await this.fs.writeFile(target.real, next);
+        }
+      } catch (err) {
+        await this.rollback(done.concat(file));
+        const action = next === null ? "delete" : "write";
+        throw new PatchError(`Failed to ${action} file ${target.display}: ${describeFsError(err)}`);
+      }
+      done.push(file);
+    }
+  }
+
+  private async snapshot(target: ResolvedPath): Promise<string | null | undefined> {
+    const stat = await this.fs.lstat(target.entry);
+    if (stat === null) return null;
+    if (!stat.isFile() && !stat.isSymbolicLink()) return undefined;
+    return this.fs.readFile(target.real).catch(() => undefined);
+  }
+
+  /** Best effort: puts back what `files` held before, newest first. */
+  private async rollback(files: StagedFile[]): Promise<void> {
+    for (const { target, before } of [...files].reverse()) {
+      try {
+        if (before === null) {
+          if ((await this.fs.lstat(target.entry)) !== null) await this.fs.unlink(target.entry);
+        } else if (before !== undefined) {
+          await this.fs.mkdir(nodePath.dirname(target.real));
+          await this.fs.writeFile(target.real, before);
+        }
+      } catch {
+        // Nothing more can be done; the error being reported already names the failing file.
+      }
+    }
+  }
+}

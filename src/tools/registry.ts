@@ -1,0 +1,106 @@
+// Tool dispatch: canonical names, argument parsing, apply_patch interception through `shell`.
+// Errors become tool messages the model can act on; nothing here throws into the loop.
+import type { ShellEnvironmentPolicy } from "../config/types.ts";
+import type { ToolSpec } from "../protocol/model.ts";
+import { createApplyPatchTool, runApplyPatch } from "./apply-patch/index.ts";
+import { extractPatchFromShell } from "./apply-patch/intercept.ts";
+import { canonicalToolName } from "./shell/args.ts";
+import { createShellTool } from "./shell/index.ts";
+import type { Tool, ToolContext, ToolResult } from "./types.ts";
+import { createUpdatePlanTool } from "./update-plan.ts";
+
+export interface RegistryOptions {
+  envPolicy: ShellEnvironmentPolicy;
+  baseEnv?: Record<string, string | undefined>;
+  /** Names always removed from command environments (the provider's key variable). */
+  secretEnvNames?: string[];
+}
+
+export interface ParsedArguments {
+  args?: Record<string, unknown>;
+  error?: string;
+}
+
+/** Parses tool-call argument text. Empty text means no arguments (some models send "" for `{}`). */
+export function parseArguments(text: string): ParsedArguments {
+  const trimmed = text.trim();
+  if (!trimmed) return { args: {} };
+  try {
+    const value = JSON.parse(trimmed) as unknown;
+    if (value && typeof value === "object" && !Array.isArray(value))
+      return { args: value as Record<string, unknown> };
+    return {
+      error: `arguments must be a JSON object, got ${Array.isArray(value) ? "an array" : typeof value}`,
+    };
+  } catch (error) {
+    return { error: `arguments are not valid JSON (${(error as Error).message})` };
+  }
+}
+
+export class ToolRegistry {
+  private readonly tools = new Map<string, Tool>();
+
+  constructor(options: RegistryOptions) {
+    for (const tool of [
+      createShellTool({
+        envPolicy: options.envPolicy,
+        baseEnv: options.baseEnv,
+        secretEnvNames: options.secretEnvNames,
+      }),
+      createApplyPatchTool(),
+      createUpdatePlanTool(),
+    ]) {
+      this.tools.set(tool.spec.name, tool);
+    }
+  }
+
+  specs(): ToolSpec[] {
+    return [...this.tools.values()].map((t) => t.spec);
+  }
+
+  /** The name to replay for a call: canonical when it names one of our tools (no control-token debris). */
+  replayName(name: string): string {
+    const canonical = canonicalToolName(name);
+    return this.tools.has(canonical) ? canonical : name;
+  }
+
+  /** Runs one call. `name` and `argumentText` are as the model sent them. */
+  async dispatch(name: string, argumentText: string, ctx: ToolContext): Promise<ToolResult> {
+    const canonical = canonicalToolName(name);
+    const tool = this.tools.get(canonical);
+    if (!tool) {
+      const message = `unknown tool \`${name}\`; available tools: ${[...this.tools.keys()].join(", ")}`;
+      ctx.emit({ type: "tool_error", callId: ctx.callId, name, message });
+      return { output: message, isError: true };
+    }
+    const parsed = parseArguments(argumentText);
+    if (!parsed.args) {
+      const message = `${canonical}: ${parsed.error}. Send the arguments again as one JSON object matching the tool schema.`;
+      ctx.emit({ type: "tool_error", callId: ctx.callId, name: canonical, message });
+      return { output: message, isError: true };
+    }
+    if (canonical === "shell") {
+      const command = parsed.args.command ?? parsed.args.cmd;
+      const patch =
+        Array.isArray(command) || typeof command === "string"
+          ? extractPatchFromShell(command as string[])
+          : null;
+      if (patch)
+        return runApplyPatch(
+          patch.patch,
+          patch.workdir ? { ...ctx, cwd: resolveIn(ctx.cwd, patch.workdir) } : ctx,
+        );
+    }
+    try {
+      return await tool.execute(parsed.args, ctx);
+    } catch (error) {
+      const message = `${canonical} failed: ${(error as Error).message ?? String(error)}`;
+      ctx.emit({ type: "tool_error", callId: ctx.callId, name: canonical, message });
+      return { output: message, isError: true };
+    }
+  }
+}
+
+function resolveIn(cwd: string, dir: string): string {
+  return dir.startsWith("/") ? dir : `${cwd.replace(/\/$/, "")}/${dir}`;
+}

@@ -1,0 +1,106 @@
+// The environment a model-run command sees, per `[shell_environment_policy]` (Codex semantics, same order):
+//   1. inherit all | core | none   2. default excludes (names containing KEY, SECRET or TOKEN) unless
+//   ignore_default_excludes   3. `exclude` globs   4. `set` (inserted/overwritten)   5. `include_only` globs.
+// The gateway key never reaches commands: LITELLM_API_KEY (and any name passed as `secretNames`, e.g. the
+// provider's `env_key`) is removed even when ignore_default_excludes is true; only an explicit `set` entry
+// can put such a variable back.
+import type { ShellEnvironmentPolicy } from "../../config/types.ts";
+
+/** Variables kept by `inherit = "core"`. PWD is left out: the shell sets it for the command's own cwd. */
+export const CORE_ENV_VARS: readonly string[] = [
+  "HOME",
+  "LOGNAME",
+  "PATH",
+  "SHELL",
+  "USER",
+  "USERNAME",
+  "TMPDIR",
+  "TEMP",
+  "TMP",
+  "LANG",
+  "LC_ALL",
+  "LC_CTYPE",
+  "TERM",
+];
+
+/** Termux needs its prefix and the termux-exec preload (shebang rewriting) for ordinary scripts to run. */
+const ANDROID_CORE_ENV_VARS: readonly string[] = ["PREFIX", "LD_PRELOAD", "ANDROID_ROOT", "ANDROID_DATA"];
+
+const DEFAULT_EXCLUDE_PATTERNS = ["*KEY*", "*SECRET*", "*TOKEN*"];
+
+/** Removed whatever the policy says (unless `set` names them). */
+export const ALWAYS_EXCLUDED_ENV_VARS: readonly string[] = ["LITELLM_API_KEY"];
+
+export interface BuildEnvOptions {
+  /** Extra names removed unconditionally, e.g. the active provider's `env_key`. */
+  secretNames?: string[];
+  /** Platform deciding the core set; default process.platform. */
+  platform?: string;
+}
+
+export function buildCommandEnv(
+  policy: ShellEnvironmentPolicy,
+  base: Record<string, string | undefined>,
+  options: BuildEnvOptions = {},
+): Record<string, string> {
+  const env: Record<string, string> = {};
+  const core = coreVarSet(options.platform ?? process.platform);
+  for (const [name, value] of Object.entries(base)) {
+    if (value === undefined) continue;
+    if (policy.inherit === "none") continue;
+    if (policy.inherit === "core" && !core.has(name.toUpperCase())) continue;
+    env[name] = value;
+  }
+
+  const removals: RegExp[] = [];
+  if (!policy.ignoreDefaultExcludes) removals.push(...DEFAULT_EXCLUDE_PATTERNS.map(globToRegExp));
+  removals.push(...policy.exclude.map(globToRegExp));
+  const secrets = new Set(
+    [...ALWAYS_EXCLUDED_ENV_VARS, ...(options.secretNames ?? [])].map((n) => n.toUpperCase()),
+  );
+  for (const name of Object.keys(env)) {
+    if (secrets.has(name.toUpperCase()) || removals.some((re) => re.test(name))) delete env[name];
+  }
+
+  for (const [name, value] of Object.entries(policy.set)) env[name] = String(value);
+
+  if (policy.includeOnly.length > 0) {
+    const keep = policy.includeOnly.map(globToRegExp);
+    for (const name of Object.keys(env)) if (!keep.some((re) => re.test(name))) delete env[name];
+  }
+  return env;
+}
+
+function coreVarSet(platform: string): Set<string> {
+  const names = platform === "android" ? [...CORE_ENV_VARS, ...ANDROID_CORE_ENV_VARS] : CORE_ENV_VARS;
+  return new Set(names);
+}
+
+/**
+ * Case-insensitive, whole-name glob: `*` any run, `?` one character, `[A-Z]` / `[!a-z]` / `[^a-z]` classes.
+ * An unclosed `[` is literal.
+ */
+export function globToRegExp(glob: string): RegExp {
+  let re = "";
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i];
+    if (c === "*") re += ".*";
+    else if (c === "?") re += ".";
+    else if (c === "[") {
+      const close = glob.indexOf("]", i + 2);
+      if (close === -1) {
+        re += "\\[";
+        continue;
+      }
+      let body = glob.slice(i + 1, close);
+      let negate = false;
+      if (body.startsWith("!") || body.startsWith("^")) {
+        negate = true;
+        body = body.slice(1);
+      }
+      re += `[${negate ? "^" : ""}${body.replace(/[\\\]^]/g, "\\$&")}]`;
+      i = close;
+    } else re += c.replace(/[.+^${}()|\\\]]/g, "\\$&");
+  }
+  return new RegExp(`^${re}$`, "i");
+}

@@ -1,0 +1,134 @@
+import assert from "node:assert/strict";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, test } from "node:test";
+import type { ShellEnvironmentPolicy } from "../../config/types.ts";
+import type { AgentEvent } from "../../protocol/events.ts";
+import type { ToolContext } from "../types.ts";
+import { createShellTool, type ShellToolOptions } from "./index.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "shell-tool-"));
+mkdirSync(join(dir, "sub"));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const envPolicy: ShellEnvironmentPolicy = {
+  inherit: "all",
+  ignoreDefaultExcludes: false,
+  exclude: [],
+  includeOnly: [],
+  set: {},
+};
+const baseEnv = { PATH: process.env.PATH, HOME: dir, LITELLM_API_KEY: "sk-secret", VISIBLE: "v" };
+
+function setup(extra: Partial<ShellToolOptions> = {}) {
+  const tool = createShellTool({ envPolicy, baseEnv, ...extra });
+  const events: AgentEvent[] = [];
+  const ctx: ToolContext = {
+    cwd: dir,
+    writableRoots: [dir],
+    signal: new AbortController().signal,
+    callId: "call_1",
+    emit: (e) => events.push(e),
+  };
+  return { tool, events, ctx };
+}
+
+test("spec matches the Codex shape", () => {
+  const { tool } = setup();
+  assert.equal(tool.spec.name, "shell");
+  assert.match(tool.spec.description, /Most terminal commands should be prefixed with \["bash", "-lc"\]/);
+  assert.match(tool.spec.description, /Always set the `workdir` param/);
+  const params = tool.spec.parameters as { properties: Record<string, unknown>; required: string[] };
+  assert.deepEqual(Object.keys(params.properties), ["command", "workdir", "timeout_ms"]);
+  assert.deepEqual(params.required, ["command"]);
+});
+
+test("runs in a relative workdir, emits begin/delta/end, formats the result", async () => {
+  const { tool, events, ctx } = setup();
+  const result = await tool.execute(
+    {
+      command: ["bash", "-c", 'pwd; echo "$(printenv LITELLM_API_KEY || echo none) $VISIBLE"; echo oops >&2'],
+      workdir: "sub",
+    },
+    ctx,
+  );
+  const sub = join(dir, "sub");
+  assert.equal(result.isError, undefined);
+  assert.match(
+    result.output,
+    new RegExp(`^Exit code: 0\\nWall time: \\d+\\.\\d seconds\\nOutput:\\n${sub}\\nnone v\\noops\\n$`),
+  );
+  const command = [
+    "bash",
+    "-c",
+    'pwd; echo "$(printenv LITELLM_API_KEY || echo none) $VISIBLE"; echo oops >&2',
+  ];
+  assert.deepEqual(events[0], { type: "exec_command_begin", callId: "call_1", command, cwd: sub });
+  const deltas = events.filter((e) => e.type === "exec_command_output_delta");
+  assert.ok(deltas.length >= 1);
+  assert.equal(deltas.map((e) => (e as { chunk: string }).chunk).join(""), `${sub}\nnone v\noops\n`);
+  const end = events.at(-1);
+  assert.ok(end?.type === "exec_command_end");
+  assert.equal(end.exitCode, 0);
+  assert.equal(end.status, "completed");
+  assert.equal(end.output, `${sub}\nnone v\noops\n`);
+});
+
+test("failure status, string command, timeout argument", async () => {
+  const { tool, events, ctx } = setup();
+  const failed = await tool.execute({ cmd: "exit 7" }, ctx);
+  assert.match(failed.output, /^Exit code: 7\n/);
+  const end = events.at(-1);
+  assert.ok(end?.type === "exec_command_end" && end.status === "failed" && end.exitCode === 7);
+  const timedOut = await tool.execute({ command: ["sleep", "5"], timeout: "200" }, ctx);
+  assert.match(
+    timedOut.output,
+    /^Exit code: 124\nWall time: 0\.\d seconds\nOutput:\ncommand timed out after 200 ms\n/,
+  );
+});
+
+test("default timeout option applies", async () => {
+  const { tool, ctx } = setup({ defaultTimeoutMs: 150 });
+  assert.match((await tool.execute({ command: ["sleep", "5"] }, ctx)).output, /^Exit code: 124/);
+});
+
+test("bad arguments and missing workdir are errors without events", async () => {
+  const { tool, events, ctx } = setup();
+  const bad = await tool.execute({ command: 5 }, ctx);
+  assert.equal(bad.isError, true);
+  assert.match(bad.output, /`command` is required/);
+  const missing = await tool.execute({ command: ["ls"], workdir: "does-not-exist" }, ctx);
+  assert.equal(missing.isError, true);
+  assert.match(missing.output, /workdir does not exist/);
+  assert.equal(events.length, 0);
+});
+
+test("ENOENT is a 127 result, not an error", async () => {
+  const { tool, ctx } = setup();
+  const r = await tool.execute({ command: ["no-such-binary-xyz"] }, ctx);
+  assert.match(r.output, /^Exit code: 127\n[\s\S]*command not found: no-such-binary-xyz/);
+});
+
+test("beforeRun can decline with a reason", async () => {
+  const seen: [string[], string][] = [];
+  const { tool, events, ctx } = setup({
+    beforeRun: async (command, cwd) => {
+      seen.push([command, cwd]);
+      return { allow: false, reason: "writes outside the workspace" };
+    },
+  });
+  const r = await tool.execute({ command: ["touch", "/x"] }, ctx);
+  assert.deepEqual(seen, [[["touch", "/x"], dir]]);
+  assert.match(r.output, /declined[\s\S]*writes outside the workspace/);
+  const end = events.at(-1);
+  assert.ok(end?.type === "exec_command_end" && end.status === "declined" && end.exitCode === null);
+});
+
+test("abort through the context signal", async () => {
+  const { tool, ctx } = setup();
+  const ac = new AbortController();
+  setTimeout(() => ac.abort(), 150);
+  const r = await tool.execute({ command: ["sleep", "5"] }, { ...ctx, signal: ac.signal });
+  assert.match(r.output, /command aborted/);
+});

@@ -1,0 +1,189 @@
+// The `shell` tool: argument normalisation, workdir resolution, environment policy, events, and the
+// Codex-shaped text result. Sandbox/approval decisions plug in through `beforeRun`.
+import { statSync } from "node:fs";
+import { homedir } from "node:os";
+import { resolve } from "node:path";
+import type { ShellEnvironmentPolicy } from "../../config/types.ts";
+import type { Tool, ToolContext, ToolResult } from "../types.ts";
+import { normalizeShellArgs } from "./args.ts";
+import { buildCommandEnv } from "./env.ts";
+import { formatShellOutput } from "./format.ts";
+import { DEFAULT_MAX_CAPTURE_BYTES, runCommand } from "./run.ts";
+
+export { canonicalToolName, normalizeShellArgs } from "./args.ts";
+export { buildCommandEnv } from "./env.ts";
+export { formatShellOutput, MODEL_OUTPUT_LIMIT_CHARS } from "./format.ts";
+export { runCommand } from "./run.ts";
+
+/**
+ * Default per-command limit: 120 s rather than Codex's 10 s. This agent builds and tests code
+ * (`npm install`, compilers, test suites) and a 10 s default turns ordinary builds into spurious
+ * "timed out" failures that the model then retries; a hung command is still bounded, and the user can
+ * interrupt at any time (the abort signal kills the process group).
+ */
+export const DEFAULT_SHELL_TIMEOUT_MS = 120_000;
+/** Output deltas are batched: at most one event per this many ms. */
+export const OUTPUT_DELTA_INTERVAL_MS = 50;
+/** Characters streamed to the front end per call; the rest is only in the (capped) end event. */
+export const OUTPUT_DELTA_LIMIT_CHARS = DEFAULT_MAX_CAPTURE_BYTES;
+
+export type BeforeRunDecision = { allow: true } | { allow: false; reason: string };
+
+export interface ShellToolOptions {
+  envPolicy: ShellEnvironmentPolicy;
+  /** Environment the policy starts from; default process.env (read at each call). */
+  baseEnv?: Record<string, string | undefined>;
+  defaultTimeoutMs?: number;
+  /** Names never passed to commands besides LITELLM_API_KEY, e.g. the active provider's `env_key`. */
+  secretEnvNames?: string[];
+  /** Sandbox/approval hook, asked before every run; a refusal is reported to the model with its reason. */
+  beforeRun?: (command: string[], cwd: string) => Promise<BeforeRunDecision>;
+}
+
+const DESCRIPTION = (timeoutMs: number) =>
+  [
+    "Runs a shell command and returns its output.",
+    '- The arguments to `shell` will be passed to execvp(). Most terminal commands should be prefixed with ["bash", "-lc"].',
+    "- Always set the `workdir` param when using the shell function. Do not use `cd` unless absolutely necessary.",
+    `- Commands are stopped after ${Math.round(timeoutMs / 1000)} seconds unless \`timeout_ms\` is set; stdin is closed, so do not run interactive programs.`,
+  ].join("\n");
+
+export function createShellTool(opts: ShellToolOptions): Tool {
+  const defaultTimeoutMs = opts.defaultTimeoutMs ?? DEFAULT_SHELL_TIMEOUT_MS;
+  return {
+    spec: {
+      name: "shell",
+      description: DESCRIPTION(defaultTimeoutMs),
+      parameters: {
+        type: "object",
+        properties: {
+          command: {
+            type: "array",
+            items: { type: "string" },
+            description:
+              'The command to execute, as an argv array. A single string is also accepted and runs as ["bash", "-lc", <string>].',
+          },
+          workdir: { type: "string", description: "The working directory to execute the command in." },
+          timeout_ms: { type: "number", description: "The timeout for the command in milliseconds." },
+        },
+        required: ["command"],
+        additionalProperties: false,
+      },
+    },
+    execute: (args, ctx) => executeShell(args, ctx, opts, defaultTimeoutMs),
+  };
+}
+
+async function executeShell(
+  args: Record<string, unknown>,
+  ctx: ToolContext,
+  opts: ShellToolOptions,
+  defaultTimeoutMs: number,
+): Promise<ToolResult> {
+  const parsed = normalizeShellArgs(args);
+  if ("error" in parsed) return { output: parsed.error, isError: true };
+  const { command } = parsed;
+
+  const cwd = parsed.workdir ? resolve(ctx.cwd, expandHome(parsed.workdir)) : ctx.cwd;
+  if (!isDirectory(cwd)) {
+    return { output: `shell: workdir does not exist or is not a directory: ${cwd}`, isError: true };
+  }
+
+  if (opts.beforeRun) {
+    let decision: BeforeRunDecision;
+    try {
+      decision = await opts.beforeRun(command, cwd);
+    } catch (err) {
+      decision = { allow: false, reason: `approval check failed: ${(err as Error).message}` };
+    }
+    if (!decision.allow) {
+      const output = `command declined and not run: ${decision.reason}`;
+      ctx.emit({ type: "exec_command_begin", callId: ctx.callId, command, cwd });
+      ctx.emit({
+        type: "exec_command_end",
+        callId: ctx.callId,
+        command,
+        exitCode: null,
+        output,
+        durationMs: 0,
+        status: "declined",
+      });
+      return { output };
+    }
+  }
+
+  const env = buildCommandEnv(opts.envPolicy, opts.baseEnv ?? process.env, {
+    secretNames: opts.secretEnvNames,
+  });
+  ctx.emit({ type: "exec_command_begin", callId: ctx.callId, command, cwd });
+  const deltas = new DeltaBatcher((chunk) =>
+    ctx.emit({ type: "exec_command_output_delta", callId: ctx.callId, chunk }),
+  );
+  const result = await runCommand(command, {
+    cwd,
+    env,
+    timeoutMs: parsed.timeoutMs ?? defaultTimeoutMs,
+    signal: ctx.signal,
+    onOutput: (chunk) => deltas.push(chunk),
+  });
+  deltas.flush();
+  ctx.emit({
+    type: "exec_command_end",
+    callId: ctx.callId,
+    command,
+    exitCode: result.exitCode,
+    output: result.output,
+    durationMs: result.durationMs,
+    status: result.exitCode === 0 ? "completed" : "failed",
+  });
+  return { output: formatShellOutput(result) };
+}
+
+/** Coalesces output chunks into at most one event per interval, and stops streaming past a size limit. */
+class DeltaBatcher {
+  private pending = "";
+  private sent = 0;
+  private stopped = false;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly send: (chunk: string) => void) {}
+
+  push(chunk: string): void {
+    if (this.stopped) return;
+    const room = OUTPUT_DELTA_LIMIT_CHARS - this.sent - this.pending.length;
+    if (chunk.length > room) {
+      let head = chunk.slice(0, Math.max(0, room));
+      if (/[\ud800-\udbff]$/.test(head)) head = head.slice(0, -1);
+      this.pending += head + "\n… (further output not streamed)\n";
+      this.stopped = true;
+      this.flush();
+      return;
+    }
+    this.pending += chunk;
+    this.timer ??= setTimeout(() => this.flush(), OUTPUT_DELTA_INTERVAL_MS);
+  }
+
+  flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.pending.length === 0) return;
+    const chunk = this.pending;
+    this.sent += chunk.length;
+    this.pending = "";
+    this.send(chunk);
+  }
+}
+
+function expandHome(path: string): string {
+  if (path === "~") return homedir();
+  if (path.startsWith("~/")) return resolve(homedir(), path.slice(2));
+  return path;
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
