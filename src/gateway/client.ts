@@ -194,7 +194,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         ex.touch();
         parser.feed(piece as string);
         if (events.length) {
-          yield* events;
+          yield* coalesce(events);
           events.length = 0;
         }
         if (failure) return { error: failure };
@@ -324,6 +324,24 @@ export function createGateway(options: GatewayOptions): Gateway {
   }
 
   return { stream, listModels };
+}
+
+/**
+ * Merges adjacent text or reasoning deltas that arrived in one network read: a fast model sends tens of
+ * thousands of tiny chunks, and each event costs a trip through every async generator up to the front end.
+ */
+export function coalesce(events: ModelEvent[]): ModelEvent[] {
+  if (events.length < 2) return events;
+  const out: ModelEvent[] = [];
+  for (const event of events) {
+    const last = out.at(-1);
+    if (last && (event.type === "text_delta" || event.type === "reasoning_delta") && last.type === event.type) {
+      out[out.length - 1] = { type: event.type, delta: last.delta + event.delta };
+    } else {
+      out.push(event);
+    }
+  }
+  return out;
 }
 
 function streamError(message: string): GatewayError {
