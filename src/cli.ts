@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Entry point. Kept tiny: `--version` answers without loading anything else; every mode is a dynamic import.
-import { VERSION } from "./util/version.ts";
+// Injected by the build; the entry must not statically import any chunk.
+declare const __VERSION__: string | undefined;
+const VERSION = typeof __VERSION__ === "string" ? __VERSION__ : "0.0.0-dev";
 
 const args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === "--version" || args[0] === "-V")) {

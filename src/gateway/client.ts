@@ -335,7 +335,11 @@ export function coalesce(events: ModelEvent[]): ModelEvent[] {
   const out: ModelEvent[] = [];
   for (const event of events) {
     const last = out.at(-1);
-    if (last && (event.type === "text_delta" || event.type === "reasoning_delta") && last.type === event.type) {
+    if (
+      last &&
+      (event.type === "text_delta" || event.type === "reasoning_delta") &&
+      last.type === event.type
+    ) {
       out[out.length - 1] = { type: event.type, delta: last.delta + event.delta };
     } else {
       out.push(event);

@@ -56,10 +56,16 @@ export function toChatMessages(request: ModelRequest): ChatMessage[] {
     }
   };
 
+  // Ends the current response's group: its calls get their outputs (or a placeholder) before anything else.
+  const closeGroup = () => {
+    if (openAssistant?.tool_calls) flushOutputs(openAssistant.tool_calls);
+    openAssistant = undefined;
+  };
+
   for (const item of request.items as HistoryItem[]) {
     switch (item.type) {
       case "reasoning":
-        openAssistant = undefined;
+        closeGroup();
         pendingReasoning = item;
         break;
       case "message": {
@@ -68,11 +74,12 @@ export function toChatMessages(request: ModelRequest): ChatMessage[] {
           break;
         }
         if (item.role === "user") {
-          openAssistant = undefined;
+          closeGroup();
           pendingReasoning = undefined;
           out.push({ role: "user", content: messageText(item) });
           break;
         }
+        closeGroup();
         const message: ChatMessage = { role: "assistant", content: item.raw_content ?? messageText(item) };
         attachReasoning(message);
         out.push(message);
@@ -92,17 +99,14 @@ export function toChatMessages(request: ModelRequest): ChatMessage[] {
       }
       case "function_call_output": {
         // Outputs are placed right after their group; a stray output with no call is dropped.
-        if (openAssistant?.tool_calls) {
-          flushOutputs(openAssistant.tool_calls);
-          openAssistant = undefined;
-        }
+        closeGroup();
         break;
       }
       default:
         item satisfies never;
     }
   }
-  if (openAssistant?.tool_calls) flushOutputs(openAssistant.tool_calls);
+  closeGroup();
   return [{ role: "system", content: systemParts.filter(Boolean).join("\n\n") }, ...out];
 }
 

@@ -93,8 +93,8 @@ export function createHumanRenderer(options: HumanOptions): (event: AgentEvent) 
           event.status === "declined"
             ? paint(" declined:", "yellow")
             : event.exitCode === 0
-              ? paint(` succeeded in ${event.durationMs}ms:`, "green")
-              : paint(` exited ${event.exitCode} in ${event.durationMs}ms:`, "red");
+              ? paint(` succeeded in ${Math.round(event.durationMs)}ms:`, "green")
+              : paint(` exited ${event.exitCode} in ${Math.round(event.durationMs)}ms:`, "red");
         err(verdict);
         const lines = event.output.replace(/\n$/, "").split("\n");
         const shown =

@@ -1,0 +1,70 @@
+// Keeps the layering of ARCHITECTURE.md: imports point one way, protocol ← config/gateway ← tools ← agent
+// ← session/telemetry ← modes ← cli; and the entry chunk stays free of heavy modules.
+import assert from "node:assert/strict";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import { test } from "node:test";
+import { fileURLToPath } from "node:url";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const src = join(root, "src");
+
+const allowed: Record<string, string[]> = {
+  protocol: ["protocol"],
+  util: ["util"],
+  config: ["protocol", "util", "config"],
+  gateway: ["protocol", "util", "config", "gateway"],
+  tools: ["protocol", "util", "config", "tools"],
+  agent: ["protocol", "util", "config", "gateway", "tools", "agent"],
+  session: ["protocol", "util", "config", "gateway", "tools", "agent", "session"],
+  telemetry: ["protocol", "util", "config", "gateway", "tools", "agent", "session", "telemetry"],
+  modes: ["protocol", "util", "config", "gateway", "tools", "agent", "session", "telemetry", "modes"],
+  trace: ["protocol", "util", "config", "session", "telemetry", "trace"],
+};
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return files(path);
+    return name.endsWith(".ts") && !name.endsWith(".test.ts") ? [path] : [];
+  });
+}
+
+function layer(path: string): string {
+  const rel = relative(src, path).split("/");
+  return rel.length === 1 ? "cli" : rel[0];
+}
+
+test("imports follow the layering", () => {
+  const violations: string[] = [];
+  for (const file of files(src)) {
+    const from = layer(file);
+    const text = readFileSync(file, "utf8");
+    for (const match of text.matchAll(
+      /(?:^|\n)\s*(?:import|export)[^'"]*?from\s+["'](\.[^"']+)["']|import\(\s*["'](\.[^"']+)["']\s*\)/g,
+    )) {
+      const target = resolve(dirname(file), match[1] ?? match[2]);
+      const to = layer(target);
+      if (from === "cli" || from === to) continue;
+      if (!allowed[from]?.includes(to))
+        violations.push(`${relative(root, file)} (${from}) imports ${relative(root, target)} (${to})`);
+    }
+  }
+  assert.deepEqual(violations, []);
+});
+
+test("the protocol layer is types and tiny constructors only: no node built-ins or packages", () => {
+  for (const file of files(join(src, "protocol"))) {
+    const text = readFileSync(file, "utf8");
+    assert.doesNotMatch(text, /from\s+["'](?!\.)/, `${relative(root, file)} imports a package`);
+  }
+});
+
+test("the built entry file loads nothing eagerly but itself", {
+  skip: !existsSync(join(root, "dist", "cli.js")),
+}, () => {
+  const entry = readFileSync(join(root, "dist", "cli.js"), "utf8");
+  assert.ok(entry.length < 4096, `dist/cli.js is ${entry.length} bytes`);
+  assert.doesNotMatch(entry, /import\s*\{[^}]*\}\s*from\s*["']\.\/chunks/, "no static import of a chunk");
+  assert.doesNotMatch(entry, /ink|react|commander/i);
+});
