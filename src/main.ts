@@ -118,6 +118,19 @@ export async function main(argv: string[]): Promise<number> {
   addSharedOptions(exec);
   program.addCommand(exec);
 
+  const models = new Command("models")
+    .description("list the gateway's models with their context windows (* marks the configured model)")
+    .option("--json", "print JSON")
+    .option("--refresh", "ignore the five-minute cache")
+    .exitOverride()
+    .action(async (_opts: unknown, cmd: Command) => {
+      const flags = cmd.optsWithGlobals() as SharedFlags & { json?: boolean; refresh?: boolean };
+      const { runModels } = await import("./modes/models.ts");
+      exitCode = await runModels({ ...overrides(flags), json: flags.json, refresh: flags.refresh });
+    });
+  addSharedOptions(models);
+  program.addCommand(models);
+
   try {
     await program.parseAsync(argv, { from: "user" });
     return exitCode;

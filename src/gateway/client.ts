@@ -29,6 +29,9 @@ export interface Gateway {
   stream: StreamFn;
   /** Model ids from `GET {base}/models`. */
   listModels(signal: AbortSignal): Promise<string[]>;
+  /** GET a JSON document from the gateway (discovery routes), with the provider's headers and timeouts. */
+  getJson(url: URL, signal: AbortSignal): Promise<unknown>;
+  baseUrl?: string;
 }
 
 /** Wait after the finish chunk for the usage chunk and `[DONE]` before completing without them. */
@@ -297,33 +300,33 @@ export function createGateway(options: GatewayOptions): Gateway {
     }
   }
 
-  async function listModels(signal: AbortSignal): Promise<string[]> {
+  async function getJson(url: URL, signal: AbortSignal): Promise<unknown> {
     const invalid = configError();
     if (invalid) throw new Error(invalid.message);
-    const ex = request(
-      "GET",
-      endpoint("models"),
-      headers(false),
-      undefined,
-      provider.streamIdleTimeoutMs,
-      signal,
-    );
+    for (const [k, v] of Object.entries(provider.queryParams)) url.searchParams.set(k, v);
+    const ex = request("GET", url, headers(false), undefined, provider.streamIdleTimeoutMs, signal);
     try {
       const res = await ex.response;
-      const text = await readText(res, ex, 16 * 1024 * 1024);
+      const text = await readText(res, ex, 32 * 1024 * 1024);
       if ((res.statusCode ?? 0) >= 300)
         throw new Error(httpError(res.statusCode ?? 0, text, res.headers).message);
-      const parsed = JSON.parse(text) as { data?: { id?: string }[] } | unknown[];
-      const list = Array.isArray(parsed) ? parsed : (parsed.data ?? []);
-      return list
-        .map((m) => (typeof m === "string" ? m : (m as { id?: string }).id))
-        .filter((m): m is string => !!m);
+      return JSON.parse(text) as unknown;
+    } catch (error) {
+      throw ex.failure() ?? error;
     } finally {
       ex.close();
     }
   }
 
-  return { stream, listModels };
+  async function listModels(signal: AbortSignal): Promise<string[]> {
+    const parsed = (await getJson(endpoint("models"), signal)) as { data?: unknown[] } | unknown[];
+    const list = Array.isArray(parsed) ? parsed : Array.isArray(parsed?.data) ? parsed.data : [];
+    return list
+      .map((m) => (typeof m === "string" ? m : (m as { id?: unknown })?.id))
+      .filter((m): m is string => typeof m === "string" && m !== "");
+  }
+
+  return { stream, listModels, getJson, baseUrl: provider.baseUrl };
 }
 
 /**

@@ -1,0 +1,128 @@
+// Model discovery: ids from `/models`, windows from LiteLLM's `/model_group/info` or `/model/info`.
+// LiteLLM's booleans default to false when unknown, and token limits may be null or floats: treat both
+// as "not known" rather than as facts.
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import type { Gateway } from "./client.ts";
+
+export interface ModelInfo {
+  id: string;
+  maxInputTokens?: number;
+  maxOutputTokens?: number;
+}
+
+const CACHE_TTL_MS = 5 * 60 * 1000;
+
+function positive(value: unknown): number | undefined {
+  return typeof value === "number" && Number.isFinite(value) && value > 0 ? Math.floor(value) : undefined;
+}
+
+/** The proxy's root: `/model/info` and `/model_group/info` live beside `/v1`, not under it. */
+function proxyRoot(baseUrl: string): string {
+  return baseUrl.replace(/\/v1\/?$/, "");
+}
+
+function fromGroupInfo(doc: unknown): Map<string, ModelInfo> {
+  const out = new Map<string, ModelInfo>();
+  for (const entry of ((doc as { data?: unknown[] })?.data ?? []) as Record<string, unknown>[]) {
+    if (typeof entry?.model_group !== "string") continue;
+    out.set(entry.model_group, {
+      id: entry.model_group,
+      maxInputTokens: positive(entry.max_input_tokens),
+      maxOutputTokens: positive(entry.max_output_tokens),
+    });
+  }
+  return out;
+}
+
+/** `/model/info` lists one entry per deployment; several can share a name. Keep the smallest window. */
+function fromModelInfo(doc: unknown): Map<string, ModelInfo> {
+  const out = new Map<string, ModelInfo>();
+  for (const entry of ((doc as { data?: unknown[] })?.data ?? []) as Record<string, unknown>[]) {
+    if (typeof entry?.model_name !== "string") continue;
+    const info = (entry.model_info ?? {}) as Record<string, unknown>;
+    const input = positive(info.max_input_tokens);
+    const output = positive(info.max_output_tokens) ?? positive(info.max_tokens);
+    const prev = out.get(entry.model_name);
+    out.set(entry.model_name, {
+      id: entry.model_name,
+      maxInputTokens:
+        prev?.maxInputTokens && input
+          ? Math.min(prev.maxInputTokens, input)
+          : (prev?.maxInputTokens ?? input),
+      maxOutputTokens: prev?.maxOutputTokens ?? output,
+    });
+  }
+  return out;
+}
+
+async function infoTable(gateway: Gateway, signal: AbortSignal): Promise<Map<string, ModelInfo>> {
+  const base = gateway.baseUrl ?? "";
+  const attempts: [string, (doc: unknown) => Map<string, ModelInfo>][] = [
+    [`${proxyRoot(base)}/model_group/info`, fromGroupInfo],
+    [`${proxyRoot(base)}/model/info`, fromModelInfo],
+    [`${base}/model/info`, fromModelInfo],
+  ];
+  for (const [url, parse] of attempts) {
+    try {
+      const table = parse(await gateway.getJson(new URL(url), signal));
+      if (table.size) return table;
+    } catch {
+      // Not every OpenAI-compatible server has LiteLLM's info routes; try the next one.
+    }
+  }
+  return new Map();
+}
+
+interface CacheFile {
+  fetchedAt: number;
+  baseUrl: string;
+  models: ModelInfo[];
+}
+
+export interface DiscoverOptions {
+  /** Where discovered models are cached for five minutes (under $CODEX_HOME). */
+  cacheFile?: string;
+  refresh?: boolean;
+  now?: number;
+}
+
+/** All models the gateway offers, with windows where it says them. Throws when `/models` fails. */
+export async function discoverModels(
+  gateway: Gateway,
+  signal: AbortSignal,
+  options: DiscoverOptions = {},
+): Promise<ModelInfo[]> {
+  const now = options.now ?? Date.now();
+  if (options.cacheFile && !options.refresh) {
+    try {
+      const cached = JSON.parse(readFileSync(options.cacheFile, "utf8")) as CacheFile;
+      if (
+        cached.baseUrl === gateway.baseUrl &&
+        now - cached.fetchedAt < CACHE_TTL_MS &&
+        Array.isArray(cached.models)
+      )
+        return cached.models;
+    } catch {
+      // no cache, or an unreadable one: fetch afresh
+    }
+  }
+  const [ids, table] = await Promise.all([gateway.listModels(signal), infoTable(gateway, signal)]);
+  const models = ids.map((id) => table.get(id) ?? { id });
+  for (const [id, info] of table) if (!ids.includes(id)) models.push(info);
+  if (options.cacheFile) {
+    try {
+      mkdirSync(dirname(options.cacheFile), { recursive: true });
+      const tmp = `${options.cacheFile}.${process.pid}.tmp`;
+      writeFileSync(
+        tmp,
+        JSON.stringify({ fetchedAt: now, baseUrl: gateway.baseUrl ?? "", models } satisfies CacheFile),
+        { mode: 0o600 },
+      );
+      renameSync(tmp, options.cacheFile);
+    } catch {
+      // A cache that cannot be written only costs a later refetch.
+    }
+  }
+  return models;
+}

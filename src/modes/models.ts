@@ -1,0 +1,57 @@
+// `codex-litellm models`: what the gateway offers, with context windows where it says them.
+import { join } from "node:path";
+import { loadConfig } from "../config/load.ts";
+import type { CliOverrides } from "../config/types.ts";
+import { createGateway } from "../gateway/client.ts";
+import { discoverModels } from "../gateway/discovery.ts";
+import { closeAgents } from "../gateway/http.ts";
+import { UserError } from "../util/errors.ts";
+
+export interface ModelsOptions extends CliOverrides {
+  json?: boolean;
+  refresh?: boolean;
+}
+
+export function modelsCacheFile(codexHome: string): string {
+  return join(codexHome, "cache", "codex-litellm-models.json");
+}
+
+export async function runModels(options: ModelsOptions): Promise<number> {
+  const config = loadConfig({ cli: options, env: process.env });
+  const gateway = createGateway({ provider: config.provider });
+  const controller = new AbortController();
+  process.once("SIGINT", () => controller.abort());
+  try {
+    const models = await discoverModels(gateway, controller.signal, {
+      cacheFile: modelsCacheFile(config.codexHome),
+      refresh: options.refresh,
+    });
+    if (options.json) {
+      process.stdout.write(
+        `${JSON.stringify(models.map((m) => ({ id: m.id, context_window: m.maxInputTokens ?? null, max_output_tokens: m.maxOutputTokens ?? null })))}\n`,
+      );
+      return 0;
+    }
+    if (models.length === 0) {
+      process.stderr.write(`the gateway at ${config.provider.baseUrl} lists no models for this key\n`);
+      return 0;
+    }
+    const width = Math.max(5, ...models.map((m) => m.id.length));
+    const fmt = (n?: number) => (n === undefined ? "unknown" : n.toLocaleString("en-US"));
+    const lines = [`${"MODEL".padEnd(width)}  ${"CONTEXT".padStart(9)}  ${"MAX OUTPUT".padStart(10)}`];
+    for (const m of models) {
+      const marker = m.id === config.model ? " *" : "";
+      lines.push(
+        `${m.id.padEnd(width)}  ${fmt(m.maxInputTokens).padStart(9)}  ${fmt(m.maxOutputTokens).padStart(10)}${marker}`,
+      );
+    }
+    process.stdout.write(`${lines.join("\n")}\n`);
+    return 0;
+  } catch (error) {
+    throw new UserError(
+      `could not list models from ${config.provider.baseUrl ?? "the gateway"}: ${(error as Error).message}`,
+    );
+  } finally {
+    closeAgents();
+  }
+}
