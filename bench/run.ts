@@ -29,7 +29,8 @@ function timed(command: string, env: Record<string, string> = {}): Promise<Timin
     child.stderr.setEncoding("utf8").on("data", (d: string) => (out += d));
     child.on("close", () => {
       const [wall, user, sys] = (out.trim().split("\n").at(-1) ?? "").split(" ").map(Number);
-      if (out.includes("FAILED") || !Number.isFinite(wall)) reject(new Error(`benchmark command failed: ${command}\n${out}`));
+      if (out.includes("FAILED") || !Number.isFinite(wall))
+        reject(new Error(`benchmark command failed: ${command}\n${out}`));
       else resolve({ wall, user, sys });
     });
   });

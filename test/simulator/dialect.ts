@@ -194,8 +194,9 @@ export function inBandErrorEvent(): string {
   return JSON.stringify(errorBody(500, "litellm.InternalServerError: simulator: injected mid-stream error"));
 }
 
+/** Without usage (recorded streams, `usage: false`) a nominal small cost is reported. */
 export function responseCost(u: UsageBody | undefined): string {
-  if (!u) return "0.0";
+  if (!u) return "0.00012";
   return String(Number((u.prompt_tokens * INPUT_COST + u.completion_tokens * OUTPUT_COST).toPrecision(6)));
 }
 

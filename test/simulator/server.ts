@@ -42,7 +42,6 @@ export interface RecordedRequest {
   /** Raw request target, query string included. */
   path: string;
   headers: Record<string, string | string[] | undefined>;
-  // biome-ignore lint/suspicious/noExplicitAny: arbitrary client JSON, inspected freely by tests
   body: any;
   time: number;
 }

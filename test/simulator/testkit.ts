@@ -9,7 +9,6 @@ export interface SseEvent {
   data?: string;
   /** Comment text after `:`, e.g. " ping". */
   comment?: string;
-  // biome-ignore lint/suspicious/noExplicitAny: parsed chunk JSON, inspected freely by tests
   json?: any;
 }
 
@@ -19,7 +18,7 @@ export interface Collected {
   data: SseEvent[];
   /** The body ended normally. */
   ended: boolean;
-  /** Nothing arrived for `idleMs`; the reader was cancelled. */
+  /** Nothing arrived for `idleMs` (or `maxMs` passed); the reader was cancelled. */
   timedOut: boolean;
   /** The body read failed (e.g. socket destroyed mid-stream). */
   error?: unknown;
@@ -44,8 +43,9 @@ function parseBlock(raw: string): SseEvent {
   return ev;
 }
 
-/** Reads an SSE body until it ends, fails, or stays silent for `idleMs`. */
-export async function collect(res: Response, idleMs = 1000): Promise<Collected> {
+/** Reads an SSE body until it ends, fails, stays silent for `idleMs`, or `maxMs` pass. */
+export async function collect(res: Response, idleMs = 1000, maxMs = 5000): Promise<Collected> {
+  const deadline = Date.now() + maxMs;
   const out: Collected = { events: [], data: [], ended: false, timedOut: false, text: "" };
   if (!res.body) throw new Error("response has no body");
   const reader = res.body.getReader();
@@ -65,7 +65,7 @@ export async function collect(res: Response, idleMs = 1000): Promise<Collected> 
     for (;;) {
       let timer: NodeJS.Timeout | undefined;
       const idle = new Promise<"idle">((r) => {
-        timer = setTimeout(() => r("idle"), idleMs);
+        timer = setTimeout(() => r("idle"), Math.max(0, Math.min(idleMs, deadline - Date.now())));
       });
       const next = await Promise.race([reader.read(), idle]).finally(() => clearTimeout(timer));
       if (next === "idle") {
@@ -89,6 +89,9 @@ export async function collect(res: Response, idleMs = 1000): Promise<Collected> 
   out.data = out.events.filter((e) => e.data !== undefined);
   return out;
 }
+
+/** Response JSON typed loosely, for assertions. */
+export const json = (res: Response): Promise<any> => res.json();
 
 export function chat(
   sim: Simulator,
