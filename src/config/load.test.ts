@@ -47,6 +47,7 @@ describe("loadConfig defaults", () => {
       streamMaxRetries: 5,
       streamIdleTimeoutMs: 300000,
       streamMode: "auto",
+      bufferedModels: [],
     });
     assert.equal(c.approvalPolicy, "on-request");
     assert.equal(c.sandboxMode, "workspace-write");
@@ -177,7 +178,7 @@ describe(".env", () => {
 });
 
 describe("providers", () => {
-  test("a user [model_providers.litellm] table replaces the built-in, base_url still from the env", () => {
+  test("a user [model_providers.litellm] table overrides the built-in key by key", () => {
     const c = load(
       '[model_providers.litellm]\nname = "Corp"\nstream_mode = "buffered"\n',
       {},
@@ -188,15 +189,15 @@ describe("providers", () => {
     );
     assert.equal(c.provider.name, "Corp");
     assert.equal(c.provider.baseUrl, "https://gw.example.com/v1");
-    assert.equal(c.provider.envKey, undefined);
-    assert.equal(c.provider.apiKey, undefined);
+    assert.equal(c.provider.envKey, "LITELLM_API_KEY", "omitted keys keep the built-in value");
+    assert.equal(c.provider.apiKey, "sk");
     assert.equal(c.provider.streamMode, "buffered");
     const own = load(
       '[model_providers.litellm]\nbase_url = "http://own:1/x/"\nenv_key = "K"\n',
       {},
       { K: " k1 " },
     );
-    assert.equal(own.provider.name, "litellm");
+    assert.equal(own.provider.name, "LiteLLM");
     assert.equal(own.provider.baseUrl, "http://own:1/x");
     assert.equal(own.provider.apiKey, "k1");
   });

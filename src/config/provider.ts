@@ -44,9 +44,9 @@ export function normalizeBaseUrl(input: string | undefined): string | undefined 
 
 /**
  * Resolves the provider named by `model_provider` (default `litellm`) from the merged table.
- * A user `[model_providers.litellm]` table replaces the built-in wholesale, with one exception: when it omits
- * `base_url`, `LITELLM_BASE_URL` still supplies it, because first-run setup and CI put the URL in the
- * environment (`$CODEX_HOME/.env`) while users often add the table only for headers or retries.
+ * A user `[model_providers.litellm]` table replaces the built-in key by key: what it sets wins, what it omits
+ * keeps the built-in value (`name`, `env_key = "LITELLM_API_KEY"`, `base_url` from `LITELLM_BASE_URL`). So
+ * `-c model_providers.litellm.stream_idle_timeout_ms=…` tunes one knob without silently dropping the key.
  */
 export function resolveProvider(
   merged: TableReader,
@@ -58,8 +58,10 @@ export function resolveProvider(
   const providers = merged.optionalTable("model_providers");
   const userTable = providers && Object.hasOwn(providers, id) ? providers[id] : undefined;
   let t: TableReader;
-  if (userTable !== undefined) t = merged.table("model_providers").table(id);
-  else if (id === DEFAULT_PROVIDER_ID) t = new TableReader(builtinLitellm(), `model_providers.${id}`);
+  if (id === DEFAULT_PROVIDER_ID) {
+    const user = userTable !== undefined ? merged.table("model_providers").table(id) : undefined;
+    t = new TableReader({ ...builtinLitellm(), ...(user?.data ?? {}) }, `model_providers.${id}`);
+  } else if (userTable !== undefined) t = merged.table("model_providers").table(id);
   else throw new ConfigError(`model provider \`${id}\` is not defined in ${configPath}`);
 
   if (t.has("name") && t.string("name") === undefined) {
@@ -102,5 +104,6 @@ export function resolveProvider(
     streamMaxRetries: Math.min(t.int("stream_max_retries", 0) ?? DEFAULT_STREAM_MAX_RETRIES, MAX_RETRIES),
     streamIdleTimeoutMs: t.int("stream_idle_timeout_ms", 1) ?? DEFAULT_STREAM_IDLE_TIMEOUT_MS,
     streamMode: t.oneOf("stream_mode", STREAM_MODES) ?? "auto",
+    bufferedModels: t.stringArray("buffered_models") ?? [],
   };
 }

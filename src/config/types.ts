@@ -21,6 +21,8 @@ export interface ProviderConfig {
   streamMaxRetries: number;
   streamIdleTimeoutMs: number;
   streamMode: StreamMode;
+  /** Model-name globs always sent with `stream: false` (fetch-and-simulate), in addition to the quirk table. */
+  bufferedModels: string[];
 }
 
 export interface ShellEnvironmentPolicy {

@@ -1,8 +1,15 @@
 // The gateway client against the simulator: recorded streams, LiteLLM's dialect, and what goes on the wire.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { collect, finalResponse, simpleRequest, testGateway } from "../../test/helpers/gateway.ts";
+import {
+  collect,
+  finalResponse,
+  simpleRequest,
+  testGateway,
+  testProvider,
+} from "../../test/helpers/gateway.ts";
 import { type Simulator, startSimulator } from "../../test/simulator/index.ts";
+import { createGateway } from "./client.ts";
 
 async function withSim<T>(responses: unknown[], fn: (sim: Simulator) => Promise<T>): Promise<T> {
   const sim = await startSimulator({ scenario: { responses } as never, apiKey: "sk-test-key" });
@@ -252,6 +259,31 @@ describe("errors without retries", () => {
 });
 
 describe("retries", () => {
+  test("connection refused, then the gateway comes up: retried and answered", async () => {
+    const probe = await startSimulator({ scenario: { responses: [] } });
+    const port = Number(new URL(probe.origin).port);
+    await probe.close();
+    let sim: Simulator | undefined;
+    const gw = createGateway({
+      provider: testProvider(`http://127.0.0.1:${port}/v1`, { streamMaxRetries: 2 }),
+      sleep: async () => {
+        sim ??= await startSimulator({
+          scenario: { responses: [{ text: "up now" }] },
+          port,
+          apiKey: "sk-test-key",
+        });
+      },
+    });
+    try {
+      const events = await collect(gw);
+      const retry = events.find((e) => e.type === "retry");
+      assert.match(retry?.type === "retry" ? retry.reason : "", /ECONNREFUSED/);
+      assert.equal(finalResponse(events).text, "up now");
+    } finally {
+      await sim?.close();
+    }
+  });
+
   test("a 503 then success: one retry event, the answer once", async () => {
     await withSim([{ status: 503 }, { text: "recovered" }], async (sim) => {
       const events = await collect(testGateway(sim.baseUrl, { requestMaxRetries: 2 }));

@@ -9,6 +9,7 @@ import { assembleFromJson, ChunkAssembler } from "./assemble.ts";
 import { httpError, isContextWindowMessage, unsupportedParam } from "./errors.ts";
 import { AbortedError, type HttpExchange, IdleTimeoutError, readText, request } from "./http.ts";
 import { chatBody } from "./messages.ts";
+import { bufferedReason } from "./quirks.ts";
 
 export interface GatewayOptions {
   provider: ProviderConfig;
@@ -227,6 +228,17 @@ export function createGateway(options: GatewayOptions): Gateway {
       return;
     }
     let buffered = provider.streamMode === "buffered" || bufferedModels.has(req.model);
+    if (!buffered && provider.streamMode === "auto") {
+      const reason = bufferedReason(req.model, provider.bufferedModels);
+      if (reason) {
+        buffered = true;
+        bufferedModels.add(req.model);
+        yield {
+          type: "notice",
+          message: `using buffered requests (stream: false) for ${req.model}: ${reason}`,
+        };
+      }
+    }
     let streamFailures = 0;
     let requestFailures = 0;
     for (let attemptNo = 1; ; attemptNo++) {

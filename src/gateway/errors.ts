@@ -67,7 +67,8 @@ export function httpError(
   body: string,
   headers: Record<string, string | string[] | undefined>,
 ): GatewayError {
-  const detail = bodyMessage(body) || `HTTP ${status}`;
+  // LiteLLM appends "\nReceived Model Group=…\nAvailable Model Group Fallbacks=…": keep messages on one line.
+  const detail = bodyMessage(body).replace(/\s*\n\s*/g, " ") || `HTTP ${status}`;
   if (isContextWindowMessage(detail)) {
     return { kind: "context_window", status, message: detail, retryable: false };
   }

@@ -17,6 +17,7 @@ export function testProvider(baseUrl: string, overrides: Partial<ProviderConfig>
     streamMaxRetries: 0,
     streamIdleTimeoutMs: 2000,
     streamMode: "stream",
+    bufferedModels: [],
     ...overrides,
   };
 }
