@@ -2,6 +2,8 @@
 // Every field is optional (LiteLLM omits nulls); quirks are handled in the small helpers below, each named.
 import type { ThinkingBlock } from "../protocol/items.ts";
 import type { ModelEvent, ModelResponse, ToolCall, Usage } from "../protocol/model.ts";
+import { ContentFilter } from "./content-filter.ts";
+import { repairArguments } from "./repair.ts";
 import { parseUsage } from "./usage.ts";
 
 interface ToolSlot {
@@ -48,6 +50,8 @@ function reasoningText(value: unknown): string {
 
 export class ChunkAssembler {
   private text = "";
+  private rawText = "";
+  private readonly filter = new ContentFilter();
   private reasoning = "";
   private reasoningContent: string | undefined;
   private thinkingBlocks: ThinkingBlock[] = [];
@@ -96,7 +100,8 @@ export class ChunkAssembler {
       (isObject(delta.provider_specific_fields)
         ? reasoningText(delta.provider_specific_fields.reasoning_content)
         : "");
-    if (typeof delta.reasoning_content === "string" && delta.reasoning_content) {
+    // DeepSeek wants `reasoning_content` back on tool-call turns even when it was empty: keep the key's presence.
+    if (typeof delta.reasoning_content === "string") {
       this.reasoningContent = (this.reasoningContent ?? "") + delta.reasoning_content;
     }
     const blockText = Array.isArray(delta.thinking_blocks)
@@ -107,11 +112,18 @@ export class ChunkAssembler {
     const shown = reasoning || blockText;
     if (shown) this.addReasoning(shown);
     if (thinking) this.addReasoning(thinking);
-    if (text) {
-      this.text += text;
-      this.emit({ type: "text_delta", delta: text });
-    }
+    if (text) this.pushText(text);
     if (Array.isArray(delta.tool_calls)) for (const call of delta.tool_calls) this.pushToolCall(call);
+  }
+
+  private pushText(raw: string): void {
+    this.rawText += raw;
+    const out = this.filter.push(raw);
+    if (out.reasoning) this.addReasoning(out.reasoning);
+    if (out.text) {
+      this.text += out.text;
+      this.emit({ type: "text_delta", delta: out.text });
+    }
   }
 
   private addReasoning(text: string): void {
@@ -185,22 +197,38 @@ export class ChunkAssembler {
   /** The response so far. Calls without a name are dropped; calls without an id get a synthetic one. */
   finish(): ModelResponse {
     const toolCalls: ToolCall[] = [];
+    const stamp = Date.now().toString(36);
     for (const [i, slot] of this.slots.entries()) {
       if (!slot.name && !slot.arguments) continue;
+      // Harmony control tokens glued to names (`json<|channel|>commentary`, Bedrock gpt-oss) are cut off here.
       const call: ToolCall = {
-        id: slot.id || `call_${i}_${Date.now().toString(36)}`,
-        name: slot.name,
-        arguments: slot.arguments,
+        id: slot.id || `call_${i}_${stamp}`,
+        name: stripToolNameTokens(slot.name),
+        // Repaired when unambiguous; otherwise the raw text goes on so the agent can tell the model.
+        arguments: repairArguments(slot.arguments) ?? slot.arguments,
       };
       if (slot.provider_specific_fields) call.provider_specific_fields = slot.provider_specific_fields;
       toolCalls.push(call);
     }
+    const filtered = this.filter.finish();
+    if (filtered.flushed.reasoning) this.addReasoning(filtered.flushed.reasoning);
+    if (filtered.flushed.text) this.emit({ type: "text_delta", delta: filtered.flushed.text });
+    for (const [i, call] of filtered.calls.entries())
+      toolCalls.push({ id: `call_text_${i}_${stamp}`, ...call });
+    const text = filtered.filtered ? filtered.text : this.text + filtered.flushed.text;
+    // gpt-oss sometimes puts the shell call's JSON in its reasoning and returns nothing else.
+    if (!toolCalls.length && !text.trim()) {
+      const hidden = callFromReasoning(this.reasoning);
+      if (hidden) toolCalls.push({ id: `call_reasoning_${stamp}`, ...hidden });
+    }
     const response: ModelResponse = {
-      text: this.text,
+      text,
       reasoning: this.reasoning,
       toolCalls,
       finishReason: this.finishReason,
     };
+    // Inline reasoning is replayed as sent (MiniMax needs its `<think>` text back); Harmony tokens never are.
+    if (filtered.replayRaw && this.rawText !== text) response.rawContent = this.rawText;
     if (this.reasoningContent !== undefined) response.reasoningContent = this.reasoningContent;
     if (this.thinkingBlocks.length) response.thinkingBlocks = this.thinkingBlocks;
     if (this.reasoningDetails.length) response.reasoningDetails = this.reasoningDetails;
@@ -208,6 +236,40 @@ export class ChunkAssembler {
     if (this.model) response.model = this.model;
     return response;
   }
+}
+
+export function stripToolNameTokens(name: string): string {
+  const cut = name.indexOf("<|");
+  return (cut >= 0 ? name.slice(0, cut) : name).trim();
+}
+
+/**
+ * A shell call written as JSON inside the reasoning (`{"command": [...]}` or `{"cmd": …}`), found by a
+ * brace-balanced scan from the last such object.
+ */
+export function callFromReasoning(reasoning: string): { name: string; arguments: string } | undefined {
+  const start = Math.max(reasoning.lastIndexOf('{"command"'), reasoning.lastIndexOf('{"cmd"'));
+  if (start < 0) return undefined;
+  let depth = 0;
+  let inString = false;
+  for (let i = start; i < reasoning.length; i++) {
+    const ch = reasoning[i];
+    if (inString) {
+      if (ch === "\\") i++;
+      else if (ch === '"') inString = false;
+    } else if (ch === '"') inString = true;
+    else if (ch === "{") depth++;
+    else if (ch === "}" && --depth === 0) {
+      const json = reasoning.slice(start, i + 1);
+      try {
+        JSON.parse(json);
+        return { name: "shell", arguments: json };
+      } catch {
+        return undefined;
+      }
+    }
+  }
+  return undefined;
 }
 
 /** Text of an `error` member: `{message, code}` object or a bare string. */

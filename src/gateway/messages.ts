@@ -107,6 +107,8 @@ export function toChatMessages(request: ModelRequest): ChatMessage[] {
     }
   }
   closeGroup();
+  // reasoning_content goes back only with tool calls: DeepSeek requires it there and rejected it elsewhere (R1).
+  for (const message of out) if (!message.tool_calls) delete message.reasoning_content;
   return [{ role: "system", content: systemParts.filter(Boolean).join("\n\n") }, ...out];
 }
 

@@ -353,7 +353,8 @@ describe("exec: gateway and tool failures", () => {
         {
           tool_calls: [
             { id: "call_a", name: "launch_rockets", arguments: { count: 3 } },
-            { id: "call_b", name: "shell", arguments: '{"command": ["echo", "hi"' },
+            { id: "call_b", name: "shell", arguments: '{"command": ["echo", "hi"}' },
+            { id: "call_d", name: "shell", arguments: '{"command": ["echo", "repaired"' },
             { id: "call_c", name: "functions.shell", arguments: { cmd: "echo parallel-ok" } },
           ],
         },
@@ -368,21 +369,23 @@ describe("exec: gateway and tool failures", () => {
       const assistant = messages.find((m: any) => m.tool_calls);
       assert.deepEqual(
         assistant.tool_calls.map((c: any) => c.id),
-        ["call_a", "call_b", "call_c"],
+        ["call_a", "call_b", "call_d", "call_c"],
       );
       assert.equal(assistant.tool_calls[1].function.arguments, "{}", "broken JSON is never replayed");
-      assert.equal(assistant.tool_calls[2].function.name, "shell", "namespaced names are canonicalised");
+      assert.equal(assistant.tool_calls[2].function.arguments, '{"command": ["echo", "repaired"]}', "repaired");
+      assert.equal(assistant.tool_calls[3].function.name, "shell", "namespaced names are canonicalised");
       const tools = messages.filter((m: any) => m.role === "tool");
       assert.deepEqual(
         tools.map((m: any) => m.tool_call_id),
-        ["call_a", "call_b", "call_c"],
+        ["call_a", "call_b", "call_d", "call_c"],
       );
       assert.match(
         tools[0].content,
         /unknown tool `launch_rockets`; available tools: shell, apply_patch, update_plan/,
       );
       assert.match(tools[1].content, /not valid JSON/);
-      assert.match(tools[2].content, /^Exit code: 0[\s\S]*parallel-ok/);
+      assert.match(tools[2].content, /^Exit code: 0[\s\S]*repaired/);
+      assert.match(tools[3].content, /^Exit code: 0[\s\S]*parallel-ok/);
     } finally {
       await t.close();
     }
