@@ -129,7 +129,16 @@ export function createGateway(options: GatewayOptions): Gateway {
       }
       const cost = Number(res.headers["x-litellm-response-cost"]);
       const events: ModelEvent[] = [];
-      const emit = (e: ModelEvent) => events.push(e);
+      // Adjacent deltas from one network read merge in place: a fast model sends tens of thousands of tiny
+      // chunks, and each event costs a trip through every async generator up to the front end.
+      const emit = (e: ModelEvent) => {
+        const last = events[events.length - 1];
+        if (last && (e.type === "text_delta" || e.type === "reasoning_delta") && last.type === e.type) {
+          last.delta += e.delta;
+        } else {
+          events.push(e);
+        }
+      };
       let response: ModelResponse | undefined;
       if (buffered) {
         const text = await readText(res, ex);
@@ -176,7 +185,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         if (done || failure) return;
         const data = event.data.trim();
         if (!data) return;
-        log({ kind: "chunk", data });
+        if (options.onWire) log({ kind: "chunk", data });
         if (data === "[DONE]" || data === "DONE") {
           done = true;
           return;
@@ -198,7 +207,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         ex.touch();
         parser.feed(piece as string);
         if (events.length) {
-          yield* coalesce(events);
+          yield* events;
           events.length = 0;
         }
         if (failure) return { error: failure };
@@ -339,28 +348,6 @@ export function createGateway(options: GatewayOptions): Gateway {
   }
 
   return { stream, listModels, getJson, baseUrl: provider.baseUrl };
-}
-
-/**
- * Merges adjacent text or reasoning deltas that arrived in one network read: a fast model sends tens of
- * thousands of tiny chunks, and each event costs a trip through every async generator up to the front end.
- */
-export function coalesce(events: ModelEvent[]): ModelEvent[] {
-  if (events.length < 2) return events;
-  const out: ModelEvent[] = [];
-  for (const event of events) {
-    const last = out.at(-1);
-    if (
-      last &&
-      (event.type === "text_delta" || event.type === "reasoning_delta") &&
-      last.type === event.type
-    ) {
-      out[out.length - 1] = { type: event.type, delta: last.delta + event.delta };
-    } else {
-      out.push(event);
-    }
-  }
-  return out;
 }
 
 function streamError(message: string): GatewayError {
