@@ -6,26 +6,33 @@
 //   codex-litellm_<v>_termux_all.deb    Termux, under /data/data/com.termux/files/usr
 //   codex-litellm_<v>_all.ipk           OpenWrt (opkg), Depends: node (>= 20)
 //   SHA256SUMS
-// The archives are written by packaging/archive.mjs, byte for byte reproducible: every mtime is
-// SOURCE_DATE_EPOCH (else the last commit's time), every owner root:root, every mode set here.
+// Each package's tree is staged in a temporary directory with every mode set here (never the umask's)
+// and every mtime set to SOURCE_DATE_EPOCH (else the last commit's time), then archived by the
+// standard tools: `dpkg-deb --root-owner-group -b` for the two .debs; GNU tar, `gzip -n` and `ar D`
+// for the .ipk. Owners are always root:root, so the packages are byte for byte reproducible.
+// Needs dpkg-deb (>= 1.19), GNU tar (>= 1.28), gzip and ar (binutils).
 //
 // Usage: node packaging/build.mjs [--out DIR] [--dist DIR] [--epoch SECONDS]
 import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import {
+  chmodSync,
   cpSync,
   existsSync,
+  lstatSync,
+  lutimesSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
   rmSync,
+  symlinkSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { ar, byName, digest, gzip, tar } from "./archive.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
@@ -82,38 +89,121 @@ function listFiles(dir, base = dir) {
   return out.sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
 }
 
+/** Byte order, so the result never depends on the locale. */
+function byBytes(a, b) {
+  return Buffer.compare(Buffer.from(a), Buffer.from(b));
+}
+
+/** Hex digest of `data`. */
+function digest(algorithm, data) {
+  return createHash(algorithm).update(data).digest("hex");
+}
+
+/**
+ * The environment for the archiving tools: C locale, the epoch for dpkg-deb, and none of the
+ * variables through which a user's settings would change their output.
+ */
+function toolEnv(epoch) {
+  const env = { ...process.env };
+  for (const name of Object.keys(env))
+    if (/^(TAR_OPTIONS|TAR|GZIP|DPKG_DEB_.*|DPKG_ROOT|DPKG_ADMINDIR|LANG|LANGUAGE|LC_.*)$/.test(name))
+      delete env[name];
+  return { ...env, LC_ALL: "C", TZ: "UTC", SOURCE_DATE_EPOCH: String(epoch) };
+}
+
+/** Runs a tool without a shell; returns its stdout; fails with its stderr. */
+function run(command, args, { epoch, cwd, input } = {}) {
+  try {
+    return execFileSync(command, args, {
+      cwd,
+      env: toolEnv(epoch),
+      input,
+      maxBuffer: 1024 * 1024 * 1024,
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+  } catch (error) {
+    const stderr = error.stderr?.toString().trim();
+    const reason = error.code === "ENOENT" ? "not found (see docs/PUBLISHING.md)" : stderr || error.message;
+    throw new Error(`${command} ${args.join(" ")}: ${reason}`);
+  }
+}
+
+/** The tools the packages need, checked up front so a missing one fails with a clear message. */
+function checkTools() {
+  const version = (command) => run(command, ["--version"]).toString().split("\n")[0];
+  if (!/GNU tar/.test(version("tar"))) throw new Error("GNU tar is required (for --sort=name)");
+  version("gzip");
+  version("ar");
+  const dpkg = /version (\d+)\.(\d+)/.exec(version("dpkg-deb"));
+  if (!dpkg || Number(dpkg[1]) * 1000 + Number(dpkg[2]) < 1019)
+    throw new Error("dpkg-deb 1.19 or newer is required (for --root-owner-group)");
+}
+
+/** `gzip -n -9`: best compression, no file name, no timestamp. */
+function gzip(data) {
+  return run("gzip", ["-n", "-9", "-c"], { input: data });
+}
+
+/**
+ * A package tree being staged in a directory. Every directory is 0755 and every file gets the mode
+ * given, by chmod, so the umask never shows; `seal` then sets every mtime to the epoch.
+ */
+class Stage {
+  constructor(dir) {
+    this.root = dir;
+    mkdirSync(dir, { recursive: true });
+    chmodSync(dir, 0o755);
+  }
+
+  path(rel) {
+    return join(this.root, ...rel.split("/").filter(Boolean));
+  }
+
+  dir(rel) {
+    const parts = rel.split("/").filter(Boolean);
+    for (let i = 1; i <= parts.length; i++) {
+      const path = this.path(parts.slice(0, i).join("/"));
+      if (!existsSync(path)) {
+        mkdirSync(path);
+        chmodSync(path, 0o755);
+      }
+    }
+  }
+
+  file(rel, data, mode = 0o644) {
+    this.dir(parent(rel));
+    const path = this.path(rel);
+    writeFileSync(path, data, { flag: "wx" }); // "x": a duplicate path is a bug in the builder
+    chmodSync(path, mode);
+  }
+
+  symlink(rel, target) {
+    this.dir(parent(rel));
+    symlinkSync(target, this.path(rel));
+  }
+
+  /** Every entry under `rel` ("" = the root itself first), in byte order of its path. */
+  entries(rel = "") {
+    const stat = lstatSync(this.path(rel));
+    const type = stat.isDirectory() ? "dir" : stat.isSymbolicLink() ? "symlink" : "file";
+    const out = [{ path: rel, type, size: stat.size }];
+    if (type === "dir") {
+      const names = readdirSync(this.path(rel)).sort(byBytes);
+      for (const name of names) out.push(...this.entries(rel ? `${rel}/${name}` : name));
+    }
+    return out;
+  }
+
+  /** Sets the mtime (and atime) of every entry, symlinks included, to `epoch`. */
+  seal(epoch) {
+    for (const { path } of this.entries()) lutimesSync(this.path(path), epoch, epoch);
+  }
+}
+
 /** "a/b/c" → "a/b"; "c" → "". */
 function parent(path) {
   const slash = path.lastIndexOf("/");
   return slash === -1 ? "" : path.slice(0, slash);
-}
-
-/** Collects tar entries, adding every parent directory (mode 0755) of what is added. */
-class Tree {
-  /** @type {Map<string, import("./archive.mjs").TarEntry>} */
-  entries = new Map();
-
-  dir(path) {
-    const parts = path.split("/").filter(Boolean);
-    for (let i = 0; i <= parts.length; i++) {
-      const p = i === 0 ? "./" : `./${parts.slice(0, i).join("/")}/`;
-      if (!this.entries.has(p)) this.entries.set(p, { path: p, type: "dir", mode: 0o755 });
-    }
-  }
-
-  file(path, data, mode = 0o644) {
-    this.dir(parent(path));
-    this.entries.set(`./${path}`, { path: `./${path}`, type: "file", mode, data });
-  }
-
-  symlink(path, target) {
-    this.dir(parent(path));
-    this.entries.set(`./${path}`, { path: `./${path}`, type: "symlink", mode: 0o777, target });
-  }
-
-  list() {
-    return [...this.entries.values()].sort(byName);
-  }
 }
 
 /**
@@ -145,7 +235,7 @@ function addLegal(tree, dir) {
 
 /** Installed size in KiB as dpkg counts it: each file rounded up to 1 KiB, each other entry 1 KiB. */
 function installedKiB(entries) {
-  return entries.reduce((n, e) => n + (e.type === "file" ? Math.ceil(e.data.length / 1024) : 1), 0);
+  return entries.reduce((n, e) => n + (e.type === "file" ? Math.ceil(e.size / 1024) : 1), 0);
 }
 
 /** A control file: one "Field: value" line each, then the description's extended lines. */
@@ -157,22 +247,11 @@ function controlFile(fields) {
   return Buffer.from(`${lines.join("\n")}\n`, "utf8");
 }
 
-/** A .deb (or .ipk): ar members debian-binary, control.tar.gz, data.tar.gz, in dpkg's order. */
-function debArchive(controlTree, dataTar, epoch) {
-  return ar(
-    [
-      { name: "debian-binary", data: Buffer.from("2.0\n", "ascii") },
-      { name: "control.tar.gz", data: gzip(tar(controlTree.list(), epoch)) },
-      { name: "data.tar.gz", data: gzip(dataTar) },
-    ],
-    epoch,
-  );
-}
-
-function md5sums(entries) {
+/** md5sums of the regular files of `data`, paths relative to the root, in byte order. */
+function md5sums(data, entries) {
   const lines = entries
     .filter((e) => e.type === "file")
-    .map((e) => `${digest("md5", e.data)}  ${e.path.slice(2)}`);
+    .map((e) => `${digest("md5", readFileSync(data.path(e.path)))}  ${e.path}`);
   return Buffer.from(`${lines.join("\n")}\n`, "ascii");
 }
 
@@ -192,8 +271,26 @@ function debianChangelog(version, epoch) {
   );
 }
 
-function buildDeb({ bundle, version, epoch }) {
-  const data = new Tree();
+/**
+ * A .deb of the staged tree `data`, with DEBIAN/control (`fields(installedSize)`) and DEBIAN/md5sums
+ * added, by dpkg-deb: root:root owners, gzip members (control.tar.gz and data.tar.gz: uniform
+ * compression) and the ar member times from SOURCE_DATE_EPOCH. dpkg-deb sorts the entries itself
+ * (symlinks last) and clamps their mtimes to the epoch, which `seal` has already set.
+ */
+function dpkgDeb(stage, data, fields, epoch) {
+  const entries = data.entries();
+  data.file("DEBIAN/control", controlFile(fields(installedKiB(entries))));
+  data.file("DEBIAN/md5sums", md5sums(data, entries));
+  data.seal(epoch);
+  const out = join(stage, "package.deb");
+  run("dpkg-deb", ["--root-owner-group", "-Zgzip", "-z9", "--uniform-compression", "-b", data.root, out], {
+    epoch,
+  });
+  return readFileSync(out);
+}
+
+function buildDeb({ bundle, version, epoch }, stage) {
+  const data = new Stage(join(stage, "root"));
   addBundle(data, "usr", bundle, "/usr/bin/env node");
   const doc = `usr/share/doc/${NAME}`;
   addLegal(data, doc);
@@ -214,42 +311,39 @@ function buildDeb({ bundle, version, epoch }) {
       ].join("\n"),
     ),
   );
-  const entries = data.list();
-  const control = new Tree();
-  control.file(
-    "control",
-    controlFile({
+  return dpkgDeb(
+    stage,
+    data,
+    (installedSize) => ({
       Package: NAME,
       Version: version,
       Architecture: "all",
       Maintainer: MAINTAINER,
-      "Installed-Size": installedKiB(entries),
+      "Installed-Size": installedSize,
       Depends: "nodejs (>= 20)",
       Section: "utils",
       Priority: "optional",
       Homepage: pkg.homepage,
       Description: SYNOPSIS,
     }),
+    epoch,
   );
-  control.file("md5sums", md5sums(entries));
-  return debArchive(control, tar(entries, epoch), epoch);
 }
 
-function buildTermux({ bundle, version, epoch }) {
-  const data = new Tree();
+function buildTermux({ bundle, version, epoch }, stage) {
+  const data = new Stage(join(stage, "root"));
   // Termux has no /usr/bin/env (termux-exec only rewrites it at exec time), so name node directly.
   addBundle(data, TERMUX_PREFIX, bundle, `/${TERMUX_PREFIX}/bin/node`);
   addLegal(data, `${TERMUX_PREFIX}/share/doc/${NAME}`);
-  const entries = data.list();
-  const control = new Tree();
-  control.file(
-    "control",
-    controlFile({
+  return dpkgDeb(
+    stage,
+    data,
+    (installedSize) => ({
       Package: NAME,
       Version: version,
       Architecture: "all",
       Maintainer: MAINTAINER,
-      "Installed-Size": installedKiB(entries),
+      "Installed-Size": installedSize,
       // nodejs (current) and nodejs-lts conflict with each other and neither provides the other, so
       // accept either, as Termux's own npm package does.
       Depends: "nodejs (>= 20) | nodejs-lts (>= 20)",
@@ -258,18 +352,39 @@ function buildTermux({ bundle, version, epoch }) {
       Homepage: pkg.homepage,
       Description: SYNOPSIS,
     }),
+    epoch,
   );
-  control.file("md5sums", md5sums(entries));
-  return debArchive(control, tar(entries, epoch), epoch);
 }
 
-function buildIpk({ bundle, version, epoch }) {
-  const data = new Tree();
+/** `tar` of a sealed tree: GNU format, entries by name, owner 0:0, every mtime the epoch. */
+function tarTree(tree, epoch) {
+  return run("tar", [
+    "--format=gnu",
+    "--sort=name",
+    "--owner=0",
+    "--group=0",
+    "--numeric-owner",
+    `--mtime=@${epoch}`,
+    "-C",
+    tree.root,
+    "-cf",
+    "-",
+    ".",
+  ]);
+}
+
+/**
+ * An .ipk: an ar archive of debian-binary, control.tar.gz and data.tar.gz in dpkg's order, written by
+ * `ar rcD` (D: deterministic, every member time 0, owner 0:0, mode 0644).
+ */
+function buildIpk({ bundle, version, epoch }, stage) {
+  const data = new Stage(join(stage, "data"));
   // OpenWrt's busybox provides /usr/bin/env and the node package installs /usr/bin/node.
   addBundle(data, "usr", bundle, "/usr/bin/env node");
   addLegal(data, `usr/share/licenses/${NAME}`);
-  const dataTar = tar(data.list(), epoch);
-  const control = new Tree();
+  data.seal(epoch);
+  const dataTar = tarTree(data, epoch);
+  const control = new Stage(join(stage, "control"));
   control.file(
     "control",
     controlFile({
@@ -288,7 +403,15 @@ function buildIpk({ bundle, version, epoch }) {
       Description: SYNOPSIS,
     }),
   );
-  return debArchive(control, dataTar, epoch);
+  control.seal(epoch);
+  const members = new Stage(join(stage, "members"));
+  members.file("debian-binary", Buffer.from("2.0\n", "ascii"));
+  members.file("control.tar.gz", gzip(tarTree(control, epoch)));
+  members.file("data.tar.gz", gzip(dataTar));
+  run("ar", ["rcD", join(stage, "package.ipk"), "debian-binary", "control.tar.gz", "data.tar.gz"], {
+    cwd: members.root,
+  });
+  return readFileSync(join(stage, "package.ipk"));
 }
 
 /** `npm pack` of a staging copy of the published files, so the tarball holds exactly this bundle. */
@@ -319,6 +442,7 @@ export function buildPackages({ distDir, outDir, epoch }) {
     throw new Error(
       `CODEX_LITELLM_MAINTAINER must look like "Name <email>", not ${JSON.stringify(MAINTAINER)}`,
     );
+  checkTools();
   mkdirSync(outDir, { recursive: true });
   for (const name of readdirSync(outDir))
     if (name.startsWith(`${NAME}-`) || name.startsWith(`${NAME}_`) || name === "SHA256SUMS")
@@ -327,15 +451,22 @@ export function buildPackages({ distDir, outDir, epoch }) {
   const bundle = listFiles(distDir).map((path) => [path, readFileSync(join(distDir, path))]);
   const version = packageVersion(pkg.version);
   const input = { bundle, version, epoch };
-  const packages = {
-    [`${NAME}_${version}_all.deb`]: buildDeb(input),
-    [`${NAME}_${version}_termux_all.deb`]: buildTermux(input),
-    [`${NAME}_${version}_all.ipk`]: buildIpk(input),
+  const builders = {
+    [`${NAME}_${version}_all.deb`]: buildDeb,
+    [`${NAME}_${version}_termux_all.deb`]: buildTermux,
+    [`${NAME}_${version}_all.ipk`]: buildIpk,
   };
-  for (const [name, data] of Object.entries(packages)) writeFileSync(join(outDir, name), data);
+  for (const [name, build] of Object.entries(builders)) {
+    const stage = mkdtempSync(join(tmpdir(), `${NAME}-stage-`));
+    try {
+      writeFileSync(join(outDir, name), build(input, stage));
+    } finally {
+      rmSync(stage, { recursive: true, force: true });
+    }
+  }
   const tarball = buildNpm({ distDir, outDir });
 
-  const names = [tarball, ...Object.keys(packages)].sort();
+  const names = [tarball, ...Object.keys(builders)].sort();
   const sums = names.map((name) => `${digest("sha256", readFileSync(join(outDir, name)))}  ${name}`);
   writeFileSync(join(outDir, "SHA256SUMS"), `${sums.join("\n")}\n`);
   return [...names, "SHA256SUMS"];

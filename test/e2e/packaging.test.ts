@@ -1,7 +1,8 @@
 // The release packages (packaging/build.mjs), checked with the system's own tools: dpkg-deb for the
 // Debian and Termux packages, ar and tar for the OpenWrt .ipk, npm for the npm tarball. The packages
-// are built twice from one snapshot of dist/ (so a concurrent rebuild cannot change what is packed)
-// to prove the builds are byte-for-byte reproducible.
+// are built twice from one snapshot of dist/ (so a concurrent rebuild cannot change what is packed),
+// the second time from another directory and under umask 077, to prove the builds are byte-for-byte
+// reproducible and take no mode from the umask.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -115,7 +116,7 @@ let outA = "";
 let outB = "";
 
 before(() => {
-  for (const tool of ["dpkg-deb", "ar", "tar", "npm"])
+  for (const tool of ["dpkg-deb", "ar", "tar", "gzip", "npm"])
     assert.equal(run("sh", ["-c", `command -v ${tool}`]).code, 0, `${tool} is required (see .ci/run)`);
   tmp = mkdtempSync(join(tmpdir(), "codex-litellm-packaging-"));
   dist = join(tmp, "dist");
@@ -124,9 +125,10 @@ before(() => {
   outA = join(tmp, "a");
   outB = join(tmp, "b");
   const builder = join(ROOT, "packaging", "build.mjs");
-  // Once with --epoch from the project root, once with SOURCE_DATE_EPOCH from elsewhere.
+  // Once with --epoch from the project root, once with SOURCE_DATE_EPOCH from elsewhere and a umask
+  // that would make every staged file private if the builder did not set each mode itself.
   ok(process.execPath, [builder, "--dist", dist, "--out", outA, "--epoch", String(EPOCH)]);
-  ok(process.execPath, [builder, "--dist", dist, "--out", outB], {
+  ok("sh", ["-c", 'umask 077 && exec "$0" "$@"', process.execPath, builder, "--dist", dist, "--out", outB], {
     cwd: tmp,
     env: toolEnv({ SOURCE_DATE_EPOCH: String(EPOCH) }),
   });
@@ -263,6 +265,13 @@ test("Debian package: control fields, layout, modes, LICENSE and NOTICE", () => 
   assert.match(control.Description, /\S/);
   assert.match(control["Installed-Size"], /^\d+$/);
   assert.match(ok("dpkg-deb", ["--info", deb]), /^ new Debian package, version 2\.0\./);
+  // dpkg-deb's ar container: gzip members (-Zgzip, uniform compression) dated SOURCE_DATE_EPOCH.
+  const members = ok("ar", ["tv", deb]).trimEnd().split("\n");
+  assert.deepEqual(
+    members.map((line) => line.split(" ").at(-1)),
+    ["debian-binary", "control.tar.gz", "data.tar.gz"],
+  );
+  for (const line of members) assert.match(line, /^rw-r--r-- 0\/0 +\d+ Jan {2}1 00:00 2026 /);
 
   const entries = listing(ok("dpkg-deb", ["--contents", deb]));
   for (const e of entries.values()) {
