@@ -66,6 +66,51 @@ function overrides(flags: SharedFlags & { yolo?: boolean }) {
   };
 }
 
+/**
+ * Options of a command and its ancestors, merged. Commander stores an option on the outermost command that
+ * declares it, wherever it stands in argv; a value given explicitly anywhere beats a default, and `-c`
+ * values from every level are kept in order.
+ */
+function mergedOptions(cmd: Command): Record<string, unknown> {
+  const chain: Command[] = [];
+  for (let c: Command | null = cmd; c; c = c.parent) chain.unshift(c);
+  const out: Record<string, unknown> = {};
+  for (const c of chain) {
+    for (const [key, value] of Object.entries(c.opts())) {
+      if (key === "config") {
+        out.config = [...((out.config as string[] | undefined) ?? []), ...((value as string[]) ?? [])];
+      } else if (out[key] === undefined || c.getOptionValueSource(key) !== "default") {
+        out[key] = value;
+      }
+    }
+  }
+  return out;
+}
+
+function addExecOptions(cmd: Command): Command {
+  return cmd
+    .option("--skip-git-repo-check", "allow running outside a git repository")
+    .option("--json", "print Codex's JSONL events on stdout instead of human output")
+    .option("-o, --output-last-message <FILE>", "write the final agent message to FILE")
+    .option("--ephemeral", "do not write a session file")
+    .addOption(
+      new Option("--color <WHEN>", "colour on stderr").choices(["always", "never", "auto"]).default("auto"),
+    );
+}
+
+function execOptions(flags: SharedFlags & Record<string, unknown>, prompt: string | undefined) {
+  return {
+    ...overrides(flags),
+    prompt,
+    cd: flags.cd,
+    json: flags.json as boolean | undefined,
+    skipGitRepoCheck: flags.skipGitRepoCheck as boolean | undefined,
+    outputLastMessage: flags.outputLastMessage as string | undefined,
+    ephemeral: flags.ephemeral as boolean | undefined,
+    color: flags.color as "always" | "never" | "auto",
+  };
+}
+
 function printError(message: string): void {
   process.stderr.write(`Error: ${message}\n`);
 }
@@ -93,29 +138,45 @@ export async function main(argv: string[]): Promise<number> {
   const exec = new Command("exec")
     .description("run the agent non-interactively: progress on stderr, the final answer on stdout")
     .argument("[PROMPT]", "the task; read from stdin when absent or `-`")
-    .option("--skip-git-repo-check", "allow running outside a git repository")
-    .option("--json", "print Codex's JSONL events on stdout instead of human output")
-    .option("-o, --output-last-message <FILE>", "write the final agent message to FILE")
-    .option("--ephemeral", "do not write a session file")
-    .addOption(
-      new Option("--color <WHEN>", "colour on stderr").choices(["always", "never", "auto"]).default("auto"),
-    )
+    // `exec help` would shadow the prompt "help"; `exec --help` remains.
+    .helpCommand(false)
     .exitOverride()
     .action(async (prompt: string | undefined, _opts: unknown, cmd: Command) => {
-      const flags = cmd.optsWithGlobals() as SharedFlags & Record<string, unknown>;
+      const flags = mergedOptions(cmd) as SharedFlags & Record<string, unknown>;
+      const { runExec } = await import("./modes/exec/run.ts");
+      exitCode = await runExec(execOptions(flags, prompt));
+    });
+  addExecOptions(exec);
+  addSharedOptions(exec);
+
+  const resume = new Command("resume")
+    .description("continue a stored session non-interactively (the same session file grows)")
+    .argument("[SESSION_ID]", "the session's id, or a unique prefix of it")
+    .argument("[PROMPT]", "the next message; read from stdin when absent or `-`")
+    .option("--last", "resume the most recently used session started in this directory")
+    .option("--all", "with --last, consider sessions started in any directory")
+    .exitOverride()
+    .action(async (id: string | undefined, prompt: string | undefined, _opts: unknown, cmd: Command) => {
+      const flags = mergedOptions(cmd) as SharedFlags & Record<string, unknown>;
+      let sessionId = id;
+      // With --last the first operand is the prompt (`exec resume --last "go on"`), as in Codex.
+      if (flags.last && sessionId !== undefined) {
+        if (prompt !== undefined)
+          throw new UserError("exec resume: give either --last or a SESSION_ID, not both", 2);
+        prompt = sessionId;
+        sessionId = undefined;
+      }
+      if (!flags.last && sessionId === undefined)
+        throw new UserError("exec resume: give a SESSION_ID or --last", 2);
       const { runExec } = await import("./modes/exec/run.ts");
       exitCode = await runExec({
-        ...overrides(flags),
-        prompt,
-        cd: flags.cd,
-        json: flags.json as boolean | undefined,
-        skipGitRepoCheck: flags.skipGitRepoCheck as boolean | undefined,
-        outputLastMessage: flags.outputLastMessage as string | undefined,
-        ephemeral: flags.ephemeral as boolean | undefined,
-        color: flags.color as "always" | "never" | "auto",
+        ...execOptions(flags, prompt),
+        resume: { last: flags.last as boolean | undefined, all: flags.all as boolean | undefined, sessionId },
       });
     });
-  addSharedOptions(exec);
+  addExecOptions(resume);
+  addSharedOptions(resume);
+  exec.addCommand(resume);
   program.addCommand(exec);
 
   const models = new Command("models")

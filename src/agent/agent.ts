@@ -1,11 +1,19 @@
 // The one turn loop. Front ends send prompts and render events; this file decides what happens next.
 
 import { addUsage, emptyUsage } from "../gateway/usage.ts";
-import type { AgentEvent } from "../protocol/events.ts";
+import type { AgentEvent, CompactionReason } from "../protocol/events.ts";
 import type { FunctionCallItem, HistoryItem, ReasoningItem } from "../protocol/items.ts";
 import { assistantMessage, userMessage } from "../protocol/items.ts";
-import type { ModelResponse, StreamFn, ToolCall, Usage } from "../protocol/model.ts";
+import type { GatewayError, ModelResponse, StreamFn, ToolCall, Usage } from "../protocol/model.ts";
 import { parseArguments, type ToolRegistry } from "../tools/registry.ts";
+import { RECENT_USER_TOKENS, summarize, summaryHistory } from "./compact.ts";
+import {
+  autoCompactLimit,
+  DEFAULT_CONTEXT_WINDOW,
+  estimateFixedTokens,
+  estimateItemsTokens,
+  estimateTextTokens,
+} from "./context.ts";
 
 export interface AgentOptions {
   model: string;
@@ -21,7 +29,12 @@ export interface AgentOptions {
   initialContext?: HistoryItem[];
   /** Called for every item appended to history (session recording). */
   onItem?: (item: HistoryItem) => void;
+  /** The model's input window in tokens (default 130000). */
   contextWindow?: number;
+  /** `model_auto_compact_token_limit`: compact before a request above this (default 90% of the window). */
+  autoCompactTokenLimit?: number;
+  /** Called after compaction replaced the history (session recording writes a `compacted` record). */
+  onCompacted?: (summary: string, replacementHistory: HistoryItem[]) => void;
   /** Upper bound on model requests in one turn, so a looping model cannot run forever. */
   maxRequestsPerTurn?: number;
 }
@@ -31,14 +44,41 @@ export type TurnOutcome =
   | { status: "failed"; message: string }
   | { status: "aborted" };
 
+export type CompactOutcome =
+  | { status: "compacted" }
+  | { status: "failed"; message: string }
+  | { status: "aborted" };
+
+type SampleResult = { response: ModelResponse } | { error: GatewayError } | { aborted: true };
+
 export class Agent {
   readonly history: HistoryItem[];
   totalUsage: Usage = emptyUsage();
   private contextAdded: boolean;
+  /** The gateway's count for the conversation up to `history[index]` (prompt + completion of a response). */
+  private reported: { tokens: number; index: number } | undefined;
 
   constructor(private readonly options: AgentOptions) {
     this.history = [...(options.history ?? [])];
     this.contextAdded = this.history.length > 0;
+  }
+
+  get contextWindow(): number {
+    return this.options.contextWindow ?? DEFAULT_CONTEXT_WINDOW;
+  }
+
+  get autoCompactLimit(): number {
+    return autoCompactLimit(this.contextWindow, this.options.autoCompactTokenLimit);
+  }
+
+  /** Tokens the next request would carry: the last reported count plus estimates for items added since. */
+  contextUsed(): number {
+    if (this.reported)
+      return this.reported.tokens + estimateItemsTokens(this.history.slice(this.reported.index));
+    return (
+      estimateFixedTokens(this.options.instructions, this.options.tools.specs()) +
+      estimateItemsTokens(this.history)
+    );
   }
 
   private record(item: HistoryItem): void {
@@ -53,19 +93,58 @@ export class Agent {
       for (const item of this.options.initialContext ?? []) this.record(item);
       this.contextAdded = true;
     }
+    // Auto-compaction stays on for the turn unless it failed or could not get below the limit.
+    let autoCompact = true;
+    const maybeCompact = async (pending: number): Promise<boolean> => {
+      if (!autoCompact || !this.compactable() || this.contextUsed() + pending < this.autoCompactLimit)
+        return true;
+      const outcome = await this.compactHistory(signal, "auto");
+      if (outcome.status === "aborted") return false;
+      if (outcome.status === "failed") {
+        emit({ type: "warning", message: `automatic context compaction failed: ${outcome.message}` });
+        autoCompact = false;
+      } else if (this.contextUsed() + pending >= this.autoCompactLimit) {
+        autoCompact = false;
+      }
+      return true;
+    };
+    // Before the prompt is recorded, so the summary precedes it.
+    if (!(await maybeCompact(estimateTextTokens(prompt)))) return this.aborted();
     this.record(userMessage(prompt));
     const maxRequests = this.options.maxRequestsPerTurn ?? 200;
     let lastMessage: string | null = null;
     for (let requestNo = 1; requestNo <= maxRequests; requestNo++) {
-      const result = await this.sample(signal);
+      if (requestNo > 1 && !(await maybeCompact(0))) return this.aborted();
+      let result = await this.sample(signal);
+      // The gateway says it does not fit: compact, then retry the request once.
+      if ("error" in result && result.error.kind === "context_window" && this.compactable()) {
+        emit({ type: "stream_reset" });
+        const outcome = await this.compactHistory(signal, "context_window");
+        if (outcome.status === "aborted") return this.aborted();
+        if (outcome.status === "compacted") result = await this.sample(signal);
+        else
+          result = {
+            error: {
+              ...result.error,
+              message: `${result.error.message} (compaction failed: ${outcome.message})`,
+            },
+          };
+      }
       if ("aborted" in result) return this.aborted();
       if ("error" in result) {
-        emit({ type: "error", message: result.error });
-        emit({ type: "turn_failed", message: result.error, usage: this.totalUsage });
-        return { status: "failed", message: result.error };
+        const message = result.error.message;
+        emit({ type: "error", message });
+        emit({ type: "turn_failed", message, usage: this.totalUsage });
+        return { status: "failed", message };
       }
       const response = result.response;
       this.recordResponse(response);
+      if (response.usage && response.usage.input_tokens > 0) {
+        this.reported = {
+          tokens: response.usage.input_tokens + response.usage.output_tokens,
+          index: this.history.length,
+        };
+      }
       if (response.text) {
         lastMessage = response.text;
         emit({ type: "agent_message", text: response.text });
@@ -93,15 +172,63 @@ export class Agent {
     return { status: "failed", message };
   }
 
+  /**
+   * Replaces the history by a summary now (the TUI's `/compact`, the resume safeguard); call it between
+   * turns only. Failures are returned, not emitted: the caller decides whether they end anything.
+   */
+  compact(signal: AbortSignal, reason: CompactionReason = "manual"): Promise<CompactOutcome> {
+    return this.compactHistory(signal, reason);
+  }
+
+  /** Whether compaction would shrink anything: it keeps user messages and drops everything else. */
+  private compactable(): boolean {
+    return this.history.some((item) => item.type !== "message" || item.role !== "user");
+  }
+
+  private async compactHistory(signal: AbortSignal, reason: CompactionReason): Promise<CompactOutcome> {
+    const { emit } = this.options;
+    const result = await summarize({
+      stream: this.options.stream,
+      model: this.options.model,
+      reasoningEffort: this.options.reasoningEffort,
+      history: this.history,
+      contextWindow: this.contextWindow,
+      signal,
+      emit,
+    });
+    for (const usage of result.status === "summarized" ? result.usage : [])
+      this.totalUsage = addUsage(this.totalUsage, usage);
+    if (result.status !== "summarized") return result;
+    // Recent user messages are bounded by the window too, so a small window is not filled by them alone.
+    const budget = Math.min(RECENT_USER_TOKENS, Math.floor(this.contextWindow / 4));
+    const replacement = summaryHistory(
+      this.options.initialContext ?? [],
+      this.history,
+      result.summary,
+      budget,
+    );
+    this.history.splice(0, this.history.length, ...replacement);
+    this.reported = undefined;
+    this.contextAdded = true;
+    this.options.onCompacted?.(result.summary, replacement);
+    emit({
+      type: "token_count",
+      last: result.usage.at(-1) ?? emptyUsage(),
+      total: this.totalUsage,
+      contextWindow: this.contextWindow,
+      contextUsed: this.contextUsed(),
+    });
+    emit({ type: "context_compacted", reason });
+    return { status: "compacted" };
+  }
+
   private aborted(): TurnOutcome {
     this.options.emit({ type: "turn_aborted", reason: "interrupted", usage: this.totalUsage });
     return { status: "aborted" };
   }
 
   /** One model request: streams deltas to the front ends, returns the final response or an error. */
-  private async sample(
-    signal: AbortSignal,
-  ): Promise<{ response: ModelResponse } | { error: string } | { aborted: true }> {
+  private async sample(signal: AbortSignal): Promise<SampleResult> {
     const { emit } = this.options;
     const request = {
       model: this.options.model,
@@ -135,19 +262,24 @@ export class Agent {
               type: "token_count",
               last: usage,
               total: this.totalUsage,
-              contextWindow: this.options.contextWindow,
+              contextWindow: this.contextWindow,
+              contextUsed: usage.input_tokens + usage.output_tokens,
             });
           }
           return { response: event.response };
         }
         case "error":
           if (event.error.kind === "aborted" || signal.aborted) return { aborted: true };
-          return { error: event.error.message };
+          return { error: event.error };
         default:
           event satisfies never;
       }
     }
-    return signal.aborted ? { aborted: true } : { error: "the gateway stream ended without a response" };
+    return signal.aborted
+      ? { aborted: true }
+      : {
+          error: { kind: "stream", message: "the gateway stream ended without a response", retryable: false },
+        };
   }
 
   /** Appends the response to history in replayable form: reasoning, text, then the tool calls. */

@@ -43,3 +43,12 @@ export function environmentContext(env: EnvironmentContext): MessageItem {
 export function projectDocMessage(cwd: string, text: string): MessageItem {
   return userMessage(`# AGENTS.md instructions for ${cwd}\n\n<INSTRUCTIONS>\n${text}\n</INSTRUCTIONS>`);
 }
+
+/** Whether a user message is session context this module wrote (re-sent after compaction, never summarised). */
+export function isContextMessage(text: string): boolean {
+  return (
+    text.startsWith("<environment_context>") ||
+    text.startsWith("# AGENTS.md instructions for ") ||
+    text.startsWith("<user_instructions>")
+  );
+}

@@ -27,6 +27,8 @@ export interface SessionInfo {
   contextWindow?: number;
 }
 
+export type CompactionReason = "auto" | "context_window" | "resume" | "manual";
+
 export type AgentEvent =
   | { type: "session_configured"; session: SessionInfo }
   | { type: "turn_started"; prompt: string }
@@ -51,7 +53,16 @@ export type AgentEvent =
   | { type: "patch_apply_end"; callId: string; success: boolean; output: string; changes: FileChange[] }
   | { type: "plan_updated"; explanation?: string; plan: PlanStep[] }
   | { type: "tool_error"; callId: string; name: string; message: string }
-  | { type: "token_count"; last: Usage; total: Usage; contextWindow?: number }
+  /**
+   * After each model response (and after compaction). `contextUsed` is the conversation's size in tokens as
+   * the gateway last counted it (plus estimates for anything added since); with `contextWindow` it gives
+   * "N% context left".
+   */
+  | { type: "token_count"; last: Usage; total: Usage; contextWindow?: number; contextUsed?: number }
+  /** The history was replaced by a summary: before a request that would pass the auto-compact limit
+   * ("auto"), after the gateway said the request does not fit ("context_window"), when a resumed session
+   * is too big ("resume"), or on request ("manual"). */
+  | { type: "context_compacted"; reason: CompactionReason }
   | { type: "warning"; message: string }
   | { type: "retry"; attempt: number; max: number; reason: string }
   | { type: "error"; message: string }

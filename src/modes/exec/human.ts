@@ -128,6 +128,10 @@ export function createHumanRenderer(options: HumanOptions): (event: AgentEvent) 
         break;
       case "token_count":
         break;
+      case "context_compacted":
+        closeReasoning();
+        err(paint("context compacted", "cyan"));
+        break;
       case "warning":
         closeReasoning();
         err(paint(`warning: ${event.message}`, "yellow"));

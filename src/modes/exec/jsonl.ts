@@ -130,6 +130,8 @@ export function createJsonlRenderer(write: (line: string) => void): (event: Agen
       case "stream_reset":
       case "exec_command_output_delta":
       case "token_count":
+      // Codex's exec JSONL has no compaction event; the human renderer prints "context compacted".
+      case "context_compacted":
         break;
       default:
         event satisfies never;

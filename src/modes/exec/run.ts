@@ -3,6 +3,7 @@ import { realpathSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { resolve } from "node:path";
 import { Agent } from "../../agent/agent.ts";
+import { DEFAULT_CONTEXT_WINDOW, discoverContextWindow } from "../../agent/context.ts";
 import { BASE_INSTRUCTIONS, environmentContext, projectDocMessage } from "../../agent/instructions.ts";
 import { loadConfig } from "../../config/load.ts";
 import { findGitRoot, loadProjectDocs } from "../../config/project-doc.ts";
@@ -11,13 +12,22 @@ import { createGateway } from "../../gateway/client.ts";
 import { closeAgents } from "../../gateway/http.ts";
 import type { AgentEvent } from "../../protocol/events.ts";
 import type { HistoryItem } from "../../protocol/items.ts";
+import { type Rollout, readRollout } from "../../session/reader.ts";
 import { ToolRegistry } from "../../tools/registry.ts";
-
 import { UserError } from "../../util/errors.ts";
 import { uuidv7 } from "../../util/uuid.ts";
 import { VERSION } from "../../util/version.ts";
+import { modelsCacheFile } from "../models.ts";
 import { createHumanRenderer } from "./human.ts";
 import { createJsonlRenderer } from "./jsonl.ts";
+import {
+  locateSession,
+  openRecorder,
+  type ResumeTarget,
+  recordPrompt,
+  sandboxPolicyRecord,
+  tee,
+} from "./session.ts";
 
 export interface ExecOptions extends CliOverrides {
   prompt?: string;
@@ -27,6 +37,8 @@ export interface ExecOptions extends CliOverrides {
   outputLastMessage?: string;
   ephemeral?: boolean;
   color?: "always" | "never" | "auto";
+  /** `exec resume`: continue a stored session. */
+  resume?: ResumeTarget;
 }
 
 async function readStdin(): Promise<string> {
@@ -73,11 +85,23 @@ export async function runExec(options: ExecOptions): Promise<number> {
     if (!ok) throw new UserError(`--cd: ${options.cd} is not a directory`);
   }
   const config = loadConfig({ cli: options, env: process.env, cwd });
+  // Found before stdin is read, so a missing session fails at once.
+  const resumed = options.resume ? locateSession(config.codexHome, options.resume, cwd) : undefined;
   const prompt = await resolvePrompt(options.prompt);
   if (!options.skipGitRepoCheck && !options.yolo && !findGitRoot(cwd)) {
     throw new UserError("Not inside a trusted directory and --skip-git-repo-check was not specified.");
   }
-  if (!config.model) {
+  let rollout: Rollout | undefined;
+  if (resumed) {
+    try {
+      rollout = readRollout(resumed.path);
+    } catch (error) {
+      throw new UserError(`cannot read session ${resumed.path}: ${(error as Error).message}`);
+    }
+  }
+  // A resumed session keeps its model unless one is configured now.
+  const model = config.model ?? rollout?.meta?.model;
+  if (!model) {
     throw new UserError(
       "no model configured: pass -m MODEL, or set `model` in config.toml (run `codex-litellm models` to list the gateway's models)",
     );
@@ -93,9 +117,16 @@ export async function runExec(options: ExecOptions): Promise<number> {
         stderr: (t) => process.stderr.write(t),
         stdout: (t) => process.stdout.write(t),
       });
-  for (const warning of config.warnings) render({ type: "warning", message: warning });
+  const warn = (message: string) => render({ type: "warning", message });
+  for (const warning of config.warnings) warn(warning);
 
-  const sessionId = uuidv7();
+  const gateway = createGateway({ provider: config.provider });
+  const contextWindow =
+    config.contextWindow ??
+    (await discoverContextWindow(gateway, model, { cacheFile: modelsCacheFile(config.codexHome) })) ??
+    DEFAULT_CONTEXT_WINDOW;
+
+  const sessionId = rollout?.meta?.id ?? resumed?.id ?? uuidv7();
   const docs = loadProjectDocs(cwd, {
     maxBytes: config.projectDocMaxBytes,
     fallbackFilenames: config.projectDocFallbackFilenames,
@@ -113,9 +144,28 @@ export async function runExec(options: ExecOptions): Promise<number> {
     }),
   );
 
-  const gateway = createGateway({ provider: config.provider });
+  const writableRoots = writableRootsFor(config, cwd);
+  const recorder = options.ephemeral
+    ? undefined
+    : openRecorder({
+        config,
+        sessionId,
+        cwd,
+        model,
+        contextWindow,
+        resumePath: resumed?.path,
+        // exec never prompts: what would need approval is refused (Codex forces `never` in exec).
+        turnContext: {
+          cwd,
+          approval_policy: "never",
+          sandbox_policy: sandboxPolicyRecord(config, writableRoots),
+          model,
+          effort: config.reasoningEffort,
+        },
+        warn,
+      });
   const agent = new Agent({
-    model: config.model,
+    model,
     instructions: BASE_INSTRUCTIONS,
     reasoningEffort: config.reasoningEffort,
     stream: gateway.stream,
@@ -125,10 +175,14 @@ export async function runExec(options: ExecOptions): Promise<number> {
       secretEnvNames: config.provider.envKey ? [config.provider.envKey] : [],
     }),
     cwd,
-    writableRoots: writableRootsFor(config, cwd),
-    emit: render,
+    writableRoots,
+    emit: tee(render, recorder),
+    history: rollout?.history,
     initialContext,
-    contextWindow: config.contextWindow,
+    onItem: recorder ? (item) => recorder.recordItem(item) : undefined,
+    onCompacted: recorder ? (summary, items) => recorder.recordCompacted(summary, items) : undefined,
+    contextWindow,
+    autoCompactTokenLimit: config.autoCompactTokenLimit,
   });
 
   render({
@@ -137,16 +191,17 @@ export async function runExec(options: ExecOptions): Promise<number> {
       sessionId,
       version: VERSION,
       cwd,
-      model: config.model,
+      model,
       provider: config.provider.id,
       baseUrl: config.provider.baseUrl ?? "(no base URL)",
-      // exec never prompts: what would need approval is refused (Codex forces `never` in exec).
       approvalPolicy: "never",
       sandbox: config.sandboxMode,
       reasoningEffort: config.reasoningEffort,
-      contextWindow: config.contextWindow,
+      contextWindow,
     },
   });
+  for (const warning of rollout?.warnings ?? []) warn(warning);
+  if (!options.ephemeral) recordPrompt(config, sessionId, prompt, warn);
 
   const controller = new AbortController();
   let interrupts = 0;
@@ -157,6 +212,13 @@ export async function runExec(options: ExecOptions): Promise<number> {
   };
   process.on("SIGINT", onSigint);
   try {
+    if (rollout && agent.contextUsed() > contextWindow) {
+      warn(
+        `the resumed session holds about ${agent.contextUsed()} tokens, more than the ${contextWindow}-token context window; compacting it first`,
+      );
+      const compacted = await agent.compact(controller.signal, "resume");
+      if (compacted.status === "failed") warn(`compacting the resumed session failed: ${compacted.message}`);
+    }
     const outcome = await agent.runTurn(prompt, controller.signal);
     if (options.outputLastMessage) {
       const last = outcome.status === "completed" ? (outcome.lastMessage ?? "") : "";
@@ -172,6 +234,7 @@ export async function runExec(options: ExecOptions): Promise<number> {
     return outcome.status === "completed" ? 0 : 1;
   } finally {
     process.off("SIGINT", onSigint);
+    recorder?.close();
     closeAgents();
   }
 }

@@ -1,0 +1,111 @@
+// Session plumbing for `exec` and `exec resume`: finding the session to resume, opening its rollout for
+// recording, and history.jsonl. Recording problems are warnings: they never fail a run.
+import type { ResolvedConfig } from "../../config/types.ts";
+import type { AgentEvent } from "../../protocol/events.ts";
+import { findLatestSession, findSessionById, type SessionFile } from "../../session/find.ts";
+import { gitInfo } from "../../session/git.ts";
+import { appendHistory } from "../../session/history.ts";
+import { SessionRecorder } from "../../session/recorder.ts";
+import { ORIGINATOR, type SandboxPolicyRecord, type TurnContextRecord } from "../../session/types.ts";
+import { UserError } from "../../util/errors.ts";
+import { VERSION } from "../../util/version.ts";
+
+export interface ResumeTarget {
+  /** Resume the most recently used session (of this directory unless `all`). */
+  last?: boolean;
+  all?: boolean;
+  sessionId?: string;
+}
+
+/** The rollout to resume. Throws a UserError (exit 1) when there is none. */
+export function locateSession(codexHome: string, target: ResumeTarget, cwd: string): SessionFile {
+  if (target.sessionId) return findSessionById(codexHome, target.sessionId);
+  const found = findLatestSession(codexHome, target.all ? undefined : cwd);
+  if (found) return found;
+  throw new UserError(
+    target.all
+      ? "no stored session to resume"
+      : `no stored session was started in ${cwd} (use --all to pick the latest session from any directory)`,
+  );
+}
+
+export function sandboxPolicyRecord(config: ResolvedConfig, writableRoots: string[]): SandboxPolicyRecord {
+  if (config.sandboxMode === "workspace-write")
+    return { type: "workspace-write", writable_roots: writableRoots, network_access: config.networkAccess };
+  return { type: config.sandboxMode };
+}
+
+export interface RecorderRequest {
+  config: ResolvedConfig;
+  sessionId: string;
+  cwd: string;
+  model: string;
+  turnContext: TurnContextRecord;
+  contextWindow: number;
+  /** The rollout to append to (resume); a new file otherwise. */
+  resumePath?: string;
+  warn: (message: string) => void;
+}
+
+/** Opens the session's rollout for writing, or warns and returns undefined when it cannot. */
+export function openRecorder(req: RecorderRequest): SessionRecorder | undefined {
+  let warned = false;
+  const settings = {
+    turnContext: req.turnContext,
+    contextWindow: req.contextWindow,
+    onError: (error: Error) => {
+      if (warned) return;
+      warned = true;
+      req.warn(
+        `could not write the session file (${error.message}); the rest of this session is not recorded`,
+      );
+    },
+  };
+  try {
+    if (req.resumePath) return SessionRecorder.resume(req.resumePath, req.sessionId, settings);
+    return SessionRecorder.create(
+      req.config.codexHome,
+      {
+        id: req.sessionId,
+        cwd: req.cwd,
+        originator: ORIGINATOR,
+        cli_version: VERSION,
+        source: "exec",
+        model_provider: req.config.provider.id,
+        model: req.model,
+        git: gitInfo(req.cwd),
+      },
+      settings,
+    );
+  } catch (error) {
+    req.warn(`could not open the session file (${(error as Error).message}); this session is not recorded`);
+    return undefined;
+  }
+}
+
+/** Adds the prompt to history.jsonl unless `history.persistence = "none"`. */
+export function recordPrompt(
+  config: ResolvedConfig,
+  sessionId: string,
+  prompt: string,
+  warn: (message: string) => void,
+): void {
+  if (config.historyPersistence === "none") return;
+  try {
+    appendHistory(config.codexHome, sessionId, prompt);
+  } catch (error) {
+    warn(`could not append to history.jsonl (${(error as Error).message})`);
+  }
+}
+
+/** Sends every event to the renderer and, when recording, to the rollout. */
+export function tee(
+  render: (event: AgentEvent) => void,
+  recorder: SessionRecorder | undefined,
+): (event: AgentEvent) => void {
+  if (!recorder) return render;
+  return (event) => {
+    recorder.recordEvent(event);
+    render(event);
+  };
+}
