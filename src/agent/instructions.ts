@@ -2,6 +2,7 @@
 // (Codex's layout, so AGENTS.md reads the same in both agents).
 import type { MessageItem } from "../protocol/items.ts";
 import { userMessage } from "../protocol/items.ts";
+import { localTimeZone } from "../util/format.ts";
 
 export const BASE_INSTRUCTIONS = `You are codex-litellm, a coding agent running in the user's terminal. You and the user share one workspace: you read and change files and run commands there to finish the user's task completely.
 
@@ -20,12 +21,14 @@ export interface EnvironmentContext {
   sandboxMode: string;
   networkAccess: boolean;
   now?: Date;
+  /** IANA zone name; the caller reads it from the environment (`localTimeZone(env)`). */
+  timezone?: string;
 }
 
 export function environmentContext(env: EnvironmentContext): MessageItem {
   const now = env.now ?? new Date();
   const date = `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, "0")}-${String(now.getDate()).padStart(2, "0")}`;
-  const timezone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const timezone = env.timezone ?? localTimeZone({}, now);
   const lines = [
     "<environment_context>",
     `  <cwd>${env.cwd}</cwd>`,

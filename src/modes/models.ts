@@ -6,6 +6,7 @@ import { createGateway } from "../gateway/client.ts";
 import { discoverModels } from "../gateway/discovery.ts";
 import { closeAgents } from "../gateway/http.ts";
 import { UserError } from "../util/errors.ts";
+import { thousands } from "../util/format.ts";
 
 export interface ModelsOptions extends CliOverrides {
   json?: boolean;
@@ -37,7 +38,7 @@ export async function runModels(options: ModelsOptions): Promise<number> {
       return 0;
     }
     const width = Math.max(5, ...models.map((m) => m.id.length));
-    const fmt = (n?: number) => (n === undefined ? "unknown" : n.toLocaleString("en-US"));
+    const fmt = (n?: number) => (n === undefined ? "unknown" : thousands(n));
     const lines = [`${"MODEL".padEnd(width)}  ${"CONTEXT".padStart(9)}  ${"MAX OUTPUT".padStart(10)}`];
     for (const m of models) {
       const marker = m.id === config.model ? " *" : "";

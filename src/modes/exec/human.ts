@@ -1,6 +1,7 @@
 // Human exec output: progress on stderr, the final answer alone on stdout.
 import type { AgentEvent, SessionInfo } from "../../protocol/events.ts";
 import type { Usage } from "../../protocol/model.ts";
+import { thousands } from "../../util/format.ts";
 
 export interface HumanOptions {
   color: boolean;
@@ -23,7 +24,7 @@ const styles = {
 type Style = keyof typeof styles;
 
 export function formatTokens(n: number): string {
-  return n.toLocaleString("en-US");
+  return thousands(n);
 }
 
 export function usageLine(usage: Usage): string {
@@ -42,14 +43,8 @@ export function createHumanRenderer(options: HumanOptions): (event: AgentEvent) 
     options.color ? names.reduce((t, n) => `\x1b[${styles[n][0]}m${t}\x1b[${styles[n][1]}m`, text) : text;
   const err = (line: string) => options.stderr(`${line}\n`);
   const maxLines = options.maxOutputLines ?? 20;
-  let reasoningOpen = false;
   let lastMessage: string | null = null;
   let finalPrinted = false;
-
-  const closeReasoning = () => {
-    if (reasoningOpen) options.stderr("\n");
-    reasoningOpen = false;
-  };
 
   return (event) => {
     switch (event.type) {
@@ -60,28 +55,23 @@ export function createHumanRenderer(options: HumanOptions): (event: AgentEvent) 
         err(paint("user", "cyan", "bold"));
         err(event.prompt);
         break;
-      case "reasoning_delta":
-        if (!reasoningOpen) err(paint("thinking", "magenta", "italic"));
-        reasoningOpen = true;
-        options.stderr(paint(event.delta, "dim", "italic"));
-        break;
+      // Reasoning is printed when complete, so a retried attempt's partial thoughts never show twice.
       case "reasoning":
-        closeReasoning();
+        if (event.text.trim()) {
+          err(paint("thinking", "magenta", "italic"));
+          err(paint(event.text.trim(), "dim", "italic"));
+        }
         break;
+      case "reasoning_delta":
       case "agent_message_delta":
-        closeReasoning();
-        break;
       case "stream_reset":
-        closeReasoning();
         break;
       case "agent_message":
-        closeReasoning();
         lastMessage = event.text;
         err(paint("codex", "magenta", "bold"));
         err(event.text);
         break;
       case "exec_command_begin":
-        closeReasoning();
         err(
           `${paint("exec", "magenta", "bold")}\n${paint(commandText(event.command), "bold")} in ${event.cwd}`,
         );
@@ -105,7 +95,6 @@ export function createHumanRenderer(options: HumanOptions): (event: AgentEvent) 
         break;
       }
       case "patch_apply_begin":
-        closeReasoning();
         err(paint("apply patch", "magenta", "bold"));
         break;
       case "patch_apply_end": {
@@ -117,7 +106,6 @@ export function createHumanRenderer(options: HumanOptions): (event: AgentEvent) 
         break;
       }
       case "plan_updated":
-        closeReasoning();
         err(paint("plan", "magenta", "bold"));
         if (event.explanation) err(paint(event.explanation, "dim"));
         for (const s of event.plan)
@@ -129,23 +117,18 @@ export function createHumanRenderer(options: HumanOptions): (event: AgentEvent) 
       case "token_count":
         break;
       case "context_compacted":
-        closeReasoning();
         err(paint("context compacted", "cyan"));
         break;
       case "warning":
-        closeReasoning();
         err(paint(`warning: ${event.message}`, "yellow"));
         break;
       case "retry":
-        closeReasoning();
         err(paint(`reconnecting ${event.attempt}/${event.max} (${event.reason})`, "yellow"));
         break;
       case "error":
-        closeReasoning();
         err(paint(`ERROR: ${event.message}`, "red"));
         break;
       case "turn_complete":
-        closeReasoning();
         err(usageLine(event.usage));
         if (!finalPrinted && (event.lastMessage ?? lastMessage) !== null) {
           options.stdout(`${event.lastMessage ?? lastMessage}\n`);
@@ -153,11 +136,9 @@ export function createHumanRenderer(options: HumanOptions): (event: AgentEvent) 
         }
         break;
       case "turn_failed":
-        closeReasoning();
         err(usageLine(event.usage));
         break;
       case "turn_aborted":
-        closeReasoning();
         err(paint("turn interrupted", "red"));
         err(usageLine(event.usage));
         break;

@@ -15,6 +15,7 @@ import type { HistoryItem } from "../../protocol/items.ts";
 import { type Rollout, readRollout } from "../../session/reader.ts";
 import { ToolRegistry } from "../../tools/registry.ts";
 import { UserError } from "../../util/errors.ts";
+import { localTimeZone } from "../../util/format.ts";
 import { uuidv7 } from "../../util/uuid.ts";
 import { VERSION } from "../../util/version.ts";
 import { modelsCacheFile } from "../models.ts";
@@ -141,6 +142,7 @@ export async function runExec(options: ExecOptions): Promise<number> {
       approvalPolicy: "never",
       sandboxMode: config.sandboxMode,
       networkAccess: config.networkAccess,
+      timezone: localTimeZone(process.env),
     }),
   );
 
