@@ -6,6 +6,7 @@ import type { FunctionCallItem, HistoryItem, ReasoningItem } from "../protocol/i
 import { assistantMessage, userMessage } from "../protocol/items.ts";
 import type { GatewayError, ModelResponse, StreamFn, ToolCall, Usage } from "../protocol/model.ts";
 import { parseArguments, type ToolRegistry } from "../tools/registry.ts";
+import { AutoContinue, DEFAULT_MAX_AUTO_CONTINUES, type Nudge, type ToolRound } from "./auto-continue.ts";
 import { RECENT_USER_TOKENS, summarize, summaryHistory } from "./compact.ts";
 import {
   autoCompactLimit,
@@ -37,6 +38,8 @@ export interface AgentOptions {
   onCompacted?: (summary: string, replacementHistory: HistoryItem[]) => void;
   /** Upper bound on model requests in one turn, so a looping model cannot run forever. */
   maxRequestsPerTurn?: number;
+  /** Nudges per turn when the model stops without finishing (default 3; 0 disables). */
+  maxAutoContinues?: number;
 }
 
 export type TurnOutcome =
@@ -112,6 +115,7 @@ export class Agent {
     if (!(await maybeCompact(estimateTextTokens(prompt)))) return this.aborted();
     this.record(userMessage(prompt));
     const maxRequests = this.options.maxRequestsPerTurn ?? 200;
+    const nudger = new AutoContinue(this.options.maxAutoContinues ?? DEFAULT_MAX_AUTO_CONTINUES, prompt);
     let lastMessage: string | null = null;
     for (let requestNo = 1; requestNo <= maxRequests; requestNo++) {
       if (requestNo > 1 && !(await maybeCompact(0))) return this.aborted();
@@ -150,9 +154,15 @@ export class Agent {
         emit({ type: "agent_message", text: response.text });
       }
       if (response.toolCalls.length === 0) {
+        const nudge = nudger.afterAnswer(response);
+        if (nudge) {
+          this.nudge(nudge, nudger);
+          continue;
+        }
         emit({ type: "turn_complete", lastMessage, usage: this.totalUsage });
         return { status: "completed", lastMessage };
       }
+      const round: ToolRound[] = [];
       for (const call of response.toolCalls) {
         if (signal.aborted) return this.aborted();
         const result = await this.options.tools.dispatch(call.name, call.arguments, {
@@ -163,8 +173,15 @@ export class Agent {
           emit,
         });
         this.record({ type: "function_call_output", call_id: call.id, output: result.output });
+        round.push({
+          name: this.options.tools.replayName(call.name),
+          args: parseArguments(call.arguments).args,
+          ok: !result.isError,
+        });
       }
       if (signal.aborted) return this.aborted();
+      const nudge = nudger.afterTools(round);
+      if (nudge) this.nudge(nudge, nudger);
     }
     const message = `stopped after ${maxRequests} model requests in one turn without a final answer`;
     emit({ type: "error", message });
@@ -220,6 +237,17 @@ export class Agent {
     });
     emit({ type: "context_compacted", reason });
     return { status: "compacted" };
+  }
+
+  /** A user message that keeps the turn going, shown to the user and kept in the session like any other. */
+  private nudge(nudge: Nudge, nudger: AutoContinue): void {
+    this.record(userMessage(nudge.message));
+    this.options.emit({
+      type: "auto_continue",
+      reason: nudge.reason,
+      attempt: nudger.count,
+      max: nudger.max,
+    });
   }
 
   private aborted(): TurnOutcome {

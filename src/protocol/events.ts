@@ -63,6 +63,8 @@ export type AgentEvent =
    * ("auto"), after the gateway said the request does not fit ("context_window"), when a resumed session
    * is too big ("resume"), or on request ("manual"). */
   | { type: "context_compacted"; reason: CompactionReason }
+  /** The model stopped without finishing; a nudge was sent and the turn goes on (attempt of max). */
+  | { type: "auto_continue"; reason: string; attempt: number; max: number }
   | { type: "warning"; message: string }
   | { type: "retry"; attempt: number; max: number; reason: string }
   | { type: "error"; message: string }

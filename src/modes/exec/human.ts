@@ -38,6 +38,16 @@ export function usageLine(usage: Usage): string {
   return `tokens used: ${formatTokens(total)} (${split.join(", ")})`;
 }
 
+const CONTINUE_TEXT: Record<string, string> = {
+  empty_response: "the model sent an empty reply",
+  empty_after_tools: "the model stopped after tool output without an answer",
+  reasoning_only: "the model reasoned but neither acted nor answered",
+  announced_no_action: "the model announced a step but did not take it",
+  repeated_command: "the model repeated the same command",
+  read_only_loop: "the model kept exploring without acting",
+  exploring_after_edit: "the model kept exploring after its edit",
+};
+
 export function createHumanRenderer(options: HumanOptions): (event: AgentEvent) => void {
   const paint = (text: string, ...names: Style[]) =>
     options.color ? names.reduce((t, n) => `\x1b[${styles[n][0]}m${t}\x1b[${styles[n][1]}m`, text) : text;
@@ -115,6 +125,14 @@ export function createHumanRenderer(options: HumanOptions): (event: AgentEvent) 
         err(paint(`tool error (${event.name}): ${event.message}`, "yellow"));
         break;
       case "token_count":
+        break;
+      case "auto_continue":
+        err(
+          paint(
+            `continuing automatically (${event.attempt}/${event.max}): ${CONTINUE_TEXT[event.reason] ?? event.reason}`,
+            "yellow",
+          ),
+        );
         break;
       case "context_compacted":
         err(paint("context compacted", "cyan"));

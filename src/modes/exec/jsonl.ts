@@ -124,6 +124,16 @@ export function createJsonlRenderer(write: (line: string) => void): (event: Agen
       case "turn_failed":
         out({ type: "turn.failed", error: { message: event.message } });
         break;
+      case "auto_continue":
+        out({
+          type: "item.completed",
+          item: {
+            id: newId(),
+            type: "error",
+            message: `auto-continue ${event.attempt}/${event.max}: ${event.reason}`,
+          },
+        });
+        break;
       case "turn_aborted":
       case "agent_message_delta":
       case "reasoning_delta":
