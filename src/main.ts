@@ -192,6 +192,56 @@ export async function main(argv: string[]): Promise<number> {
   addSharedOptions(models);
   program.addCommand(models);
 
+  // `trace` reads stored sessions only: no shared agent options, no config or gateway.
+  const trace = new Command("trace")
+    .description("inspect stored sessions: list them, print their records, or summarise one")
+    .option("--home <DIR>", "read sessions from DIR (default $CODEX_TRACE_HOME, else $CODEX_HOME)")
+    .option("--json", "print JSON instead of text")
+    .exitOverride()
+    .action(() => {
+      trace.outputHelp({ error: true });
+      exitCode = 2;
+    });
+  const traceAction = (command: "list" | "events" | "summary") => async (_opts: unknown, cmd: Command) => {
+    const flags = mergedOptions(cmd) as Record<string, string | boolean | undefined>;
+    const { runTrace } = await import("./trace/index.ts");
+    exitCode = runTrace({
+      command,
+      home: flags.home as string | undefined,
+      json: flags.json as boolean | undefined,
+      limit: flags.limit as string | undefined,
+      session: flags.session as string | undefined,
+      types: flags.types as string | undefined,
+      contains: flags.contains as string | undefined,
+      width: flags.width as string | undefined,
+    });
+  };
+  trace.addCommand(
+    new Command("list")
+      .description("list sessions, most recently written first")
+      .option("--limit <N>", "how many sessions to list (default 20)")
+      .exitOverride()
+      .action(traceAction("list")),
+  );
+  trace.addCommand(
+    new Command("events")
+      .description("print a session's records: timestamp, type, preview")
+      .option("--session <ID|PATH>", "session id (or a unique prefix of it), or a rollout file")
+      .option("--types <a,b>", "only these record or payload types (e.g. event_msg, token_count)")
+      .option("--contains <TEXT>", "only records containing TEXT (case-insensitive)")
+      .option("--width <N>", "preview width in characters (default 96)")
+      .exitOverride()
+      .action(traceAction("events")),
+  );
+  trace.addCommand(
+    new Command("summary")
+      .description("turns, tool calls, tokens, duration and model of one session")
+      .option("--session <ID|PATH>", "session id (or a unique prefix of it), or a rollout file")
+      .exitOverride()
+      .action(traceAction("summary")),
+  );
+  program.addCommand(trace);
+
   try {
     await program.parseAsync(argv, { from: "user" });
     return exitCode;

@@ -234,6 +234,7 @@ export class Agent {
       total: this.totalUsage,
       contextWindow: this.contextWindow,
       contextUsed: this.contextUsed(),
+      model: this.options.model,
     });
     emit({ type: "context_compacted", reason });
     return { status: "compacted" };
@@ -292,6 +293,8 @@ export class Agent {
               total: this.totalUsage,
               contextWindow: this.contextWindow,
               contextUsed: usage.input_tokens + usage.output_tokens,
+              model: event.response.model ?? this.options.model,
+              cost: event.response.cost,
             });
           }
           return { response: event.response };

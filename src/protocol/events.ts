@@ -58,7 +58,17 @@ export type AgentEvent =
    * the gateway last counted it (plus estimates for anything added since); with `contextWindow` it gives
    * "N% context left".
    */
-  | { type: "token_count"; last: Usage; total: Usage; contextWindow?: number; contextUsed?: number }
+  | {
+      type: "token_count";
+      last: Usage;
+      total: Usage;
+      contextWindow?: number;
+      contextUsed?: number;
+      /** The model that answered (the gateway's `model`, which can differ after a fallback). */
+      model?: string;
+      /** LiteLLM's `x-litellm-response-cost` for this response, when sent. */
+      cost?: number;
+    }
   /** The history was replaced by a summary: before a request that would pass the auto-compact limit
    * ("auto"), after the gateway said the request does not fit ("context_window"), when a resumed session
    * is too big ("resume"), or on request ("manual"). */

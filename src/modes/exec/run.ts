@@ -13,6 +13,7 @@ import { closeAgents } from "../../gateway/http.ts";
 import type { AgentEvent } from "../../protocol/events.ts";
 import type { HistoryItem } from "../../protocol/items.ts";
 import { type Rollout, readRollout } from "../../session/reader.ts";
+import { startTelemetry } from "../../telemetry/index.ts";
 import { ToolRegistry } from "../../tools/registry.ts";
 import { UserError } from "../../util/errors.ts";
 import { localTimeZone } from "../../util/format.ts";
@@ -121,7 +122,10 @@ export async function runExec(options: ExecOptions): Promise<number> {
   const warn = (message: string) => render({ type: "warning", message });
   for (const warning of config.warnings) warn(warning);
 
-  const gateway = createGateway({ provider: config.provider });
+  // Before the gateway, whose wire log it records. Loads the file writers only when telemetry is enabled;
+  // an unwritable log is a warning, never a failed run.
+  const telemetry = await startTelemetry({ config: { ...config, model }, warn });
+  const gateway = createGateway({ provider: config.provider, onWire: telemetry.onWire });
   const contextWindow =
     config.contextWindow ??
     (await discoverContextWindow(gateway, model, { cacheFile: modelsCacheFile(config.codexHome) })) ??
@@ -166,6 +170,17 @@ export async function runExec(options: ExecOptions): Promise<number> {
         },
         warn,
       });
+  /** Telemetry sees every event; human mode prints the LiteLLM usage card just before `tokens used`. */
+  const observed =
+    (next: (event: AgentEvent) => void) =>
+    (event: AgentEvent): void => {
+      telemetry.onEvent(event);
+      const ending =
+        event.type === "turn_complete" || event.type === "turn_failed" || event.type === "turn_aborted";
+      if (ending && !options.json && telemetry.usageSummary().turns > 0)
+        process.stderr.write(`${telemetry.usageLines().join("\n")}\n`);
+      next(event);
+    };
   const agent = new Agent({
     model,
     instructions: BASE_INSTRUCTIONS,
@@ -178,7 +193,7 @@ export async function runExec(options: ExecOptions): Promise<number> {
     }),
     cwd,
     writableRoots,
-    emit: tee(render, recorder),
+    emit: tee(observed(render), recorder),
     history: rollout?.history,
     initialContext,
     onItem: recorder ? (item) => recorder.recordItem(item) : undefined,
@@ -187,7 +202,7 @@ export async function runExec(options: ExecOptions): Promise<number> {
     autoCompactTokenLimit: config.autoCompactTokenLimit,
   });
 
-  render({
+  observed(render)({
     type: "session_configured",
     session: {
       sessionId,
@@ -202,6 +217,7 @@ export async function runExec(options: ExecOptions): Promise<number> {
       contextWindow,
     },
   });
+  if (telemetry.announcement) process.stderr.write(`${telemetry.announcement}\n`);
   for (const warning of rollout?.warnings ?? []) warn(warning);
   if (!options.ephemeral) recordPrompt(config, sessionId, prompt, warn);
 
@@ -238,5 +254,6 @@ export async function runExec(options: ExecOptions): Promise<number> {
     process.off("SIGINT", onSigint);
     recorder?.close();
     closeAgents();
+    await telemetry.close();
   }
 }

@@ -1,0 +1,107 @@
+// Redaction of secrets before anything reaches a telemetry file. Contract: every string written by a sink
+// has passed `text()` (or `value()`, which applies `text()` to every string inside). What is replaced by
+// `[REDACTED]`:
+//   - the provider's API key, given at creation;
+//   - values of environment variables whose names contain KEY, SECRET or TOKEN (the rule the shell tool
+//     uses to keep them out of commands), when at least MIN_ENV_SECRET chars long;
+//   - `sk-…` tokens, `Bearer …` credentials, and the values of `Authorization` / `x-api-key` / `api-key`
+//     headers and key-like query parameters as they appear in text;
+//   - in objects, the whole value of keys such as `authorization`, `api_key`, `cookie`, `*secret*`.
+
+export const REDACTED = "[REDACTED]";
+
+/**
+ * Shorter environment values are too likely to be ordinary words ("true", "1") whose every occurrence
+ * would vanish from the log; real credentials are longer.
+ */
+export const MIN_ENV_SECRET = 8;
+const MIN_API_KEY = 4;
+const SECRET_ENV_NAME = /KEY|SECRET|TOKEN/i;
+
+/** Object keys whose whole value is a credential (header names and JSON fields). */
+const SECRET_FIELD =
+  /^(?:proxy-)?authorization$|api[-_]?key$|^(?:set-)?cookie$|^(?:access|refresh|id|auth)[-_]?token$|secret|password/i;
+
+// Patterns found inside free text (JSON bodies, error messages, URLs).
+const PATTERNS = [
+  // sk-… keys (OpenAI, LiteLLM virtual keys, Anthropic sk-ant-…); `\b` keeps "task-…" intact.
+  String.raw`\bsk-[A-Za-z0-9][A-Za-z0-9_\-]{7,}`,
+  // Header-like `name: value` / `"name":"value"`, with an optional auth scheme kept visible.
+  String.raw`(?<hname>\b(?:proxy-)?authorization|\bx-api-key|\bapi[-_]key|\bx-litellm-api-key)(?<hsep>\\?["']?\s*[:=]\s*\\?["']?)(?<hscheme>(?:Bearer|Basic|Token)\s+)?[^\s"'\\,;&}]+`,
+  String.raw`(?<bearer>\bBearer\s+)[A-Za-z0-9._~+/=\-]{6,}`,
+  // Query parameters such as ?key=…, &api_key=…, &access_token=….
+  String.raw`(?<qname>[?&](?:key|api[-_]?key|access[-_]?token|token|secret|sig|signature)=)[^&\s"'#]+`,
+];
+
+export interface RedactorOptions {
+  apiKey?: string;
+  /** Environment whose KEY/SECRET/TOKEN-named values are secrets (usually process.env). */
+  env?: Record<string, string | undefined>;
+  /** More literal secrets (e.g. values of `env_http_headers`). */
+  secrets?: string[];
+}
+
+export interface Redactor {
+  text(s: string): string;
+  /**
+   * A redacted deep copy of a JSON-like value. Strings longer than `maxString` are cut (after redaction)
+   * with a `…(N chars)` marker, so one huge field cannot bloat the log.
+   */
+  value(v: unknown, maxString?: number): unknown;
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+export function createRedactor(options: RedactorOptions = {}): Redactor {
+  const literals = new Set<string>();
+  if (options.apiKey && options.apiKey.length >= MIN_API_KEY) literals.add(options.apiKey);
+  for (const secret of options.secrets ?? []) if (secret.length >= MIN_API_KEY) literals.add(secret);
+  for (const [name, value] of Object.entries(options.env ?? {})) {
+    if (value && value.length >= MIN_ENV_SECRET && SECRET_ENV_NAME.test(name)) literals.add(value.trim());
+  }
+  // Longest first, so a secret containing another is replaced whole.
+  const sorted = [...literals].filter(Boolean).sort((a, b) => b.length - a.length);
+  const alternatives = [
+    ...(sorted.length ? [`(?<lit>${sorted.map(escapeRegExp).join("|")})`] : []),
+    ...PATTERNS,
+  ];
+  const re = new RegExp(alternatives.join("|"), "g");
+
+  const replace = (match: string, ...args: unknown[]): string => {
+    const g = args.at(-1) as Record<string, string | undefined>;
+    if (g.hname !== undefined) return `${g.hname}${g.hsep}${g.hscheme ?? ""}${REDACTED}`;
+    if (g.bearer !== undefined) return `${g.bearer}${REDACTED}`;
+    if (g.qname !== undefined) return `${g.qname}${REDACTED}`;
+    return match === "" ? match : REDACTED;
+  };
+
+  const text = (s: string): string => {
+    re.lastIndex = 0;
+    return s.replace(re, replace);
+  };
+
+  const value = (v: unknown, maxString = Number.POSITIVE_INFINITY, depth = 0): unknown => {
+    if (typeof v === "string") return truncate(text(v), maxString);
+    if (v === null || typeof v !== "object") return v;
+    if (depth > 32) return "[too deep]";
+    if (Array.isArray(v)) return v.map((x) => value(x, maxString, depth + 1));
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) {
+      if (x === undefined) continue;
+      out[k] =
+        SECRET_FIELD.test(k) && (typeof x === "string" || Array.isArray(x))
+          ? REDACTED
+          : value(x, maxString, depth + 1);
+    }
+    return out;
+  };
+
+  return { text, value: (v, maxString) => value(v, maxString) };
+}
+
+/** Cuts `s` to `max` characters with a marker saying how long it was. */
+export function truncate(s: string, max: number): string {
+  return s.length <= max ? s : `${s.slice(0, max)}…(${s.length} chars)`;
+}
