@@ -110,6 +110,8 @@ export function loadConfig(opts: LoadConfigOptions): ResolvedConfig {
       DEFAULT_SANDBOX_MODE,
     writableRoots: (sww.stringArray("writable_roots") ?? []).map((p) => resolvePath(p, cwd, env)),
     networkAccess: sww.bool("network_access") ?? false,
+    excludeSlashTmp: sww.bool("exclude_slash_tmp") ?? false,
+    excludeTmpdirEnvVar: sww.bool("exclude_tmpdir_env_var") ?? false,
     shellEnvironmentPolicy: {
       inherit: sep.oneOf("inherit", INHERIT_VALUES) ?? "all",
       // Upstream defaults this to true; ours is false so that, by default, variables whose names contain

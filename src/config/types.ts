@@ -49,6 +49,10 @@ export interface ResolvedConfig {
   sandboxMode: SandboxMode;
   writableRoots: string[];
   networkAccess: boolean;
+  /** `[sandbox_workspace_write] exclude_slash_tmp`: /tmp is not a writable root in workspace-write. */
+  excludeSlashTmp: boolean;
+  /** `[sandbox_workspace_write] exclude_tmpdir_env_var`: $TMPDIR is not a writable root in workspace-write. */
+  excludeTmpdirEnvVar: boolean;
   shellEnvironmentPolicy: ShellEnvironmentPolicy;
   projectDocMaxBytes: number;
   projectDocFallbackFilenames: string[];

@@ -4,6 +4,7 @@ import type { ShellEnvironmentPolicy } from "../config/types.ts";
 import type { ToolSpec } from "../protocol/model.ts";
 import { createApplyPatchTool, runApplyPatch } from "./apply-patch/index.ts";
 import { extractPatchFromShell } from "./apply-patch/intercept.ts";
+import type { SafetyGate } from "./approval/gate.ts";
 import { canonicalToolName } from "./shell/args.ts";
 import { createShellTool } from "./shell/index.ts";
 import type { Tool, ToolContext, ToolResult } from "./types.ts";
@@ -14,6 +15,11 @@ export interface RegistryOptions {
   baseEnv?: Record<string, string | undefined>;
   /** Names always removed from command environments (the provider's key variable). */
   secretEnvNames?: string[];
+  /**
+   * Approval and sandbox decisions (built by `createToolPolicy`). It supplies the writable roots every tool
+   * enforces, overriding the context's. Absent: commands run unsandboxed and patches stay in ctx.writableRoots.
+   */
+  safety?: SafetyGate;
 }
 
 export interface ParsedArguments {
@@ -39,13 +45,16 @@ export function parseArguments(text: string): ParsedArguments {
 
 export class ToolRegistry {
   private readonly tools = new Map<string, Tool>();
+  private readonly safety: SafetyGate | undefined;
 
   constructor(options: RegistryOptions) {
+    this.safety = options.safety;
     for (const tool of [
       createShellTool({
         envPolicy: options.envPolicy,
         baseEnv: options.baseEnv,
         secretEnvNames: options.secretEnvNames,
+        ...options.safety?.shellHooks(),
       }),
       createApplyPatchTool(),
       createUpdatePlanTool(),
@@ -65,7 +74,8 @@ export class ToolRegistry {
   }
 
   /** Runs one call. `name` and `argumentText` are as the model sent them. */
-  async dispatch(name: string, argumentText: string, ctx: ToolContext): Promise<ToolResult> {
+  async dispatch(name: string, argumentText: string, callCtx: ToolContext): Promise<ToolResult> {
+    const ctx = this.safety ? this.safety.contextFor(callCtx) : callCtx;
     const canonical = canonicalToolName(name);
     const tool = this.tools.get(canonical);
     if (!tool) {

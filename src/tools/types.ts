@@ -1,5 +1,5 @@
 // A tool is data plus `execute`: what the model sees (`output`) and what the user sees (events) stay apart.
-import type { AgentEvent } from "../protocol/events.ts";
+import type { AgentEvent, FileChange } from "../protocol/events.ts";
 import type { ToolSpec } from "../protocol/model.ts";
 
 export interface ToolContext {
@@ -10,7 +10,26 @@ export interface ToolContext {
   signal: AbortSignal;
   callId: string;
   emit: (event: AgentEvent) => void;
+  /** Paths inside the writable roots that stay read-only (`.git`, `.codex`); apply_patch refuses them. */
+  readOnlyPaths?: string[];
+  /**
+   * Decides patches that need approval (policy `untrusted`, or paths the roots refuse). Absent: refused paths
+   * are refused and everything else is applied.
+   */
+  approvePatch?: (request: PatchApprovalRequest) => Promise<PatchVerdict>;
 }
+
+export interface PatchApprovalRequest {
+  callId: string;
+  cwd: string;
+  changes: FileChange[];
+  /** Paths the writable roots refuse, each with the message the model would get. */
+  refused: { path: string; message: string }[];
+  signal: AbortSignal;
+}
+
+/** `unrestricted`: the user approved writing outside the roots, so the patch applies without them. */
+export type PatchVerdict = { allow: true; unrestricted: boolean } | { allow: false; reason: string };
 
 export interface ToolResult {
   /** Text sent back to the model as the tool message. */

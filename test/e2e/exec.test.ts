@@ -372,7 +372,11 @@ describe("exec: gateway and tool failures", () => {
         ["call_a", "call_b", "call_d", "call_c"],
       );
       assert.equal(assistant.tool_calls[1].function.arguments, "{}", "broken JSON is never replayed");
-      assert.equal(assistant.tool_calls[2].function.arguments, '{"command": ["echo", "repaired"]}', "repaired");
+      assert.equal(
+        assistant.tool_calls[2].function.arguments,
+        '{"command": ["echo", "repaired"]}',
+        "repaired",
+      );
       assert.equal(assistant.tool_calls[3].function.name, "shell", "namespaced names are canonicalised");
       const tools = messages.filter((m: any) => m.role === "tool");
       assert.deepEqual(
@@ -464,7 +468,15 @@ describe("exec: gateway and tool failures", () => {
       ],
     });
     try {
-      const r = await t.run(["exec", "-m", "m", "escape"]);
+      // The workspace lives under /tmp, a writable root by default (as in Codex).
+      const r = await t.run([
+        "exec",
+        "-m",
+        "m",
+        "-c",
+        "sandbox_workspace_write.exclude_slash_tmp=true",
+        "escape",
+      ]);
       assert.equal(r.code, 0, r.stderr);
       assert.equal(existsSync(join(t.ws.dir, "..", "escape.txt")), false);
       const tool = t.chatBodies()[1].messages.find((m: any) => m.role === "tool");

@@ -1,19 +1,19 @@
 // `codex-litellm exec`: one non-interactive run of the agent.
 import { realpathSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { resolve } from "node:path";
 import { Agent } from "../../agent/agent.ts";
 import { DEFAULT_CONTEXT_WINDOW, discoverContextWindow } from "../../agent/context.ts";
 import { BASE_INSTRUCTIONS, environmentContext, projectDocMessage } from "../../agent/instructions.ts";
 import { loadConfig } from "../../config/load.ts";
 import { findGitRoot, loadProjectDocs } from "../../config/project-doc.ts";
-import type { CliOverrides, ResolvedConfig } from "../../config/types.ts";
+import type { CliOverrides } from "../../config/types.ts";
 import { createGateway } from "../../gateway/client.ts";
 import { closeAgents } from "../../gateway/http.ts";
 import type { AgentEvent } from "../../protocol/events.ts";
 import type { HistoryItem } from "../../protocol/items.ts";
 import { type Rollout, readRollout } from "../../session/reader.ts";
 import { startTelemetry } from "../../telemetry/index.ts";
+import { createToolPolicy } from "../../tools/policy.ts";
 import { ToolRegistry } from "../../tools/registry.ts";
 import { UserError } from "../../util/errors.ts";
 import { localTimeZone } from "../../util/format.ts";
@@ -59,14 +59,6 @@ async function resolvePrompt(arg: string | undefined): Promise<string> {
   const text = (await readStdin()).trim();
   if (!text) throw new UserError("No prompt provided: stdin was empty.");
   return text;
-}
-
-/** Directories the agent may write to under the sandbox mode (enforced by apply_patch; see SPEC §3). */
-export function writableRootsFor(config: ResolvedConfig, cwd: string): string[] {
-  if (config.sandboxMode === "danger-full-access") return ["/"];
-  if (config.sandboxMode === "read-only") return [];
-  const roots = [cwd, tmpdir(), ...config.writableRoots.map((r) => resolve(cwd, r))];
-  return [...new Set(roots.map((r) => safeRealpath(r)))];
 }
 
 function safeRealpath(path: string): string {
@@ -121,6 +113,9 @@ export async function runExec(options: ExecOptions): Promise<number> {
       });
   const warn = (message: string) => render({ type: "warning", message });
   for (const warning of config.warnings) warn(warning);
+  // One safety policy for the session: sandbox, approvals, writable roots, secret-free command environment.
+  const policy = createToolPolicy(config, cwd, "exec");
+  for (const notice of policy.notices) warn(notice);
 
   // Before the gateway, whose wire log it records. Loads the file writers only when telemetry is enabled;
   // an unwritable log is a warning, never a failed run.
@@ -143,14 +138,14 @@ export async function runExec(options: ExecOptions): Promise<number> {
     environmentContext({
       cwd,
       shell: "bash",
-      approvalPolicy: "never",
+      approvalPolicy: policy.approvalPolicy,
       sandboxMode: config.sandboxMode,
-      networkAccess: config.networkAccess,
+      networkAccess: policy.sandbox.networkAccess,
       timezone: localTimeZone(process.env),
     }),
   );
 
-  const writableRoots = writableRootsFor(config, cwd);
+  const writableRoots = policy.writableRoots;
   const recorder = options.ephemeral
     ? undefined
     : openRecorder({
@@ -163,7 +158,7 @@ export async function runExec(options: ExecOptions): Promise<number> {
         // exec never prompts: what would need approval is refused (Codex forces `never` in exec).
         turnContext: {
           cwd,
-          approval_policy: "never",
+          approval_policy: policy.approvalPolicy,
           sandbox_policy: sandboxPolicyRecord(config, writableRoots),
           model,
           effort: config.reasoningEffort,
@@ -186,11 +181,7 @@ export async function runExec(options: ExecOptions): Promise<number> {
     instructions: BASE_INSTRUCTIONS,
     reasoningEffort: config.reasoningEffort,
     stream: gateway.stream,
-    tools: new ToolRegistry({
-      envPolicy: config.shellEnvironmentPolicy,
-      baseEnv: process.env,
-      secretEnvNames: config.provider.envKey ? [config.provider.envKey] : [],
-    }),
+    tools: new ToolRegistry(policy.registryOptions),
     cwd,
     writableRoots,
     emit: tee(observed(render), recorder),
@@ -211,8 +202,8 @@ export async function runExec(options: ExecOptions): Promise<number> {
       model,
       provider: config.provider.id,
       baseUrl: config.provider.baseUrl ?? "(no base URL)",
-      approvalPolicy: "never",
-      sandbox: config.sandboxMode,
+      approvalPolicy: policy.approvalPolicy,
+      sandbox: policy.sandboxSummary,
       reasoningEffort: config.reasoningEffort,
       contextWindow,
     },

@@ -288,13 +288,31 @@ describe("applyPatch: writable roots", () => {
     assert.equal(await read("real.txt"), "b\n");
   });
 
-  test("with no writable roots nothing may be written", async () => {
+  test("with no writable roots (read-only sandbox) nothing may be written", async () => {
     const message = await applyError(
       applyPatch(wrap("*** Add File: a.txt\n+a"), { cwd: ws, writableRoots: [] }),
     );
     assert.equal(
       message,
-      "patch rejected: a.txt is outside the writable roots (none); write only inside the workspace",
+      "patch rejected: the sandbox is read-only (sandbox_mode = read-only), so no file can be written, " +
+        "a.txt included; describe the change instead (the user can rerun with --sandbox workspace-write)",
     );
+  });
+
+  test("read-only paths inside a root are refused, through symlinks too", async () => {
+    await fs.mkdir(path.join(ws, ".git"));
+    await fs.writeFile(path.join(ws, ".git", "config"), "x\n");
+    await fs.symlink(path.join(ws, ".git"), path.join(ws, "meta"));
+    const opts = { cwd: ws, writableRoots: [ws], readOnlyPaths: [path.join(ws, ".git")] };
+    for (const target of [".git/config", ".git/hooks/pre-commit", "meta/config"]) {
+      const message = await applyError(applyPatch(wrap(`*** Add File: ${target}\n+a`), opts));
+      assert.match(
+        message,
+        new RegExp(`^patch rejected: ${target} .*inside ${ws}/\\.git, which stays read-only`),
+      );
+    }
+    assert.equal(await read(".git/config"), "x\n");
+    await apply("*** Add File: gitless.txt\n+ok");
+    assert.equal(await read("gitless.txt"), "ok\n");
   });
 });

@@ -3,7 +3,14 @@
 import * as nodePath from "node:path";
 import type { FileChange } from "../../protocol/events.ts";
 import { PatchError, type PatchHunk, parsePatch, type UpdateChunk } from "./parser.ts";
-import { describeFsError, nodePatchFs, type PatchFs, PathGuard, type ResolvedPath } from "./paths.ts";
+import {
+  describeFsError,
+  nodePatchFs,
+  type PatchFs,
+  PathGuard,
+  PathRejectedError,
+  type ResolvedPath,
+} from "./paths.ts";
 import { type ChunkMatch, seekChunk, seekSequence } from "./seek-sequence.ts";
 
 export interface ApplyPatchOptions {
@@ -11,6 +18,8 @@ export interface ApplyPatchOptions {
   cwd: string;
   /** The only directories files may be written in (resolved and realpath'd before use). */
   writableRoots: string[];
+  /** Paths inside the roots that must not be written (`.git`, `.codex`). */
+  readOnlyPaths?: string[];
   fs?: PatchFs;
 }
 
@@ -38,7 +47,7 @@ export function describeChanges(hunks: PatchHunk[]): FileChange[] {
 export async function applyHunks(hunks: PatchHunk[], opts: ApplyPatchOptions): Promise<ApplyPatchResult> {
   if (hunks.length === 0) throw new PatchError("No files were modified.");
   const fs = opts.fs ?? nodePatchFs;
-  const guard = await PathGuard.create(opts.cwd, opts.writableRoots, fs);
+  const guard = await PathGuard.create(opts.cwd, opts.writableRoots, fs, opts.readOnlyPaths);
   const staging = new Staging(fs);
   const summary: string[] = [];
 
@@ -85,6 +94,36 @@ export async function applyHunks(hunks: PatchHunk[], opts: ApplyPatchOptions): P
     changes: describeChanges(hunks),
     output: `Success. Updated the following files:\n${summary.join("\n")}`,
   };
+}
+
+/**
+ * The paths of `hunks` (targets and move destinations) that the roots refuse, each with the message the model
+ * would get; empty when the patch stays inside. Other resolution problems are left for `applyHunks` to report.
+ */
+export async function refusedPaths(
+  hunks: PatchHunk[],
+  opts: ApplyPatchOptions,
+): Promise<{ path: string; message: string }[]> {
+  const guard = await PathGuard.create(
+    opts.cwd,
+    opts.writableRoots,
+    opts.fs ?? nodePatchFs,
+    opts.readOnlyPaths,
+  );
+  const refused: { path: string; message: string }[] = [];
+  for (const hunk of hunks) {
+    for (const path of hunk.type === "update" && hunk.movePath !== null
+      ? [hunk.path, hunk.movePath]
+      : [hunk.path]) {
+      try {
+        await guard.resolve(path);
+      } catch (err) {
+        if (err instanceof PathRejectedError && !refused.some((r) => r.path === path))
+          refused.push({ path, message: err.message });
+      }
+    }
+  }
+  return refused;
 }
 
 /**

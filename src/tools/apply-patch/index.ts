@@ -2,7 +2,7 @@
 import * as nodePath from "node:path";
 import type { FileChange } from "../../protocol/events.ts";
 import type { Tool, ToolContext, ToolResult } from "../types.ts";
-import { applyHunks, describeChanges } from "./apply.ts";
+import { applyHunks, describeChanges, refusedPaths } from "./apply.ts";
 import { extractPatchFromShell } from "./intercept.ts";
 import { PatchError, type PatchHunk, parsePatch } from "./parser.ts";
 import type { PatchFs } from "./paths.ts";
@@ -14,6 +14,7 @@ export { extractPatchFromShell } from "./intercept.ts";
 export type { PatchHunk, UpdateChunk } from "./parser.ts";
 export { PatchError, parsePatch } from "./parser.ts";
 export type { PatchFs } from "./paths.ts";
+export { PathRejectedError } from "./paths.ts";
 
 export const APPLY_PATCH_TOOL_NAME = "apply_patch";
 
@@ -118,8 +119,35 @@ export async function runApplyPatch(
   const changes: FileChange[] = describeChanges(hunks);
   ctx.emit({ type: "patch_apply_begin", callId: ctx.callId, changes });
   const cwd = workdir === undefined ? ctx.cwd : nodePath.resolve(ctx.cwd, workdir);
+  let writableRoots = ctx.writableRoots;
+  let readOnlyPaths = ctx.readOnlyPaths;
   try {
-    const result = await applyHunks(hunks, { cwd, writableRoots: ctx.writableRoots, fs: opts.fs });
+    if (ctx.approvePatch) {
+      const refused = await refusedPaths(hunks, { cwd, writableRoots, readOnlyPaths, fs: opts.fs });
+      const verdict = await ctx.approvePatch({
+        callId: ctx.callId,
+        cwd,
+        changes,
+        refused,
+        signal: ctx.signal,
+      });
+      if (!verdict.allow) {
+        ctx.emit({
+          type: "patch_apply_end",
+          callId: ctx.callId,
+          success: false,
+          output: verdict.reason,
+          changes,
+        });
+        return { output: verdict.reason, isError: true };
+      }
+      // The user approved writing where the roots would refuse: this patch applies without them.
+      if (verdict.unrestricted) {
+        writableRoots = ["/"];
+        readOnlyPaths = [];
+      }
+    }
+    const result = await applyHunks(hunks, { cwd, writableRoots, readOnlyPaths, fs: opts.fs });
     ctx.emit({ type: "patch_apply_end", callId: ctx.callId, success: true, output: result.output, changes });
     return { output: result.output };
   } catch (err) {

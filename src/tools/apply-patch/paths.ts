@@ -58,21 +58,43 @@ export interface ResolvedPath {
   entry: string;
 }
 
-/** Resolves patch paths against `cwd` and enforces that they stay inside the writable roots. */
+/** A path the writable roots (or the read-only paths inside them) refuse; the message tells the model why. */
+export class PathRejectedError extends PatchError {
+  constructor(
+    readonly path: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Resolves patch paths against `cwd` and enforces that they stay inside the writable roots and outside the
+ * read-only paths within them (`.git`, `.codex`).
+ */
 export class PathGuard {
   private constructor(
     private readonly cwd: string,
     private readonly roots: string[],
+    private readonly readOnly: string[],
     private readonly fs: PatchFs,
   ) {}
 
-  static async create(cwd: string, writableRoots: string[], fs: PatchFs): Promise<PathGuard> {
-    const roots: string[] = [];
-    for (const root of writableRoots) {
-      const absolute = nodePath.resolve(cwd, root);
-      roots.push(await fs.realpath(absolute).catch(() => absolute));
-    }
-    return new PathGuard(nodePath.resolve(cwd), roots, fs);
+  static async create(
+    cwd: string,
+    writableRoots: string[],
+    fs: PatchFs,
+    readOnlyPaths: string[] = [],
+  ): Promise<PathGuard> {
+    const real = async (paths: string[]) => {
+      const out: string[] = [];
+      for (const path of paths) {
+        const absolute = nodePath.resolve(cwd, path);
+        out.push(await fs.realpath(absolute).catch(() => absolute));
+      }
+      return out;
+    };
+    return new PathGuard(nodePath.resolve(cwd), await real(writableRoots), await real(readOnlyPaths), fs);
   }
 
   async resolve(display: string): Promise<ResolvedPath> {
@@ -119,12 +141,29 @@ export class PathGuard {
   }
 
   private check(display: string, lexical: string, resolved: string): void {
-    if (this.roots.some((root) => isInside(root, resolved))) return;
+    if (this.roots.length === 0) {
+      throw new PathRejectedError(
+        display,
+        `patch rejected: the sandbox is read-only (sandbox_mode = read-only), so no file can be written, ` +
+          `${display} included; describe the change instead (the user can rerun with --sandbox workspace-write)`,
+      );
+    }
     const where = resolved === lexical ? "is" : `resolves to ${resolved}, which is`;
-    const roots = this.roots.length > 0 ? this.roots.join(", ") : "none";
-    throw new PatchError(
-      `patch rejected: ${display} ${where} outside the writable roots (${roots}); write only inside the workspace`,
-    );
+    if (!this.roots.some((root) => isInside(root, resolved))) {
+      throw new PathRejectedError(
+        display,
+        `patch rejected: ${display} ${where} outside the writable roots (${this.roots.join(", ")}); ` +
+          "write only inside the workspace",
+      );
+    }
+    const protectedPath = this.readOnly.find((path) => isInside(path, resolved));
+    if (protectedPath !== undefined) {
+      throw new PathRejectedError(
+        display,
+        `patch rejected: ${display} ${where} inside ${protectedPath}, which stays read-only in the ` +
+          `workspace-write sandbox; leave ${nodePath.basename(protectedPath)} alone and edit other files`,
+      );
+    }
   }
 }
 

@@ -6,7 +6,8 @@ import { after, test } from "node:test";
 import type { ShellEnvironmentPolicy } from "../../config/types.ts";
 import type { AgentEvent } from "../../protocol/events.ts";
 import type { ToolContext } from "../types.ts";
-import { createShellTool, type ShellToolOptions } from "./index.ts";
+import { type AfterRunAdvice, createShellTool, type RunRequest, type ShellToolOptions } from "./index.ts";
+import type { RunResult } from "./run.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "shell-tool-"));
 mkdirSync(join(dir, "sub"));
@@ -131,4 +132,59 @@ test("abort through the context signal", async () => {
   setTimeout(() => ac.abort(), 150);
   const r = await tool.execute({ command: ["sleep", "5"] }, { ...ctx, signal: ac.signal });
   assert.match(r.output, /command aborted/);
+});
+
+test("a launcher wraps the run and finishes its result; afterRun may add a note or approve a plain rerun", async () => {
+  const launcher = {
+    prepare: (command: string[], _cwd: string, env: Record<string, string>) => ({
+      argv: ["bash", "-c", 'echo "wrapped($WRAPPED): $*"; exit 3', "wrapper", ...command],
+      env: { ...env, WRAPPED: "yes" },
+    }),
+    finish: (_command: string[], result: RunResult) => ({ ...result, output: result.output.toUpperCase() }),
+  };
+  const advice: AfterRunAdvice[] = [
+    { note: "Note: the sandbox may have refused it." },
+    { rerunUnlaunched: true },
+  ];
+  const { tool, events, ctx } = setup({
+    beforeRun: async () => ({ allow: true, launcher }),
+    afterRun: async () => advice.shift(),
+  });
+  const noted = await tool.execute({ command: ["echo", "hi"] }, ctx);
+  assert.match(
+    noted.output,
+    /^Exit code: 3\n[\s\S]*Output:\nWRAPPED\(YES\): ECHO HI\nNote: the sandbox may have refused it\.$/,
+  );
+  const rerun = await tool.execute({ command: ["echo", "hi"] }, ctx);
+  assert.match(rerun.output, /^Exit code: 0\n[\s\S]*Output:\nhi\n$/);
+  const ends = events.filter((e) => e.type === "exec_command_end");
+  assert.deepEqual(
+    ends.map((e) => e.type === "exec_command_end" && [e.command, e.status]),
+    [
+      [["echo", "hi"], "failed"],
+      [["echo", "hi"], "completed"],
+    ],
+  );
+});
+
+test("escalation arguments reach beforeRun", async () => {
+  const seen: RunRequest[] = [];
+  const { tool, ctx } = setup({
+    beforeRun: async (_command, _cwd, request) => {
+      seen.push(request);
+      return { allow: false, reason: "no" };
+    },
+  });
+  await tool.execute(
+    { command: ["true"], sandbox_permissions: "require_escalated", justification: " why " },
+    ctx,
+  );
+  await tool.execute({ command: ["true"] }, ctx);
+  assert.deepEqual(
+    seen.map((r) => [r.escalate, r.justification, r.callId]),
+    [
+      [true, "why", "call_1"],
+      [false, undefined, "call_1"],
+    ],
+  );
 });

@@ -1,5 +1,6 @@
 // The `shell` tool: argument normalisation, workdir resolution, environment policy, events, and the
-// Codex-shaped text result. Sandbox/approval decisions plug in through `beforeRun`.
+// Codex-shaped text result. Sandbox/approval decisions plug in through `beforeRun` (decline, or run through a
+// launcher such as bwrap) and `afterRun` (explain a likely sandbox refusal, or rerun once approved).
 import { statSync } from "node:fs";
 import { homedir } from "node:os";
 import { resolve } from "node:path";
@@ -8,7 +9,7 @@ import type { Tool, ToolContext, ToolResult } from "../types.ts";
 import { normalizeShellArgs } from "./args.ts";
 import { buildCommandEnv } from "./env.ts";
 import { formatShellOutput } from "./format.ts";
-import { DEFAULT_MAX_CAPTURE_BYTES, runCommand } from "./run.ts";
+import { DEFAULT_MAX_CAPTURE_BYTES, type RunResult, runCommand } from "./run.ts";
 
 export { canonicalToolName, normalizeShellArgs } from "./args.ts";
 export { buildCommandEnv } from "./env.ts";
@@ -27,7 +28,40 @@ export const OUTPUT_DELTA_INTERVAL_MS = 50;
 /** Characters streamed to the front end per call; the rest is only in the (capped) end event. */
 export const OUTPUT_DELTA_LIMIT_CHARS = DEFAULT_MAX_CAPTURE_BYTES;
 
-export type BeforeRunDecision = { allow: true } | { allow: false; reason: string };
+/** What the model asked for besides the command itself. */
+export interface RunRequest {
+  callId: string;
+  signal: AbortSignal;
+  /**
+   * The model asked to run outside the sandbox (Codex's `sandbox_permissions: "require_escalated"`, or the
+   * older `with_escalated_permissions: true`). Not advertised in the schema; read when a model sends it.
+   */
+  escalate: boolean;
+  justification?: string;
+}
+
+/** How an allowed command is started, e.g. inside bubblewrap. */
+export interface CommandLauncher {
+  /** The argv and environment actually spawned for `command` (already filtered by the env policy). */
+  prepare(
+    command: string[],
+    cwd: string,
+    env: Record<string, string>,
+  ): { argv: string[]; env: Record<string, string> };
+  /** Rewrites the result of a launched run (launcher-level failures into ordinary ones). */
+  finish?(command: string[], result: RunResult): RunResult;
+}
+
+export type BeforeRunDecision =
+  | { allow: true; launcher?: CommandLauncher }
+  | { allow: false; reason: string };
+
+export interface AfterRunAdvice {
+  /** Run the command once more without the launcher (the user approved leaving the sandbox). */
+  rerunUnlaunched?: boolean;
+  /** Appended to what the model sees, e.g. that the failure may be the sandbox refusing something. */
+  note?: string;
+}
 
 export interface ShellToolOptions {
   envPolicy: ShellEnvironmentPolicy;
@@ -36,8 +70,18 @@ export interface ShellToolOptions {
   defaultTimeoutMs?: number;
   /** Names never passed to commands besides LITELLM_API_KEY, e.g. the active provider's `env_key`. */
   secretEnvNames?: string[];
-  /** Sandbox/approval hook, asked before every run; a refusal is reported to the model with its reason. */
-  beforeRun?: (command: string[], cwd: string) => Promise<BeforeRunDecision>;
+  /**
+   * Sandbox/approval hook, asked before every run; a refusal is reported to the model with its reason (status
+   * "declined"), an allowance may name the launcher (sandbox) to run under.
+   */
+  beforeRun?: (command: string[], cwd: string, request: RunRequest) => Promise<BeforeRunDecision>;
+  /** Asked after a launched run failed (not timed out or aborted): may add a note or approve a plain rerun. */
+  afterRun?: (
+    command: string[],
+    cwd: string,
+    result: RunResult,
+    request: RunRequest,
+  ) => Promise<AfterRunAdvice | undefined>;
 }
 
 const DESCRIPTION = (timeoutMs: number) =>
@@ -89,10 +133,18 @@ async function executeShell(
     return { output: `shell: workdir does not exist or is not a directory: ${cwd}`, isError: true };
   }
 
+  const request: RunRequest = {
+    callId: ctx.callId,
+    signal: ctx.signal,
+    escalate: args.sandbox_permissions === "require_escalated" || args.with_escalated_permissions === true,
+  };
+  if (typeof args.justification === "string" && args.justification.trim())
+    request.justification = args.justification.trim();
+  let launcher: CommandLauncher | undefined;
   if (opts.beforeRun) {
     let decision: BeforeRunDecision;
     try {
-      decision = await opts.beforeRun(command, cwd);
+      decision = await opts.beforeRun(command, cwd, request);
     } catch (err) {
       decision = { allow: false, reason: `approval check failed: ${(err as Error).message}` };
     }
@@ -110,8 +162,10 @@ async function executeShell(
       });
       return { output };
     }
+    launcher = decision.launcher;
   }
 
+  // The policy's environment is what the command sees, inside a sandbox too (bwrap passes it through).
   const env = buildCommandEnv(opts.envPolicy, opts.baseEnv ?? process.env, {
     secretNames: opts.secretEnvNames,
   });
@@ -119,13 +173,30 @@ async function executeShell(
   const deltas = new DeltaBatcher((chunk) =>
     ctx.emit({ type: "exec_command_output_delta", callId: ctx.callId, chunk }),
   );
-  const result = await runCommand(command, {
-    cwd,
-    env,
-    timeoutMs: parsed.timeoutMs ?? defaultTimeoutMs,
-    signal: ctx.signal,
-    onOutput: (chunk) => deltas.push(chunk),
-  });
+  const run = (via: CommandLauncher | undefined) => {
+    const spawned = via ? via.prepare(command, cwd, env) : { argv: command, env };
+    return runCommand(spawned.argv, {
+      cwd,
+      env: spawned.env,
+      timeoutMs: parsed.timeoutMs ?? defaultTimeoutMs,
+      signal: ctx.signal,
+      onOutput: (chunk) => deltas.push(chunk),
+    }).then((result) => via?.finish?.(command, result) ?? result);
+  };
+  let result = await run(launcher);
+  let note: string | undefined;
+  if (launcher && opts.afterRun && result.exitCode !== 0 && !result.timedOut && !result.aborted) {
+    let advice: AfterRunAdvice | undefined;
+    try {
+      advice = await opts.afterRun(command, cwd, result, request);
+    } catch {
+      advice = undefined; // advice is optional; the result stands as it is
+    }
+    if (advice?.rerunUnlaunched && !ctx.signal.aborted) {
+      deltas.push("\n[approved: running again outside the sandbox]\n");
+      result = await run(undefined);
+    } else note = advice?.note;
+  }
   deltas.flush();
   ctx.emit({
     type: "exec_command_end",
@@ -136,7 +207,8 @@ async function executeShell(
     durationMs: result.durationMs,
     status: result.exitCode === 0 ? "completed" : "failed",
   });
-  return { output: formatShellOutput(result) };
+  const text = formatShellOutput(result);
+  return { output: note ? `${text}${text.endsWith("\n") ? "" : "\n"}${note}` : text };
 }
 
 /** Coalesces output chunks into at most one event per interval, and stops streaming past a size limit. */

@@ -1,0 +1,114 @@
+// The front ends' single entry point to safety: from the resolved config to the writable roots, the registry
+// options (approval gate + sandbox + secret-free environment) and the notices to print once.
+import type { ApprovalPolicy, ResolvedConfig, SandboxMode } from "../config/types.ts";
+import { SafetyGate } from "./approval/gate.ts";
+import type { ApprovalPrompt } from "./approval/types.ts";
+import type { RegistryOptions } from "./registry.ts";
+import { detectSandbox } from "./sandbox/detect.ts";
+import { resolveSandboxPolicy } from "./sandbox/policy.ts";
+import type { SandboxAvailability, SandboxPolicy } from "./sandbox/types.ts";
+
+export type { ApprovalAnswer, ApprovalDecision, ApprovalPrompt, ApprovalRequest } from "./approval/types.ts";
+
+export type FrontEnd = "exec" | "interactive";
+
+/** The parts of the configuration the policy reads. */
+export type PolicyConfig = Pick<
+  ResolvedConfig,
+  | "approvalPolicy"
+  | "sandboxMode"
+  | "writableRoots"
+  | "networkAccess"
+  | "excludeSlashTmp"
+  | "excludeTmpdirEnvVar"
+  | "shellEnvironmentPolicy"
+> & { provider: { envKey?: string } };
+
+export interface ToolPolicyOptions {
+  /** The process environment: commands' base environment and $TMPDIR. Default process.env. */
+  env?: Record<string, string | undefined>;
+  /** Overrides sandbox detection (tests). */
+  availability?: SandboxAvailability;
+}
+
+export interface ToolPolicy {
+  /** The policy in force: in exec `never`, unless `untrusted` was chosen. Show it in headers and to the model. */
+  approvalPolicy: ApprovalPolicy;
+  sandboxMode: SandboxMode;
+  sandbox: SandboxPolicy;
+  /** Pass to the Agent (ToolContext.writableRoots); the registry enforces the same list anyway. */
+  writableRoots: string[];
+  /** `new ToolRegistry(registryOptions)`. */
+  registryOptions: RegistryOptions;
+  /** Name of the OS sandbox commands run in ("bwrap"), undefined when they run unsandboxed. */
+  sandboxBackend?: string;
+  /** One line for headers, e.g. `workspace-write (bwrap, network off)`. */
+  sandboxSummary: string;
+  /** Warnings to show the user once (no sandbox available, a missing writable root). */
+  notices: string[];
+}
+
+/**
+ * Builds the safety policy of a session. `exec` never prompts, so `ask` is ignored there: what would need
+ * approval is declined and the model is told why. Probes the sandbox once per process (synchronously, a few
+ * milliseconds) unless the mode is danger-full-access.
+ */
+export function createToolPolicy(
+  config: PolicyConfig,
+  cwd: string,
+  frontEnd: FrontEnd,
+  ask?: ApprovalPrompt,
+  options: ToolPolicyOptions = {},
+): ToolPolicy {
+  const env = options.env ?? process.env;
+  const mode = config.sandboxMode;
+  const { policy, notices } = resolveSandboxPolicy({
+    mode,
+    cwd,
+    extraRoots: config.writableRoots,
+    networkAccess: config.networkAccess,
+    tmpdir: config.excludeTmpdirEnvVar ? undefined : env.TMPDIR || undefined,
+    includeSlashTmp: !config.excludeSlashTmp,
+  });
+  const availability: SandboxAvailability =
+    mode === "danger-full-access"
+      ? { available: false, reason: "danger-full-access runs commands without a sandbox" }
+      : (options.availability ?? detectSandbox({ path: env.PATH }));
+  const prompt = frontEnd === "exec" ? undefined : ask;
+  // exec never prompts (Codex forces `never` there). `untrusted` keeps its meaning, "only known read-only
+  // commands run", which exec can still honour by refusing the rest.
+  const approvalPolicy: ApprovalPolicy =
+    frontEnd === "exec" && config.approvalPolicy !== "untrusted" ? "never" : config.approvalPolicy;
+  const gate = new SafetyGate({ approvalPolicy, sandbox: policy, availability, ask: prompt });
+
+  let summary: string;
+  if (mode === "danger-full-access") summary = "danger-full-access (no sandbox)";
+  else if (availability.available)
+    summary = `${mode} (${availability.backend.name}, network ${policy.networkAccess ? "on" : "off"})`;
+  else {
+    summary = `${mode} (no sandbox available)`;
+    const consequence = prompt
+      ? "commands that are not known to be read-only will ask for approval and then run unsandboxed"
+      : "commands that are not known to be read-only will be refused (--sandbox danger-full-access runs them unsandboxed)";
+    notices.unshift(
+      `no sandbox: ${availability.reason}${availability.hint ? `; ${availability.hint}` : ""}. ${mode} cannot be ` +
+        `enforced for commands, so ${consequence} (apply_patch still writes only inside the writable roots)`,
+    );
+  }
+
+  return {
+    approvalPolicy,
+    sandboxMode: mode,
+    sandbox: policy,
+    writableRoots: policy.writableRoots,
+    registryOptions: {
+      envPolicy: config.shellEnvironmentPolicy,
+      baseEnv: env,
+      secretEnvNames: config.provider.envKey ? [config.provider.envKey] : [],
+      safety: gate,
+    },
+    sandboxBackend: gate.launcher && availability.available ? availability.backend.name : undefined,
+    sandboxSummary: summary,
+    notices,
+  };
+}

@@ -1,0 +1,112 @@
+// Linux sandbox with bubblewrap (`bwrap`), the mechanism Codex uses on Linux.
+//
+// The mount order is the contract:
+//   1. `--ro-bind / /`           the whole file system, read-only;
+//   2. `--dev /dev`              a minimal private /dev (null, zero, urandom, tty, a fresh devpts);
+//   3. `--bind R R`              each writable root, shallowest first;
+//   4. `--ro-bind P P`           protected paths inside the roots (`.git`, `.codex`) re-bound read-only, so
+//                                they win over step 3 (and cannot be renamed away: they are mount points);
+//   5. `--unshare-pid --proc /proc`  a private PID namespace: when the sandbox's init dies the kernel kills
+//                                every process in it, so killing bwrap stops the whole tree, background and
+//                                `setsid` children included;
+//   6. `--unshare-net`           no network (only a private loopback) unless the policy allows it.
+// `--die-with-parent` ties the sandbox to the bwrap process our runner spawns as a process-group leader, so
+// timeouts and Ctrl-C (which signal that group) tear everything down. `--new-session` keeps the command off
+// any terminal (no TIOCSTI injection). `--cap-drop ALL` matters when we run as root: without it the command
+// keeps CAP_SYS_ADMIN and could simply `mount -o remount,rw /`.
+import { spawnSync } from "node:child_process";
+import type { RunResult } from "../shell/run.ts";
+import type { SandboxAvailability, SandboxBackend, SandboxPolicy } from "./types.ts";
+
+export interface BwrapOptions {
+  /** Mount a fresh /proc; some containers forbid it, and the probe then falls back to the host's view. */
+  mountProc: boolean;
+}
+
+/** The bwrap arguments (everything after the executable) that run `command` in `cwd` under `policy`. */
+export function bwrapArgs(
+  command: string[],
+  cwd: string,
+  policy: SandboxPolicy,
+  options: BwrapOptions = { mountProc: true },
+): string[] {
+  const args = ["--new-session", "--die-with-parent", "--cap-drop", "ALL", "--ro-bind", "/", "/"];
+  args.push("--dev", "/dev");
+  const roots = [...policy.writableRoots].sort((a, b) => depth(a) - depth(b) || a.localeCompare(b));
+  for (const root of roots) args.push("--bind", root, root);
+  for (const path of policy.readOnlySubpaths) args.push("--ro-bind", path, path);
+  args.push("--unshare-pid");
+  if (!policy.networkAccess) args.push("--unshare-net");
+  if (options.mountProc) args.push("--proc", "/proc");
+  args.push("--chdir", cwd, "--", ...command);
+  return args;
+}
+
+function depth(path: string): number {
+  return path.split("/").filter(Boolean).length;
+}
+
+/** A backend running commands through the bwrap executable at `path` (absolute). */
+export function createBwrapBackend(path: string, options: BwrapOptions): SandboxBackend {
+  return {
+    name: "bwrap",
+    wrap: (command, cwd, policy) => [path, ...bwrapArgs(command, cwd, policy, options)],
+    translate: translateBwrapResult,
+  };
+}
+
+const EXEC_FAILURE = /^bwrap: execvp (.*): (.*)\n?$/;
+
+/**
+ * bwrap reports a command it could not start as exit 1 plus `bwrap: execvp X: <error>`; an unsandboxed run
+ * says 127 `command not found: X` (126 when not executable). Same answer either way, so the model learns
+ * nothing confusing from the sandbox.
+ */
+export function translateBwrapResult(command: string[], result: RunResult): RunResult {
+  if (result.exitCode !== 1 || result.timedOut || result.aborted) return result;
+  const match = EXEC_FAILURE.exec(result.output);
+  if (!match) return result;
+  const notFound = /No such file or directory|Not a directory/.test(match[2]);
+  const output = notFound ? `command not found: ${command[0]}` : `permission denied: ${command[0]}`;
+  return { ...result, exitCode: notFound ? 127 : 126, output, totalLines: 1 };
+}
+
+export interface ProbeOptions {
+  /** Absolute path of bwrap. */
+  path: string;
+  /** Seam for tests; node's spawnSync by default. */
+  spawn?: (path: string, args: string[]) => { status: number | null; stderr: string; error?: Error };
+}
+
+/**
+ * Starts one trivial sandbox with the flags real runs use (bwrap itself, `--version`, is the command: it is
+ * certainly there). Fails inside containers without user namespaces, under AppArmor's userns restriction, and
+ * so on; the first line bwrap printed becomes the reason.
+ */
+export function probeBwrap(options: ProbeOptions): SandboxAvailability {
+  const spawn = options.spawn ?? defaultSpawn;
+  const policy: SandboxPolicy = {
+    mode: "workspace-write",
+    writableRoots: [],
+    readOnlySubpaths: [],
+    networkAccess: false,
+  };
+  let firstError = "";
+  for (const mountProc of [true, false]) {
+    const result = spawn(options.path, bwrapArgs([options.path, "--version"], "/", policy, { mountProc }));
+    if (result.status === 0) {
+      return { available: true, backend: createBwrapBackend(options.path, { mountProc }) };
+    }
+    firstError ||= result.error?.message ?? result.stderr.trim().split("\n")[0] ?? "";
+  }
+  return {
+    available: false,
+    reason: `bwrap cannot create a sandbox here${firstError ? ` (${firstError})` : ""}`,
+    hint: "user namespaces may be disabled (containers, AppArmor's unprivileged_userns restriction)",
+  };
+}
+
+function defaultSpawn(path: string, args: string[]) {
+  const r = spawnSync(path, args, { encoding: "utf8", timeout: 5000, stdio: ["ignore", "ignore", "pipe"] });
+  return { status: r.status, stderr: r.stderr ?? "", error: r.error };
+}
