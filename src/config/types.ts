@@ -57,6 +57,8 @@ export interface ResolvedConfig {
   projectDocMaxBytes: number;
   projectDocFallbackFilenames: string[];
   historyPersistence: "save-all" | "none";
+  /** `auto_continue_max` (ours): nudges per turn when the model stops without finishing; 0 disables. */
+  autoContinueMax: number;
   notify?: string[];
   /** The merged TOML table (root keys with the profile applied and overrides merged), for later features. */
   raw: Record<string, unknown>;

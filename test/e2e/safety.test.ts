@@ -10,9 +10,8 @@ import { type E2E, e2e, jsonLines, TEST_KEY } from "../helpers/e2e.ts";
 import type { Scenario, ScriptedToolCall } from "../simulator/scenario.ts";
 
 const bwrap = detectSandbox().available;
-/** Behaviour that exists once exec builds its tools with createToolPolicy (the run.ts integration). */
 const integration = {};
-/** As `integration`, asserting what only a real sandbox does. */
+/** Tests asserting what only a real sandbox does; CI installs bubblewrap, so they run there. */
 const integrationWithBwrap = bwrap ? integration : { skip: "bubblewrap is not usable on this machine" };
 /** Keeps the sibling directory of the workspace (under /tmp, like the workspace) outside the writable roots. */
 const NO_SLASH_TMP = ["-c", "sandbox_workspace_write.exclude_slash_tmp=true"];

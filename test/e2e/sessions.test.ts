@@ -1,32 +1,10 @@
 // Sessions end to end: rollout files, history.jsonl, `exec resume`, damaged and interrupted rollouts.
 import assert from "node:assert/strict";
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { appendFileSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, test } from "node:test";
 import { e2e, jsonLines } from "../helpers/e2e.ts";
-
-/** Every rollout file under the home, oldest first by name. */
-function rollouts(home: string): string[] {
-  const root = join(home, "sessions");
-  if (!existsSync(root)) return [];
-  const out: string[] = [];
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir).sort()) {
-      const path = join(dir, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else out.push(path);
-    }
-  };
-  walk(root);
-  return out;
-}
-
-function records(path: string): any[] {
-  return readFileSync(path, "utf8")
-    .split("\n")
-    .filter((l) => l !== "")
-    .map((l) => JSON.parse(l));
-}
+import { listRollouts, readRecords } from "../helpers/rollouts.ts";
 
 const kinds = (recs: any[]) =>
   recs.map((r) =>
@@ -51,7 +29,7 @@ describe("sessions: the rollout file", () => {
       const r = await t.run(["exec", "--json", "-m", "m", ...FAST, "do the thing"]);
       assert.equal(r.code, 0, r.stderr);
       const threadId = jsonLines(r.stdout)[0].thread_id;
-      const files = rollouts(t.ws.home);
+      const files = listRollouts(t.ws.home);
       assert.equal(files.length, 1);
       const rel = relative(join(t.ws.home, "sessions"), files[0]);
       const m =
@@ -65,7 +43,7 @@ describe("sessions: the rollout file", () => {
       assert.equal(Number(m[1]), now.getFullYear(), "local date");
       assert.equal(statSync(files[0]).mode & 0o777, 0o600);
 
-      const recs = records(files[0]);
+      const recs = readRecords(files[0]);
       for (const rec of recs) {
         assert.match(rec.timestamp, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
         assert.ok(rec.payload && typeof rec.payload === "object");
@@ -126,12 +104,12 @@ describe("sessions: the rollout file", () => {
       const head = git("rev-parse", "HEAD");
       const r = await t.run(["exec", "-m", "m", "hi"]);
       assert.equal(r.code, 0, r.stderr);
-      const meta = records(rollouts(t.ws.home)[0])[0].payload;
+      const meta = readRecords(listRollouts(t.ws.home)[0])[0].payload;
       assert.deepEqual(meta.git, { branch: "feature", commit_hash: head });
 
       const e = await t.run(["exec", "--ephemeral", "-m", "m", "secret prompt"]);
       assert.equal(e.code, 0, e.stderr);
-      assert.equal(rollouts(t.ws.home).length, 1, "no new rollout");
+      assert.equal(listRollouts(t.ws.home).length, 1, "no new rollout");
       assert.doesNotMatch(readFileSync(join(t.ws.home, "history.jsonl"), "utf8"), /secret prompt/);
     } finally {
       await t.close();
@@ -163,7 +141,7 @@ describe("sessions: the rollout file", () => {
       const c = await t.run(["exec", "-m", "m", "-c", 'history.persistence="none"', "third"]);
       assert.equal(c.code, 0, c.stderr);
       assert.equal(readFileSync(path, "utf8").trimEnd().split("\n").length, 2);
-      assert.equal(rollouts(t.ws.home).length, 3, "the session itself is still recorded");
+      assert.equal(listRollouts(t.ws.home).length, 3, "the session itself is still recorded");
     } finally {
       await t.close();
     }
@@ -187,13 +165,13 @@ describe("sessions: exec resume", () => {
       const first = await t.run(["exec", "--json", "-m", "m", "first task"]);
       assert.equal(first.code, 0, first.stderr);
       const id = jsonLines(first.stdout)[0].thread_id;
-      const [file] = rollouts(t.ws.home);
+      const [file] = listRollouts(t.ws.home);
       const before = readFileSync(file);
 
       const second = await t.run(["exec", "--json", "resume", "--last", "-m", "m", "go on"]);
       assert.equal(second.code, 0, second.stderr);
       assert.equal(jsonLines(second.stdout)[0].thread_id, id);
-      assert.equal(rollouts(t.ws.home).length, 1, "no new file");
+      assert.equal(listRollouts(t.ws.home).length, 1, "no new file");
       const after = readFileSync(file);
       assert.ok(after.subarray(0, before.length).equals(before), "earlier bytes untouched");
 
@@ -217,7 +195,7 @@ describe("sessions: exec resume", () => {
       assert.equal(jsonLines(third.stdout)[0].thread_id, id);
       const last = t.chatBodies()[3].messages.map((m: any) => m.content);
       assert.deepEqual(last.slice(-3), ["go on", "second answer", "and more"]);
-      const recs = records(file);
+      const recs = readRecords(file);
       assert.equal(recs.filter((r) => r.type === "session_meta").length, 1);
       assert.equal(recs.filter((r) => r.type === "turn_context").length, 3);
     } finally {
@@ -287,7 +265,7 @@ describe("sessions: exec resume", () => {
     try {
       const first = await t.run(["exec", "-m", "m", "remember 42"]);
       assert.equal(first.code, 0, first.stderr);
-      const [file] = rollouts(t.ws.home);
+      const [file] = listRollouts(t.ws.home);
       appendFileSync(file, "this is not json\n");
       appendFileSync(
         file,
@@ -340,10 +318,10 @@ describe("sessions: exec resume", () => {
       });
       assert.equal(r.code, 1, r.stderr);
       assert.match(r.stderr, /turn interrupted/);
-      const [file] = rollouts(t.ws.home);
+      const [file] = listRollouts(t.ws.home);
       const text = readFileSync(file, "utf8");
       assert.ok(text.endsWith("\n"));
-      const recs = records(file);
+      const recs = readRecords(file);
       assert.equal(recs.at(-1).payload.type, "turn_aborted");
       assert.ok(recs.some((x) => x.payload.type === "function_call_output"));
 

@@ -1,6 +1,14 @@
 // Writes rollout files in the SPEC §6 layout for trace tests (and the e2e test), independent of the
 // session writer: sessions/YYYY/MM/DD/rollout-YYYY-MM-DDThh-mm-ss-<uuid>.jsonl, `{timestamp, type, payload}`.
-import { mkdirSync, utimesSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 
 export interface FixtureSession {
@@ -115,4 +123,28 @@ export function writeSession(home: string, s: FixtureSession): string {
   const mtime = s.mtime ?? d;
   utimesSync(path, mtime, mtime);
   return path;
+}
+
+/** Every rollout file under a CODEX_HOME, oldest first by name. */
+export function listRollouts(home: string): string[] {
+  const root = join(home, "sessions");
+  if (!existsSync(root)) return [];
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir).sort()) {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else out.push(path);
+    }
+  };
+  walk(root);
+  return out;
+}
+
+/** The parsed records of a rollout file (every line must parse). */
+export function readRecords(path: string): any[] {
+  return readFileSync(path, "utf8")
+    .split("\n")
+    .filter((l) => l !== "")
+    .map((l) => JSON.parse(l));
 }

@@ -180,6 +180,7 @@ export async function runExec(options: ExecOptions): Promise<number> {
     model,
     instructions: BASE_INSTRUCTIONS,
     reasoningEffort: config.reasoningEffort,
+    maxAutoContinues: config.autoContinueMax,
     stream: gateway.stream,
     tools: new ToolRegistry(policy.registryOptions),
     cwd,
