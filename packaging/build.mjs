@@ -277,9 +277,23 @@ function debianChangelog(version, epoch) {
  * compression) and the ar member times from SOURCE_DATE_EPOCH. dpkg-deb sorts the entries itself
  * (symlinks last) and clamps their mtimes to the epoch, which `seal` has already set.
  */
-function dpkgDeb(stage, data, fields, epoch) {
+function dpkgDeb(stage, data, { version, depends, epoch }) {
   const entries = data.entries();
-  data.file("DEBIAN/control", controlFile(fields(installedKiB(entries))));
+  data.file(
+    "DEBIAN/control",
+    controlFile({
+      Package: NAME,
+      Version: version,
+      Architecture: "all",
+      Maintainer: MAINTAINER,
+      "Installed-Size": installedKiB(entries),
+      Depends: depends,
+      Section: "utils",
+      Priority: "optional",
+      Homepage: pkg.homepage,
+      Description: SYNOPSIS,
+    }),
+  );
   data.file("DEBIAN/md5sums", md5sums(data, entries));
   data.seal(epoch);
   const out = join(stage, "package.deb");
@@ -311,23 +325,7 @@ function buildDeb({ bundle, version, epoch }, stage) {
       ].join("\n"),
     ),
   );
-  return dpkgDeb(
-    stage,
-    data,
-    (installedSize) => ({
-      Package: NAME,
-      Version: version,
-      Architecture: "all",
-      Maintainer: MAINTAINER,
-      "Installed-Size": installedSize,
-      Depends: "nodejs (>= 20)",
-      Section: "utils",
-      Priority: "optional",
-      Homepage: pkg.homepage,
-      Description: SYNOPSIS,
-    }),
-    epoch,
-  );
+  return dpkgDeb(stage, data, { version, depends: "nodejs (>= 20)", epoch });
 }
 
 function buildTermux({ bundle, version, epoch }, stage) {
@@ -335,25 +333,9 @@ function buildTermux({ bundle, version, epoch }, stage) {
   // Termux has no /usr/bin/env (termux-exec only rewrites it at exec time), so name node directly.
   addBundle(data, TERMUX_PREFIX, bundle, `/${TERMUX_PREFIX}/bin/node`);
   addLegal(data, `${TERMUX_PREFIX}/share/doc/${NAME}`);
-  return dpkgDeb(
-    stage,
-    data,
-    (installedSize) => ({
-      Package: NAME,
-      Version: version,
-      Architecture: "all",
-      Maintainer: MAINTAINER,
-      "Installed-Size": installedSize,
-      // nodejs (current) and nodejs-lts conflict with each other and neither provides the other, so
-      // accept either, as Termux's own npm package does.
-      Depends: "nodejs (>= 20) | nodejs-lts (>= 20)",
-      Section: "utils",
-      Priority: "optional",
-      Homepage: pkg.homepage,
-      Description: SYNOPSIS,
-    }),
-    epoch,
-  );
+  // nodejs (current) and nodejs-lts conflict with each other and neither provides the other, so
+  // accept either, as Termux's own npm package does.
+  return dpkgDeb(stage, data, { version, depends: "nodejs (>= 20) | nodejs-lts (>= 20)", epoch });
 }
 
 /** `tar` of a sealed tree: GNU format, entries by name, owner 0:0, every mtime the epoch. */

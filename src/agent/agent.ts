@@ -1,10 +1,10 @@
 // The one turn loop. Front ends send prompts and render events; this file decides what happens next.
 
-import { addUsage, emptyUsage } from "../gateway/usage.ts";
 import type { AgentEvent, CompactionReason } from "../protocol/events.ts";
 import type { FunctionCallItem, HistoryItem, ReasoningItem } from "../protocol/items.ts";
 import { assistantMessage, userMessage } from "../protocol/items.ts";
 import type { GatewayError, ModelResponse, StreamFn, ToolCall, Usage } from "../protocol/model.ts";
+import { addUsage, emptyUsage } from "../protocol/usage.ts";
 import { parseArguments, type ToolRegistry } from "../tools/registry.ts";
 import { AutoContinue, DEFAULT_MAX_AUTO_CONTINUES, type Nudge, type ToolRound } from "./auto-continue.ts";
 import { RECENT_USER_TOKENS, summarize, summaryHistory } from "./compact.ts";

@@ -3,6 +3,7 @@
 // included, with its raw line. Contract: never throws on content; a line that is not a JSON object with a
 // string `type` is counted in `damaged` and skipped.
 import { readFileSync } from "node:fs";
+import type { Usage } from "../protocol/model.ts";
 
 export interface TraceRecord {
   /** 1-based line number in the file. */
@@ -108,13 +109,8 @@ export function recordText(r: TraceRecord): string {
   return str(p.message) ?? str(p.text) ?? str(p.last_agent_message) ?? str(p.reason) ?? r.kind ?? "";
 }
 
-export interface TokenTotals {
-  input_tokens: number;
-  cached_input_tokens: number;
-  output_tokens: number;
-  reasoning_output_tokens: number;
-  total_tokens: number;
-}
+/** A session's token counts: the same shape as a response's usage. */
+export type TokenTotals = Usage;
 
 /** `payload.info[field]` of a token_count event as numbers (missing fields read 0), or undefined. */
 export function tokenUsage(payload: Record<string, unknown>, field: string): TokenTotals | undefined {

@@ -1,4 +1,5 @@
 // `trace summary`: the numbers of one session, derived from its rollout records only.
+import { addUsage, emptyUsage } from "../protocol/usage.ts";
 import { type TokenTotals, type TraceFile, tokenUsage } from "./records.ts";
 
 export interface TraceSummary {
@@ -27,16 +28,6 @@ export interface TraceSummary {
 
 const TOOL_CALLS = new Set(["function_call", "custom_tool_call", "local_shell_call"]);
 
-function zero(): TokenTotals {
-  return {
-    input_tokens: 0,
-    cached_input_tokens: 0,
-    output_tokens: 0,
-    reasoning_output_tokens: 0,
-    total_tokens: 0,
-  };
-}
-
 export function summarize(file: TraceFile): TraceSummary {
   const s: TraceSummary = {
     path: file.path,
@@ -44,7 +35,7 @@ export function summarize(file: TraceFile): TraceSummary {
     tool_calls: 0,
     tool_calls_by_name: {},
     responses_with_usage: 0,
-    tokens: zero(),
+    tokens: emptyUsage(),
     assistant_replies: 0,
     reasoning_events: 0,
     errors: 0,
@@ -52,7 +43,7 @@ export function summarize(file: TraceFile): TraceSummary {
     damaged_lines: file.damaged,
   };
   const counts = { task_started: 0, user_message: 0, turn_context: 0 };
-  const summed = zero();
+  let summed = emptyUsage();
   let lastTotal: TokenTotals | undefined;
   let anyLast = false;
   let first: number | undefined;
@@ -102,7 +93,7 @@ export function summarize(file: TraceFile): TraceSummary {
         if (lastUsage || total) s.responses_with_usage++;
         if (lastUsage) {
           anyLast = true;
-          for (const k of Object.keys(summed) as (keyof TokenTotals)[]) summed[k] += lastUsage[k];
+          summed = addUsage(summed, lastUsage);
         }
         if (total) lastTotal = total;
       }
@@ -111,7 +102,7 @@ export function summarize(file: TraceFile): TraceSummary {
   s.turns = counts.task_started || counts.user_message || counts.turn_context;
   // Per-response usage summed is exact across resumes (a resumed writer may restart its running total);
   // files with totals only fall back to the last running total.
-  s.tokens = anyLast ? summed : (lastTotal ?? zero());
+  s.tokens = anyLast ? summed : (lastTotal ?? emptyUsage());
   if (first !== undefined && last !== undefined) s.duration_ms = last - first;
   return s;
 }
