@@ -272,7 +272,7 @@ function debianChangelog(version, epoch) {
 }
 
 /**
- * A .deb of the staged tree `data`, with DEBIAN/control (`fields(installedSize)`) and DEBIAN/md5sums
+ * A .deb of the staged tree `data`, with DEBIAN/control (our fields, `depends`) and DEBIAN/md5sums
  * added, by dpkg-deb: root:root owners, gzip members (control.tar.gz and data.tar.gz: uniform
  * compression) and the ar member times from SOURCE_DATE_EPOCH. dpkg-deb sorts the entries itself
  * (symlinks last) and clamps their mtimes to the epoch, which `seal` has already set.
