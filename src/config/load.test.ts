@@ -372,3 +372,27 @@ describe("policy keys and CLI flags", () => {
     });
   });
 });
+
+describe("model profiles", () => {
+  test("[model_profiles.*] tables are read in order, with typed fields and clear errors", () => {
+    const c = load(
+      '[model_profiles.corp]\nmodels = ["corp/*"]\nstream_mode = "buffered"\nauto_continue_max = 0\nreasoning_content_replay = "always"\nraw_content_replay = false\n[model_profiles.other]\nmodels = ["x"]\n',
+    );
+    assert.deepEqual(c.modelProfiles, [
+      {
+        name: "corp",
+        models: ["corp/*"],
+        streamMode: "buffered",
+        autoContinueMax: 0,
+        reasoningContentReplay: "always",
+        rawContentReplay: false,
+      },
+      { name: "other", models: ["x"] },
+    ]);
+    assert.equal(c.autoContinueMax, undefined);
+    assert.throws(
+      () => load('[model_profiles.bad]\nstream_mode = "fast"\n'),
+      /model_profiles\.bad\.stream_mode/,
+    );
+  });
+});

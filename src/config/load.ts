@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parse as parseToml, TomlError } from "smol-toml";
 import { codexHome, type Env, homeDir, loadDotEnv, processEnv } from "./env.ts";
+import { readModelProfiles } from "./model-profiles.ts";
 import {
   applyOverride,
   cloneTable,
@@ -31,8 +32,6 @@ export const APPROVAL_POLICIES: readonly ApprovalPolicy[] = [
   "on-failure",
   "never",
 ];
-/** Matches the agent's default; kept here so config is pure data. */
-export const DEFAULT_AUTO_CONTINUE_MAX = 3;
 export const DEFAULT_SANDBOX_MODE: SandboxMode = "workspace-write";
 export const SANDBOX_MODES: readonly SandboxMode[] = ["read-only", "workspace-write", "danger-full-access"];
 const INHERIT_VALUES: readonly ShellEnvironmentPolicy["inherit"][] = ["all", "core", "none"];
@@ -126,7 +125,8 @@ export function loadConfig(opts: LoadConfigOptions): ResolvedConfig {
     projectDocMaxBytes: r.int("project_doc_max_bytes", 0) ?? DEFAULT_PROJECT_DOC_MAX_BYTES,
     projectDocFallbackFilenames: r.stringArray("project_doc_fallback_filenames") ?? [],
     historyPersistence: r.table("history").oneOf("persistence", HISTORY_PERSISTENCE) ?? "save-all",
-    autoContinueMax: r.int("auto_continue_max", 0) ?? DEFAULT_AUTO_CONTINUE_MAX,
+    autoContinueMax: r.int("auto_continue_max", 0),
+    modelProfiles: readModelProfiles(r),
     notify: notify && notify.length > 0 ? notify : undefined,
     raw: merged,
     warnings,

@@ -25,6 +25,24 @@ export interface ProviderConfig {
   bufferedModels: string[];
 }
 
+/**
+ * `[model_profiles.<name>]` (ours): how to talk to a family of models, so the next odd model is a config
+ * change. Built-in rows live in src/gateway/quirks.ts; a user table wins over them field by field.
+ */
+export interface ModelProfile {
+  name: string;
+  /** Case-insensitive globs (`*`, `?`) over the model name. */
+  models: string[];
+  streamMode?: StreamMode;
+  autoContinueMax?: number;
+  /** When `reasoning_content` goes back to the gateway: with tool calls only (DeepSeek), always, or never. */
+  reasoningContentReplay?: "tool_calls" | "always" | "never";
+  /** Replay assistant content exactly as the model sent it, inline `<think>` included (MiniMax needs it). */
+  rawContentReplay?: boolean;
+  /** Why the row exists (built-in rows; shown when it changes behaviour). */
+  reason?: string;
+}
+
 export interface ShellEnvironmentPolicy {
   inherit: "all" | "core" | "none";
   ignoreDefaultExcludes: boolean;
@@ -57,8 +75,11 @@ export interface ResolvedConfig {
   projectDocMaxBytes: number;
   projectDocFallbackFilenames: string[];
   historyPersistence: "save-all" | "none";
-  /** `auto_continue_max` (ours): nudges per turn when the model stops without finishing; 0 disables. */
-  autoContinueMax: number;
+  /** `auto_continue_max` (ours): nudges per turn when the model stops without finishing; 0 disables. Unset:
+   * the model profile's value, else 3. */
+  autoContinueMax?: number;
+  /** `[model_profiles.*]`, in table order. */
+  modelProfiles: ModelProfile[];
   notify?: string[];
   /** The merged TOML table (root keys with the profile applied and overrides merged), for later features. */
   raw: Record<string, unknown>;

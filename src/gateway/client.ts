@@ -3,16 +3,18 @@
 // A `retry` event voids what the failed attempt streamed, so consumers never show text twice.
 
 import { createParser } from "eventsource-parser";
-import type { ProviderConfig } from "../config/types.ts";
+import type { ModelProfile, ProviderConfig } from "../config/types.ts";
 import type { GatewayError, ModelEvent, ModelRequest, ModelResponse, StreamFn } from "../protocol/model.ts";
 import { assembleFromJson, ChunkAssembler } from "./assemble.ts";
 import { httpError, isContextWindowMessage, unsupportedParam } from "./errors.ts";
 import { AbortedError, type HttpExchange, IdleTimeoutError, readText, request } from "./http.ts";
 import { chatBody } from "./messages.ts";
-import { bufferedReason } from "./quirks.ts";
+import { type EffectiveProfile, modelProfile } from "./quirks.ts";
 
 export interface GatewayOptions {
   provider: ProviderConfig;
+  /** `[model_profiles.*]` from config; built-in rows apply without them. */
+  modelProfiles?: readonly ModelProfile[];
   /** Wire log hook (debug telemetry). Never receives the API key. */
   onWire?: (entry: WireLog) => void;
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
@@ -105,9 +107,14 @@ export function createGateway(options: GatewayOptions): Gateway {
     buffered: boolean,
     signal: AbortSignal,
     attemptNo: number,
+    profile: EffectiveProfile,
   ): AsyncGenerator<ModelEvent, AttemptResult> {
     const body = JSON.stringify(
-      chatBody(req, { stream: !buffered, dropParams: droppedParams.get(req.model) }),
+      chatBody(req, {
+        stream: !buffered,
+        dropParams: droppedParams.get(req.model),
+        replay: profile,
+      }),
     );
     const url = endpoint("chat/completions");
     log({
@@ -236,22 +243,21 @@ export function createGateway(options: GatewayOptions): Gateway {
       yield { type: "error", error: invalid };
       return;
     }
-    let buffered = provider.streamMode === "buffered" || bufferedModels.has(req.model);
-    if (!buffered && provider.streamMode === "auto") {
-      const reason = bufferedReason(req.model, provider.bufferedModels);
-      if (reason) {
-        buffered = true;
-        bufferedModels.add(req.model);
+    const profile = modelProfile(req.model, options.modelProfiles ?? [], provider);
+    let buffered = profile.streamMode === "buffered" || bufferedModels.has(req.model);
+    if (buffered && !bufferedModels.has(req.model)) {
+      bufferedModels.add(req.model);
+      if (profile.bufferedReason) {
         yield {
           type: "notice",
-          message: `using buffered requests (stream: false) for ${req.model}: ${reason}`,
+          message: `using buffered requests (stream: false) for ${req.model}: ${profile.bufferedReason}`,
         };
       }
     }
     let streamFailures = 0;
     let requestFailures = 0;
     for (let attemptNo = 1; ; attemptNo++) {
-      const result = yield* attempt(req, buffered, signal, attemptNo);
+      const result = yield* attempt(req, buffered, signal, attemptNo, profile);
       if (result.ok) return;
       const error = result.error;
       if (signal.aborted || error.kind === "aborted") {
@@ -280,7 +286,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       let count: number;
       if (streamFault && !buffered) {
         streamFailures++;
-        if (streamFailures > provider.streamMaxRetries && provider.streamMode === "auto") {
+        if (streamFailures > provider.streamMaxRetries && profile.streamMode === "auto") {
           buffered = true;
           bufferedModels.add(req.model);
           log({ kind: "fallback", model: req.model, reason: error.message });

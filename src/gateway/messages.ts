@@ -27,7 +27,15 @@ export interface ChatMessage {
 /** Text sent for a tool call whose output never arrived (interrupted run, resumed later). */
 export const MISSING_OUTPUT = "aborted: the tool call was interrupted before it produced output";
 
-export function toChatMessages(request: ModelRequest): ChatMessage[] {
+/** Replay rules of a model's profile (src/gateway/quirks.ts). */
+export interface ReplayRules {
+  reasoningContentReplay: "tool_calls" | "always" | "never";
+  rawContentReplay: boolean;
+}
+
+const DEFAULT_REPLAY: ReplayRules = { reasoningContentReplay: "tool_calls", rawContentReplay: true };
+
+export function toChatMessages(request: ModelRequest, replay: ReplayRules = DEFAULT_REPLAY): ChatMessage[] {
   const systemParts = [request.instructions];
   const out: ChatMessage[] = [];
   let pendingReasoning: ReasoningItem | undefined;
@@ -80,7 +88,8 @@ export function toChatMessages(request: ModelRequest): ChatMessage[] {
           break;
         }
         closeGroup();
-        const message: ChatMessage = { role: "assistant", content: item.raw_content ?? messageText(item) };
+        const content = replay.rawContentReplay ? (item.raw_content ?? messageText(item)) : messageText(item);
+        const message: ChatMessage = { role: "assistant", content };
         attachReasoning(message);
         out.push(message);
         openAssistant = message;
@@ -107,8 +116,15 @@ export function toChatMessages(request: ModelRequest): ChatMessage[] {
     }
   }
   closeGroup();
-  // reasoning_content goes back only with tool calls: DeepSeek requires it there and rejected it elsewhere (R1).
-  for (const message of out) if (!message.tool_calls) delete message.reasoning_content;
+  // By default reasoning_content goes back only with tool calls: DeepSeek requires it there and R1 rejected
+  // it elsewhere.
+  for (const message of out) {
+    if (
+      replay.reasoningContentReplay === "never" ||
+      (replay.reasoningContentReplay === "tool_calls" && !message.tool_calls)
+    )
+      delete message.reasoning_content;
+  }
   return [{ role: "system", content: systemParts.filter(Boolean).join("\n\n") }, ...out];
 }
 
@@ -126,10 +142,14 @@ export interface BodyOptions {
   stream: boolean;
   /** Parameters dropped for this model after the gateway rejected them. */
   dropParams?: ReadonlySet<string>;
+  replay?: ReplayRules;
 }
 
 export function chatBody(request: ModelRequest, options: BodyOptions): Record<string, unknown> {
-  const body: Record<string, unknown> = { model: request.model, messages: toChatMessages(request) };
+  const body: Record<string, unknown> = {
+    model: request.model,
+    messages: toChatMessages(request, options.replay),
+  };
   if (options.stream) {
     body.stream = true;
     if (!options.dropParams?.has("stream_options")) body.stream_options = { include_usage: true };

@@ -181,3 +181,41 @@ describe("reasoning and tool formats of the models LiteLLM users run", () => {
     }
   });
 });
+
+test("a [model_profiles] table changes stream mode, nudges and replay rules for one family, by config alone", async () => {
+  const t = await e2e({
+    responses: [
+      {
+        reasoning: "think first",
+        reasoning_field: "reasoning_content",
+        text: "<think>inline</think>Listing.",
+        tool_calls: [write("ls")],
+      },
+      { text: "" },
+      { text: "unused" },
+    ],
+  });
+  try {
+    t.ws.write(
+      "../home/config.toml",
+      '[model_profiles.corp]\nmodels = ["corp/*"]\nstream_mode = "buffered"\nauto_continue_max = 0\nraw_content_replay = false\nreasoning_content_replay = "never"\n',
+    );
+    const r = await t.run(["exec", "-m", "corp/odd-model", "go"]);
+    assert.equal(r.code, 0, r.stderr);
+    const bodies = t.chatBodies();
+    assert.deepEqual(
+      bodies.map((b) => b.stream),
+      [false, false],
+      "buffered from the first request; no nudge after the empty answer",
+    );
+    assert.match(
+      r.stderr,
+      /using buffered requests \(stream: false\) for corp\/odd-model: its model profile/,
+    );
+    const assistant = bodies[1].messages.find((m: any) => m.tool_calls);
+    assert.equal(assistant.content, "Listing.", "raw <think> content not replayed");
+    assert.equal(assistant.reasoning_content, undefined, "reasoning_content not replayed");
+  } finally {
+    await t.close();
+  }
+});
