@@ -1,11 +1,43 @@
 #!/usr/bin/env node
 // Bundles src/cli.ts into dist/ with esbuild: one small entry file, modes split into lazily loaded chunks.
 import { readFileSync, rmSync } from "node:fs";
-import { build } from "esbuild";
+import { readFile } from "node:fs/promises";
+import { build, transform } from "esbuild";
 
 const root = new URL("..", import.meta.url);
 const pkg = JSON.parse(readFileSync(new URL("package.json", root), "utf8"));
 rmSync(new URL("dist", root), { recursive: true, force: true });
+
+const NODE_ENV = { "process.env.NODE_ENV": '"production"' };
+
+/**
+ * The bundle is minified, identifiers included: the TUI's dependencies (ink, react, yoga) are most of it.
+ * Our own files keep their function and class names (`keepNames`, applied per file so dependencies do not
+ * pay for it), so stack traces in the debug log stay readable. Ink's optional React DevTools hook
+ * (`DEV=true`) would import react-devtools-core and ws: it is replaced by an empty module.
+ */
+const plugin = {
+  name: "codex-litellm",
+  setup(b) {
+    b.onResolve({ filter: /^\.\/devtools\.js$/ }, (args) =>
+      /[\\/]node_modules[\\/]ink[\\/]/.test(args.importer)
+        ? { path: "ink-devtools", namespace: "stub" }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: "stub" }, () => ({ contents: "export {};", loader: "js" }));
+    b.onLoad({ filter: /[\\/]src[\\/].*\.tsx?$/ }, async (args) => {
+      const source = await readFile(args.path, "utf8");
+      const { code } = await transform(source, {
+        loader: args.path.endsWith(".tsx") ? "tsx" : "ts",
+        jsx: "automatic",
+        keepNames: true,
+        target: "node20",
+        sourcefile: args.path,
+      });
+      return { contents: code, loader: "js" };
+    });
+  },
+};
 
 await build({
   absWorkingDir: new URL(".", root).pathname,
@@ -18,9 +50,11 @@ await build({
   target: "node20",
   minifyWhitespace: true,
   minifySyntax: true,
+  minifyIdentifiers: true,
   legalComments: "none",
   chunkNames: "chunks/[name]-[hash]",
-  define: { __VERSION__: JSON.stringify(pkg.version) },
+  define: { __VERSION__: JSON.stringify(pkg.version), ...NODE_ENV },
+  plugins: [plugin],
   // Bundled CommonJS dependencies (commander) call require() for node built-ins.
   banner: {
     js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",

@@ -128,11 +128,10 @@ export async function main(argv: string[]): Promise<number> {
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
   addSharedOptions(program);
-  program.action(() => {
-    printError(
-      'the interactive TUI is not available in this version yet; use `codex-litellm exec "<prompt>"`',
-    );
-    exitCode = 2;
+  program.action(async (prompt: string | undefined, _opts: unknown, cmd: Command) => {
+    const flags = mergedOptions(cmd) as SharedFlags & Record<string, unknown>;
+    const { runTui } = await import("./modes/tui/index.tsx");
+    exitCode = await runTui({ ...overrides(flags), cd: flags.cd, prompt });
   });
 
   const exec = new Command("exec")
@@ -178,6 +177,31 @@ export async function main(argv: string[]): Promise<number> {
   addSharedOptions(resume);
   exec.addCommand(resume);
   program.addCommand(exec);
+
+  const resumeTui = new Command("resume")
+    .description("continue a stored session in the interactive TUI")
+    .argument("[SESSION_ID]", "the session's id, or a unique prefix of it")
+    .option("--last", "resume the most recently used session started in this directory")
+    .option("--all", "with --last, consider sessions started in any directory")
+    .exitOverride()
+    .action(async (id: string | undefined, _opts: unknown, cmd: Command) => {
+      const flags = mergedOptions(cmd) as SharedFlags & Record<string, unknown>;
+      if (flags.last && id !== undefined)
+        throw new UserError("resume: give either --last or a SESSION_ID, not both", 2);
+      if (!flags.last && id === undefined) throw new UserError("resume: give a SESSION_ID or --last", 2);
+      const { runTui } = await import("./modes/tui/index.tsx");
+      exitCode = await runTui({
+        ...overrides(flags),
+        cd: flags.cd,
+        resume: {
+          last: flags.last as boolean | undefined,
+          all: flags.all as boolean | undefined,
+          sessionId: id,
+        },
+      });
+    });
+  addSharedOptions(resumeTui);
+  program.addCommand(resumeTui);
 
   const models = new Command("models")
     .description("list the gateway's models with their context windows (* marks the configured model)")

@@ -26,7 +26,7 @@ function files(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) return files(path);
-    return name.endsWith(".ts") && !name.endsWith(".test.ts") ? [path] : [];
+    return /\.tsx?$/.test(name) && !/\.test\.tsx?$/.test(name) ? [path] : [];
   });
 }
 
@@ -67,4 +67,49 @@ test("the built entry file loads nothing eagerly but itself", {
   assert.ok(entry.length < 4096, `dist/cli.js is ${entry.length} bytes`);
   assert.doesNotMatch(entry, /import\s*\{[^}]*\}\s*from\s*["']\.\/chunks/, "no static import of a chunk");
   assert.doesNotMatch(entry, /ink|react|commander/i);
+});
+
+test("only the TUI imports ink or react", () => {
+  const tui = join(src, "modes", "tui");
+  for (const file of files(src)) {
+    if (file.startsWith(tui)) continue;
+    const text = readFileSync(file, "utf8");
+    assert.doesNotMatch(
+      text,
+      /from\s+["'](?:ink|react)(?:\/[^"']*)?["']/,
+      `${relative(root, file)} imports ink/react`,
+    );
+  }
+});
+
+/** A built chunk and every chunk it imports statically (what loading it costs). */
+function staticClosure(first: string): string[] {
+  const seen = new Set<string>();
+  const queue = [first];
+  while (queue.length > 0) {
+    const file = queue.pop()!;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    const code = readFileSync(file, "utf8");
+    for (const m of code.matchAll(
+      /(?:^|[;}\s])(?:import|export)\s*(?:[\w$*{][^;"'`()]*?\bfrom\s*)?["'](\.[^"']+)["']/g,
+    ))
+      queue.push(resolve(dirname(file), m[1]));
+  }
+  return [...seen];
+}
+
+test("loading exec does not load the TUI's ink, react or yoga", {
+  skip: !existsSync(join(root, "dist", "cli.js")),
+}, () => {
+  const chunks = join(root, "dist", "chunks");
+  const exec = readdirSync(chunks).find((n) => /^run-[\w-]+\.js$/.test(n));
+  assert.ok(exec, "the exec chunk (run-*.js) exists");
+  const tui = readdirSync(chunks).find((n) => /^index-[\w-]+\.js$|^tui-[\w-]+\.js$/.test(n));
+  assert.ok(tui, "the TUI chunk exists");
+  // React's element tag and the start of yoga's base64 WebAssembly mark the TUI's dependencies.
+  const marks = /react\.transitional\.element|AGFzbQ/;
+  assert.match(readFileSync(join(chunks, tui), "utf8"), marks, "the markers are found in the TUI chunk");
+  for (const file of staticClosure(join(chunks, exec)))
+    assert.doesNotMatch(readFileSync(file, "utf8"), marks, `${relative(root, file)} carries ink/react`);
 });

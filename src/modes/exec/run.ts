@@ -1,25 +1,23 @@
 // `codex-litellm exec`: one non-interactive run of the agent.
-import { realpathSync, statSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { Agent } from "../../agent/agent.ts";
-import { DEFAULT_CONTEXT_WINDOW, discoverContextWindow } from "../../agent/context.ts";
-import { BASE_INSTRUCTIONS, environmentContext, projectDocMessage } from "../../agent/instructions.ts";
+import { BASE_INSTRUCTIONS } from "../../agent/instructions.ts";
 import { loadConfig } from "../../config/load.ts";
-import { findGitRoot, loadProjectDocs } from "../../config/project-doc.ts";
+import { findGitRoot } from "../../config/project-doc.ts";
 import type { CliOverrides } from "../../config/types.ts";
 import { createGateway } from "../../gateway/client.ts";
 import { closeAgents } from "../../gateway/http.ts";
+import { modelProfile } from "../../gateway/quirks.ts";
 import type { AgentEvent } from "../../protocol/events.ts";
-import type { HistoryItem } from "../../protocol/items.ts";
 import { type Rollout, readRollout } from "../../session/reader.ts";
 import { startTelemetry } from "../../telemetry/index.ts";
 import { createToolPolicy } from "../../tools/policy.ts";
 import { ToolRegistry } from "../../tools/registry.ts";
 import { UserError } from "../../util/errors.ts";
-import { localTimeZone } from "../../util/format.ts";
 import { uuidv7 } from "../../util/uuid.ts";
 import { VERSION } from "../../util/version.ts";
-import { modelsCacheFile } from "../models.ts";
+import { contextWindowFor, initialContext, resolveWorkdir } from "../agent-setup.ts";
 import { createHumanRenderer } from "./human.ts";
 import { createJsonlRenderer } from "./jsonl.ts";
 import {
@@ -61,23 +59,8 @@ async function resolvePrompt(arg: string | undefined): Promise<string> {
   return text;
 }
 
-function safeRealpath(path: string): string {
-  try {
-    return realpathSync(path);
-  } catch {
-    return path;
-  }
-}
-
 export async function runExec(options: ExecOptions): Promise<number> {
-  const cwd = safeRealpath(resolve(options.cd ?? process.cwd()));
-  if (options.cd) {
-    let ok = false;
-    try {
-      ok = statSync(cwd).isDirectory();
-    } catch {}
-    if (!ok) throw new UserError(`--cd: ${options.cd} is not a directory`);
-  }
+  const cwd = resolveWorkdir(options.cd);
   const config = loadConfig({ cli: options, env: process.env, cwd });
   // Found before stdin is read, so a missing session fails at once.
   const resumed = options.resume ? locateSession(config.codexHome, options.resume, cwd) : undefined;
@@ -120,30 +103,15 @@ export async function runExec(options: ExecOptions): Promise<number> {
   // Before the gateway, whose wire log it records. Loads the file writers only when telemetry is enabled;
   // an unwritable log is a warning, never a failed run.
   const telemetry = await startTelemetry({ config: { ...config, model }, warn });
-  const gateway = createGateway({ provider: config.provider, onWire: telemetry.onWire });
-  const contextWindow =
-    config.contextWindow ??
-    (await discoverContextWindow(gateway, model, { cacheFile: modelsCacheFile(config.codexHome) })) ??
-    DEFAULT_CONTEXT_WINDOW;
+  const gateway = createGateway({
+    provider: config.provider,
+    modelProfiles: config.modelProfiles,
+    onWire: telemetry.onWire,
+  });
+  const contextWindow = await contextWindowFor(config, gateway, model);
 
   const sessionId = rollout?.meta?.id ?? resumed?.id ?? uuidv7();
-  const docs = loadProjectDocs(cwd, {
-    maxBytes: config.projectDocMaxBytes,
-    fallbackFilenames: config.projectDocFallbackFilenames,
-    codexHome: config.codexHome,
-  });
-  const initialContext: HistoryItem[] = [];
-  if (docs.text) initialContext.push(projectDocMessage(cwd, docs.text));
-  initialContext.push(
-    environmentContext({
-      cwd,
-      shell: "bash",
-      approvalPolicy: policy.approvalPolicy,
-      sandboxMode: config.sandboxMode,
-      networkAccess: policy.sandbox.networkAccess,
-      timezone: localTimeZone(process.env),
-    }),
-  );
+  const context = initialContext(config, cwd, policy);
 
   const writableRoots = policy.writableRoots;
   const recorder = options.ephemeral
@@ -180,14 +148,14 @@ export async function runExec(options: ExecOptions): Promise<number> {
     model,
     instructions: BASE_INSTRUCTIONS,
     reasoningEffort: config.reasoningEffort,
-    maxAutoContinues: config.autoContinueMax,
+    maxAutoContinues: modelProfile(model, config.modelProfiles, config.provider, config).autoContinueMax,
     stream: gateway.stream,
     tools: new ToolRegistry(policy.registryOptions),
     cwd,
     writableRoots,
     emit: tee(observed(render), recorder),
     history: rollout?.history,
-    initialContext,
+    initialContext: context.items,
     onItem: recorder ? (item) => recorder.recordItem(item) : undefined,
     onCompacted: recorder ? (summary, items) => recorder.recordCompacted(summary, items) : undefined,
     contextWindow,

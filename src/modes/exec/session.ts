@@ -1,4 +1,4 @@
-// Session plumbing for `exec` and `exec resume`: finding the session to resume, opening its rollout for
+// Session plumbing for `exec`, `exec resume` and the TUI: finding the session to resume, opening its rollout for
 // recording, and history.jsonl. Recording problems are warnings: they never fail a run.
 import type { ResolvedConfig } from "../../config/types.ts";
 import type { AgentEvent } from "../../protocol/events.ts";
@@ -44,6 +44,8 @@ export interface RecorderRequest {
   contextWindow: number;
   /** The rollout to append to (resume); a new file otherwise. */
   resumePath?: string;
+  /** `session_meta.source`: "exec" (default) or "cli" (the TUI, as Codex names it). */
+  source?: string;
   warn: (message: string) => void;
 }
 
@@ -70,7 +72,7 @@ export function openRecorder(req: RecorderRequest): SessionRecorder | undefined 
         cwd: req.cwd,
         originator: ORIGINATOR,
         cli_version: VERSION,
-        source: "exec",
+        source: req.source ?? "exec",
         model_provider: req.config.provider.id,
         model: req.model,
         git: gitInfo(req.cwd),

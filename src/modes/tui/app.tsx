@@ -1,0 +1,239 @@
+// The interactive app: transcript (finished cells go to the terminal's scrollback through <Static>), live
+// cells, the working indicator, then the composer or whichever overlay is open, and the footer.
+import { Box, Static, useApp, useStdout } from "ink";
+import { useEffect, useReducer, useRef, useState } from "react";
+import type { SessionFile } from "../../session/find.ts";
+import { type ApprovalBroker, type ApprovalView, approvalKey, approvalSummary } from "./approvals.ts";
+import { cellLines, liveTail } from "./cells.ts";
+import { type CommandContext, type OpenPicker, resumeWithSafeguard, runSlashCommand } from "./commands.ts";
+import { contextIndicator } from "./context.ts";
+import type { TuiController } from "./controller.ts";
+import { editorKey, emptyEditor, submitted } from "./editor.ts";
+import type { KeyEvent } from "./keys.ts";
+import { Lines } from "./lines.tsx";
+import { pickerKey } from "./picker.ts";
+import { parseSlash, slashMatches } from "./slash.ts";
+import { emptyTranscript, reduceTranscript } from "./transcript.ts";
+import { useKeys } from "./use-keys.ts";
+import { ApprovalOverlay, Composer, Footer, PickerView, SlashPopup, Working } from "./widgets.tsx";
+
+export interface AppProps {
+  controller: TuiController;
+  broker: ApprovalBroker;
+  history: string[];
+  initialPrompt?: string;
+  /** `codex-litellm resume`: the session to open first. */
+  resume?: SessionFile;
+  /** Warnings from start-up (config, sandbox), shown under the header. */
+  notices?: string[];
+}
+
+/** Two Ctrl-C presses within this window quit (Codex's double press). */
+const QUIT_WINDOW_MS = 1500;
+
+export function App(props: AppProps) {
+  const { controller, broker } = props;
+  const { exit } = useApp();
+  const [transcript, dispatch] = useReducer(reduceTranscript, undefined, emptyTranscript);
+  const [, rerender] = useReducer((n: number) => n + 1, 0);
+  // Input state lives in refs: one chunk of input can carry several keys ("hi\r"), each seeing the last.
+  const editor = useRef(emptyEditor(props.history));
+  const overlay = useRef<OpenPicker<unknown> | undefined>(undefined);
+  const approval = useRef<ApprovalView>({ index: 0 });
+  const slashIndex = useRef(0);
+  const quitArmed = useRef(0);
+  const [now, setNow] = useState(Date.now());
+  // Ink redraws the live area every frame; taller than the terminal it would flicker, so live cells show
+  // their last lines only (the whole cell is printed once it is finished).
+  const { stdout } = useStdout();
+  const liveRows = Math.max(4, (stdout.rows || 24) - 14);
+
+  useEffect(
+    () =>
+      controller.subscribe((event) => {
+        if (event.type === "ui_state") rerender();
+        else dispatch(event);
+      }),
+    [controller],
+  );
+  useEffect(
+    () =>
+      broker.subscribe(() => {
+        approval.current = { index: 0 };
+        const pending = broker.current();
+        if (pending) controller.note("tui.approval_prompt", { kind: pending.request.kind });
+        rerender();
+      }),
+    [broker, controller],
+  );
+  useEffect(() => {
+    if (!controller.busy) return;
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, [controller.busy]);
+
+  // Quitting first draws a frame without the composer, so the terminal keeps the transcript only.
+  const [exiting, setExiting] = useState(false);
+  useEffect(() => {
+    if (exiting) exit();
+  }, [exiting, exit]);
+  const quit = () => {
+    controller.note("tui.quit");
+    controller.interrupt();
+    setExiting(true);
+  };
+
+  const ctx: CommandContext = {
+    controller,
+    cwd: controller.sessionInfo().cwd,
+    openPicker: (open) => {
+      overlay.current = open as OpenPicker<unknown>;
+      rerender();
+    },
+    updatePicker: (title, update) => {
+      const open = overlay.current;
+      if (!open || open.picker.title !== title) return;
+      overlay.current = { ...open, picker: update(open.picker as never) as never };
+      rerender();
+    },
+    closePicker: () => {
+      overlay.current = undefined;
+      rerender();
+    },
+    quit,
+  };
+
+  // Startup: the header, then the resumed session or the first prompt.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs once, on mount
+  useEffect(() => {
+    // A resumed session announces itself once it is open.
+    if (!props.resume) controller.announce();
+    for (const notice of props.notices ?? []) controller.warn(notice);
+    if (props.resume) void resumeWithSafeguard(ctx, props.resume, quit);
+    else if (props.initialPrompt?.trim()) submit(props.initialPrompt.trim());
+  }, []);
+
+  function submit(text: string) {
+    const parsed = parseSlash(text);
+    editor.current = submitted(editor.current, text);
+    slashIndex.current = 0;
+    if (parsed) runSlashCommand(ctx, parsed);
+    else void controller.submit(text);
+    rerender();
+  }
+
+  function onKey(event: KeyEvent) {
+    const pending = broker.current();
+    if (pending) {
+      if (event.kind === "key" && event.name === "ctrl-c") return controller.interrupt();
+      const [view, answer] = approvalKey(pending.request, approval.current, event);
+      approval.current = view;
+      if (answer) {
+        controller.note("tui.approval_answer", { decision: answer.decision, feedback: !!answer.feedback });
+        controller.show({ kind: "notice", text: approvalSummary(pending.request, answer), tone: "dim" });
+        pending.answer(answer);
+      }
+      return rerender();
+    }
+    const open = overlay.current;
+    if (open) {
+      const [picker, result] = pickerKey(open.picker, event);
+      overlay.current = { ...open, picker };
+      if (result?.kind === "cancel") {
+        overlay.current = undefined;
+        open.onCancel?.();
+      } else if (result?.kind === "pick") open.onPick(result.value);
+      return rerender();
+    }
+    const state = editor.current;
+    if (event.kind === "key") {
+      const matches = slashMatches(state.text);
+      switch (event.name) {
+        case "ctrl-c":
+          if (controller.busy) controller.interrupt();
+          else if (state.text) editor.current = emptyEditor(state.history);
+          else if (Date.now() - quitArmed.current < QUIT_WINDOW_MS) return quit();
+          else quitArmed.current = Date.now();
+          return rerender();
+        case "ctrl-d":
+          if (!state.text) return quit();
+          break;
+        case "escape":
+          if (controller.busy) controller.interrupt();
+          return;
+        case "enter": {
+          if (matches.length > 0) {
+            const pick = matches[Math.min(slashIndex.current, matches.length - 1)];
+            return submit(`/${pick.name}`);
+          }
+          const text = state.text.trim();
+          if (!text) return;
+          if (controller.busy && !parseSlash(text)) return;
+          return submit(text);
+        }
+        case "tab":
+          if (matches.length > 0) {
+            const pick = matches[Math.min(slashIndex.current, matches.length - 1)];
+            editor.current = { ...state, text: `/${pick.name}`, cursor: pick.name.length + 1 };
+          }
+          return rerender();
+        case "up":
+        case "down":
+          if (matches.length > 1) {
+            const step = event.name === "up" ? -1 : 1;
+            slashIndex.current = (slashIndex.current + step + matches.length) % matches.length;
+            return rerender();
+          }
+          break;
+        default:
+          break;
+      }
+    }
+    quitArmed.current = 0;
+    editor.current = editorKey(state, event);
+    if (slashMatches(editor.current.text).length === 0) slashIndex.current = 0;
+    rerender();
+  }
+  useKeys(onKey, { bracketedPaste: true });
+
+  const pending = broker.current();
+  const matches = overlay.current || pending ? [] : slashMatches(editor.current.text);
+  const model = controller.model ?? "no model selected (/model)";
+  const footerLeft = `${model}${controller.model ? ` · ${controller.effort ?? "default"} effort` : ""} · ${contextIndicator(controller.contextUsed, controller.contextWindow)}`;
+  const footerRight = controller.busy
+    ? "esc to interrupt"
+    : quitArmed.current && Date.now() - quitArmed.current < QUIT_WINDOW_MS
+      ? "ctrl-c again to quit"
+      : "⏎ send · ctrl-j newline · / commands";
+
+  const staticCells = (
+    <Static items={transcript.done}>
+      {(cell) => <Lines key={cell.id} lines={cellLines(cell)} marginBottom={1} />}
+    </Static>
+  );
+  if (exiting) return staticCells;
+  return (
+    <Box flexDirection="column">
+      {staticCells}
+      {transcript.live.map((cell, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: live cells are few and ordered
+        <Lines key={i} lines={liveTail(cellLines(cell, now), liveRows)} marginBottom={1} />
+      ))}
+      {controller.busy && !pending ? (
+        <Working label={controller.busy.label} since={controller.busy.since} />
+      ) : null}
+      {pending ? (
+        <ApprovalOverlay request={pending.request} view={approval.current} />
+      ) : overlay.current ? (
+        <PickerView picker={overlay.current.picker} />
+      ) : (
+        <Composer
+          editor={editor.current}
+          placeholder={controller.busy ? "the agent is working…" : "Ask codex-litellm to do anything"}
+        />
+      )}
+      {matches.length > 0 ? <SlashPopup matches={matches} index={slashIndex.current} /> : null}
+      <Footer left={footerLeft} right={footerRight} />
+    </Box>
+  );
+}

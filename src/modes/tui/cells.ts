@@ -1,0 +1,194 @@
+// How each transcript cell looks, as styled lines (pure): Codex's layout of bullets and `└` output trees.
+import { commandText } from "../exec/human.ts";
+import { renderMarkdown } from "./markdown.ts";
+import { indent, line, plain, type StyledLine, span, truncated } from "./styled.ts";
+import type { Cell } from "./transcript.ts";
+
+/** Output lines shown under a finished command, and under a running one. */
+export const COMMAND_TAIL_LINES = 5;
+
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.max(0, Math.round(ms))}ms`;
+  const s = ms / 1000;
+  if (s < 60) return `${s.toFixed(1)}s`;
+  const m = Math.floor(s / 60);
+  return `${m}m ${String(Math.floor(s % 60)).padStart(2, "0")}s`;
+}
+
+function tail(output: string, max: number): { lines: string[]; hidden: number } {
+  const all = output.replace(/\r/g, "").replace(/\n+$/, "").split("\n");
+  if (all.length === 1 && all[0] === "") return { lines: [], hidden: 0 };
+  return all.length > max ? { lines: all.slice(-max), hidden: all.length - max } : { lines: all, hidden: 0 };
+}
+
+function commandLines(cell: Extract<Cell, { kind: "command" }>, now: number): StyledLine[] {
+  const running = cell.status === "running";
+  const verb = running ? "Running" : cell.status === "declined" ? "Declined" : "Ran";
+  const bullet = span("• ", {
+    color: running
+      ? "cyan"
+      : cell.status === "completed"
+        ? "green"
+        : cell.status === "declined"
+          ? "yellow"
+          : "red",
+    bold: true,
+  });
+  const text = commandText(cell.command).split("\n");
+  const out: StyledLine[] = [
+    line(bullet, span(`${verb} `, { bold: true }), span(text[0])),
+    ...text.slice(1, 4).map((t) => line("  ", span(t))),
+  ];
+  if (text.length > 4) out.push(plain(`  … +${text.length - 4} lines`, { dim: true }));
+  const { lines, hidden } = tail(cell.output, COMMAND_TAIL_LINES);
+  if (hidden > 0) out.push(plain(`  │ … +${hidden} lines`, { dim: true }));
+  for (const l of lines) out.push(truncated(line(span("  │ ", { dim: true }), span(l, { dim: true }))));
+  if (running) {
+    out.push(plain(`  └ ${formatDuration(now - cell.startedAt)}`, { dim: true }));
+  } else if (cell.status === "declined") {
+    out.push(line(span("  └ ", { dim: true }), span("declined", { color: "yellow" })));
+  } else if (cell.status === "interrupted") {
+    out.push(line(span("  └ ", { dim: true }), span("interrupted", { color: "red" })));
+  } else {
+    const ok = cell.status === "completed";
+    out.push(
+      line(
+        span("  └ ", { dim: true }),
+        span(ok ? "✓ " : "✗ ", { color: ok ? "green" : "red" }),
+        span(`exit ${cell.exitCode ?? "?"}`, { color: ok ? "green" : "red" }),
+        span(` • ${formatDuration(cell.durationMs)}`, { dim: true }),
+      ),
+    );
+  }
+  return out;
+}
+
+function patchLines(cell: Extract<Cell, { kind: "patch" }>): StyledLine[] {
+  const color = cell.status === "failed" ? "red" : cell.status === "running" ? "cyan" : "green";
+  const bullet = span("• ", { color, bold: true });
+  const files = cell.changes.map((c) => {
+    const diff = cell.diff.find((d) => d.path === (c.move_path ?? c.path));
+    const counts = diff ? span(` (+${diff.added} -${diff.removed})`, { dim: true }) : span("");
+    const what = c.kind === "add" ? "Added" : c.kind === "delete" ? "Deleted" : "Edited";
+    const name = c.move_path ? `${c.path} → ${c.move_path}` : c.path;
+    return { what, name, counts, diff };
+  });
+  if (cell.status !== "applied") {
+    const verb = cell.status === "running" ? "Applying patch" : "Patch failed";
+    const out = [line(bullet, span(verb, { bold: true }))];
+    for (const f of files) out.push(line(span("  └ ", { dim: true }), span(f.name)));
+    if (cell.status === "failed" && cell.output.trim())
+      out.push(
+        ...cell.output
+          .trim()
+          .split("\n")
+          .slice(0, 8)
+          .map((l) => plain(`    ${l}`, { color: "red" })),
+      );
+    return out;
+  }
+  const body = (f: (typeof files)[number]) =>
+    (f.diff?.lines ?? []).map((l) => ({ ...l, spans: [span("    "), ...l.spans] }));
+  if (files.length === 1) {
+    const [f] = files;
+    return [line(bullet, span(`${f.what} `, { bold: true }), span(f.name), f.counts), ...body(f)];
+  }
+  const out = [line(bullet, span(`Edited ${files.length} files`, { bold: true }))];
+  for (const f of files) out.push(line(span("  └ ", { dim: true }), span(f.name), f.counts), ...body(f));
+  return out;
+}
+
+function planLines(cell: Extract<Cell, { kind: "plan" }>): StyledLine[] {
+  const out: StyledLine[] = [
+    line(span("• ", { color: "cyan", bold: true }), span("Updated Plan", { bold: true })),
+  ];
+  if (cell.explanation?.trim())
+    out.push(plain(`  └ ${cell.explanation.trim()}`, { dim: true, italic: true }));
+  for (const step of cell.plan) {
+    if (step.status === "completed") out.push(line("    ", span(`✔ ${step.step}`, { dim: true })));
+    else if (step.status === "in_progress")
+      out.push(line("    ", span(`◐ ${step.step}`, { color: "cyan", bold: true })));
+    else out.push(line("    ", span(`□ ${step.step}`)));
+  }
+  return out;
+}
+
+/** The last `rows` lines, the cut marked: how a live cell is drawn. */
+export function liveTail(lines: StyledLine[], rows: number): StyledLine[] {
+  if (lines.length <= rows) return lines;
+  return [plain(`  … ${lines.length - rows + 1} lines above`, { dim: true }), ...lines.slice(-(rows - 1))];
+}
+
+/** The lines of a cell; `now` drives the elapsed time of running commands. */
+export function cellLines(cell: Cell, now = Date.now()): StyledLine[] {
+  switch (cell.kind) {
+    case "header": {
+      const s = cell.session;
+      return [
+        line(span(">_ ", { dim: true }), span(`codex-litellm (v${s.version})`, { bold: true })),
+        line(
+          span("   model:     ", { dim: true }),
+          span(s.model || "no model selected"),
+          span(s.reasoningEffort ? ` (reasoning ${s.reasoningEffort})` : ""),
+          span("   /model to change", { dim: true }),
+        ),
+        line(span("   directory: ", { dim: true }), span(s.cwd)),
+        line(span("   session:   ", { dim: true }), span(s.sessionId, { dim: true })),
+      ];
+    }
+    case "user":
+      return indent(
+        cell.text.split("\n").map((t) => plain(t)),
+        span("› ", { color: "cyan", bold: true }),
+      );
+    case "assistant":
+      return indent(renderMarkdown(cell.text), span("• ", { bold: true }));
+    case "reasoning":
+      return indent(
+        cell.text
+          .trim()
+          .split("\n")
+          .map((t) => plain(t, { dim: true, italic: true })),
+        span("  "),
+      );
+    case "command":
+      return commandLines(cell, now);
+    case "patch":
+      return patchLines(cell);
+    case "plan":
+      return planLines(cell);
+    case "notice": {
+      const lines = cell.text.split("\n");
+      switch (cell.tone) {
+        case "error":
+          return indent(
+            lines.map((t) => plain(t, { color: "red" })),
+            span("■ ", { color: "red" }),
+          );
+        case "warning":
+          return indent(
+            lines.map((t) => plain(t, { color: "yellow" })),
+            span("⚠ ", { color: "yellow" }),
+          );
+        case "info":
+          return indent(
+            lines.map((t) => plain(t, { color: "cyan" })),
+            span("• ", { color: "cyan" }),
+          );
+        case "dim":
+          return indent(
+            lines.map((t) => plain(t, { dim: true })),
+            span("• ", { dim: true }),
+          );
+        default:
+          cell.tone satisfies never;
+          return [];
+      }
+    }
+    case "lines":
+      return cell.lines;
+    default:
+      cell satisfies never;
+      return [];
+  }
+}

@@ -1,0 +1,234 @@
+// What each slash command does. The app gives a small context (the controller, a picker slot, quit); the
+// commands never touch Ink.
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import type { SessionFile } from "../../session/find.ts";
+import type { TuiController } from "./controller.ts";
+import { colorDiff, workspaceDiff } from "./diff.ts";
+import { createPicker, type PickerState } from "./picker.ts";
+import { resumableSessions } from "./sessions.ts";
+import { INIT_PROMPT, type SlashParse } from "./slash.ts";
+import { statusCard } from "./status.ts";
+
+/** Reasoning efforts offered after a model is picked; "default" sends none. */
+export const EFFORTS = ["default", "minimal", "low", "medium", "high"];
+
+export interface OpenPicker<T> {
+  picker: PickerState<T>;
+  onPick(value: T): void;
+  onCancel?(): void;
+}
+
+export interface CommandContext {
+  controller: TuiController;
+  cwd: string;
+  /** Shows a picker in place of the composer (replacing any other). */
+  openPicker<T>(open: OpenPicker<T>): void;
+  /** Changes the open picker if it is still the one with `title` (async loading). */
+  updatePicker<T>(title: string, update: (p: PickerState<T>) => PickerState<T>): void;
+  closePicker(): void;
+  quit(): void;
+}
+
+export function runSlashCommand(ctx: CommandContext, parsed: SlashParse): void {
+  const { controller } = ctx;
+  if (parsed.kind === "unknown") {
+    controller.show({
+      kind: "notice",
+      text: `Unrecognized command '/${parsed.name}'. Type "/" for a list of supported commands.`,
+      tone: "error",
+    });
+    return;
+  }
+  const { command } = parsed;
+  controller.note("tui.slash", { command: command.name });
+  if (command.idleOnly && controller.busy) {
+    controller.show({
+      kind: "notice",
+      text: `'/${command.name}' is disabled while a task is in progress.`,
+      tone: "warning",
+    });
+    return;
+  }
+  switch (command.name) {
+    case "status":
+      controller.show({ kind: "lines", lines: statusCard(controller.statusInfo()) });
+      return;
+    case "model":
+      openModelPicker(ctx);
+      return;
+    case "new":
+      controller.newSession();
+      return;
+    case "resume":
+      openResumePicker(ctx);
+      return;
+    case "init":
+      if (existsSync(join(ctx.cwd, "AGENTS.md"))) {
+        controller.show({
+          kind: "notice",
+          text: "AGENTS.md already exists here. Skipping /init to avoid overwriting it.",
+          tone: "info",
+        });
+        return;
+      }
+      void controller.submit(INIT_PROMPT);
+      return;
+    case "compact":
+      void controller.compact();
+      return;
+    case "diff":
+      void workspaceDiff(ctx.cwd).then((diff) => {
+        if (!diff.ok) controller.show({ kind: "notice", text: diff.message, tone: "error" });
+        else if (!diff.text.trim())
+          controller.show({ kind: "notice", text: "no changes in the workspace", tone: "info" });
+        else controller.show({ kind: "lines", lines: colorDiff(diff.text) });
+      });
+      return;
+    case "quit":
+    case "exit":
+      ctx.quit();
+      return;
+    default:
+      controller.show({ kind: "notice", text: `/${command.name} is not available`, tone: "error" });
+  }
+}
+
+const MODEL_TITLE = "Select LiteLLM Model and Effort";
+
+function openModelPicker(ctx: CommandContext): void {
+  const { controller } = ctx;
+  const provider = controller.config.provider;
+  ctx.openPicker<string>({
+    picker: createPicker<string>({
+      title: MODEL_TITLE,
+      subtitle: "Showing models discovered from your LiteLLM endpoint.",
+      items: [],
+      searchable: true,
+      empty: "Loading models…",
+      footer: "Press enter to select reasoning effort, or esc to dismiss.",
+    }),
+    onPick: (model) => openEffortPicker(ctx, model),
+  });
+  const fail = (empty: string) =>
+    ctx.updatePicker<string>(MODEL_TITLE, (p) => ({ ...p, empty, footer: "Press esc to dismiss." }));
+  if (!provider.baseUrl) {
+    fail("Configure LITELLM_BASE_URL to load models from your LiteLLM endpoint.");
+    return;
+  }
+  if (provider.envKey && !provider.apiKey) {
+    fail(`Set ${provider.envKey} to authenticate LiteLLM model discovery.`);
+    return;
+  }
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), 15_000);
+  controller
+    .listModels(abort.signal)
+    .then((ids) => {
+      if (ids.length === 0)
+        return fail(
+          "No models were discovered. Check that your LiteLLM API base usually ends with /v1, the API key is valid, and the gateway exposes /models.",
+        );
+      const current = controller.model;
+      const ordered =
+        current && ids.includes(current) ? [current, ...ids.filter((id) => id !== current)] : ids;
+      ctx.updatePicker<string>(MODEL_TITLE, (p) => ({
+        ...p,
+        items: ordered.map((id) => ({
+          label: id,
+          value: id,
+          detail: id === current ? "current" : undefined,
+        })),
+      }));
+    })
+    .catch((error: Error) => fail(`Unable to fetch the LiteLLM model list (${error.message}).`))
+    .finally(() => clearTimeout(timer));
+}
+
+function openEffortPicker(ctx: CommandContext, model: string): void {
+  const current = ctx.controller.effort ?? "default";
+  ctx.openPicker<string>({
+    picker: createPicker<string>({
+      title: `Select Reasoning Effort for ${model}`,
+      items: EFFORTS.map((e) => ({
+        label: e,
+        value: e,
+        detail: e === current ? "current" : e === "default" ? "let the gateway decide" : undefined,
+      })),
+      searchable: false,
+      index: Math.max(0, EFFORTS.indexOf(current)),
+    }),
+    onPick: (effort) => {
+      ctx.closePicker();
+      void ctx.controller.setModel(model, effort === "default" ? undefined : effort);
+    },
+  });
+}
+
+function openResumePicker(ctx: CommandContext): void {
+  const { controller } = ctx;
+  const items = resumableSessions(controller.config.codexHome, ctx.cwd, controller.sessionId);
+  ctx.openPicker<SessionFile>({
+    picker: createPicker<SessionFile>({
+      title: "Resume a previous session",
+      subtitle: `Sessions started in ${ctx.cwd}`,
+      items,
+      searchable: true,
+      empty: "No stored sessions were started in this directory.",
+    }),
+    onPick: (file) => {
+      ctx.closePicker();
+      void resumeWithSafeguard(ctx, file, () => {});
+    },
+  });
+}
+
+/**
+ * Resumes `file`; a session larger than the context window first asks "compact or abort". `onAbort` runs when
+ * the user aborts (startup resume quits; `/resume` keeps the current session).
+ */
+export async function resumeWithSafeguard(
+  ctx: CommandContext,
+  file: SessionFile,
+  onAbort: () => void,
+): Promise<void> {
+  const { controller } = ctx;
+  let prepared: Awaited<ReturnType<TuiController["prepareResume"]>>;
+  try {
+    prepared = await controller.prepareResume(file);
+  } catch (error) {
+    controller.show({ kind: "notice", text: (error as Error).message, tone: "error" });
+    onAbort();
+    return;
+  }
+  if (!prepared.tooBig) {
+    controller.applyResume(prepared);
+    return;
+  }
+  controller.note("tui.resume_guard", { used: prepared.used, window: prepared.contextWindow });
+  ctx.openPicker<"compact" | "abort">({
+    picker: createPicker<"compact" | "abort">({
+      title: "This session is larger than the context window",
+      subtitle: `It holds about ${prepared.used} tokens; the window is ${prepared.contextWindow}. Compact it before continuing, or abort the resume.`,
+      items: [
+        { label: "Compact the history, then continue", value: "compact" },
+        { label: "Abort the resume", value: "abort" },
+      ],
+      searchable: false,
+    }),
+    onPick: (choice) => {
+      ctx.closePicker();
+      if (choice === "abort") {
+        controller.show({ kind: "notice", text: "resume aborted", tone: "info" });
+        onAbort();
+        return;
+      }
+      controller.applyResume(prepared);
+      void controller.compact("resume");
+    },
+    onCancel: () => {
+      controller.show({ kind: "notice", text: "resume aborted", tone: "info" });
+      onAbort();
+    },
+  });
+}

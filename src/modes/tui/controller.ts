@@ -1,0 +1,381 @@
+// The TUI's session: owns the Agent (the one turn loop), the rollout recorder, telemetry and the model choice,
+// and turns user operations (prompt, interrupt, /compact, /new, /resume, /model) into agent calls. No React
+// here: the Ink app subscribes to the events and renders them.
+import { Agent } from "../../agent/agent.ts";
+import { BASE_INSTRUCTIONS } from "../../agent/instructions.ts";
+import { CODEX_LITELLM_PROFILE } from "../../config/load.ts";
+import type { ResolvedConfig } from "../../config/types.ts";
+import { saveProfileKeys } from "../../config/writer.ts";
+import type { Gateway } from "../../gateway/client.ts";
+import { discoverModels } from "../../gateway/discovery.ts";
+import type { AgentEvent, SessionInfo } from "../../protocol/events.ts";
+import type { HistoryItem } from "../../protocol/items.ts";
+import { emptyUsage } from "../../protocol/usage.ts";
+import type { SessionFile } from "../../session/find.ts";
+import { type Rollout, readRollout } from "../../session/reader.ts";
+import type { SessionRecorder } from "../../session/recorder.ts";
+import type { Telemetry } from "../../telemetry/index.ts";
+import type { ToolPolicy } from "../../tools/policy.ts";
+import { ToolRegistry } from "../../tools/registry.ts";
+import { UserError } from "../../util/errors.ts";
+import { uuidv7 } from "../../util/uuid.ts";
+import { VERSION } from "../../util/version.ts";
+import { contextWindowFor, type InitialContext } from "../agent-setup.ts";
+import { openRecorder, recordPrompt, sandboxPolicyRecord } from "../exec/session.ts";
+import { modelsCacheFile } from "../models.ts";
+import { patchDiff, snapshotFiles } from "./diff.ts";
+import type { StatusInfo } from "./status.ts";
+import type { Cell, TranscriptEvent } from "./transcript.ts";
+
+export type TuiEvent = TranscriptEvent | { type: "ui_state" };
+
+export interface ControllerOptions {
+  config: ResolvedConfig;
+  cwd: string;
+  policy: ToolPolicy;
+  context: InitialContext;
+  telemetry: Telemetry;
+  gateway: Gateway;
+  model?: string;
+  contextWindow: number;
+  /** TUI events for the logs (debug log, codex-tui.log); default the telemetry's debug log only. */
+  note?: (kind: string, fields?: Record<string, unknown>) => void;
+}
+
+/** A stored session read and measured, not yet switched to (the resume safeguard may still abort it). */
+export interface PreparedResume {
+  file: SessionFile;
+  rollout: Rollout;
+  model?: string;
+  contextWindow: number;
+  used: number;
+  /** The history is larger than the context window: compact before continuing, or abort. */
+  tooBig: boolean;
+}
+
+export class TuiController {
+  model?: string;
+  effort?: string;
+  contextWindow: number;
+  sessionId = uuidv7();
+  /** Tokens in the conversation as last counted (the footer's context indicator). */
+  contextUsed = 0;
+  /** What runs now ("Working", "Compacting"), with its start time; undefined when idle. */
+  busy?: { label: string; since: number };
+  private agent?: Agent;
+  private recorder?: SessionRecorder;
+  private resumePath?: string;
+  private abort?: AbortController;
+  private readonly tools: ToolRegistry;
+  private readonly listeners = new Set<(event: TuiEvent) => void>();
+  private readonly snapshots = new Map<string, Map<string, string | undefined>>();
+
+  constructor(private readonly options: ControllerOptions) {
+    this.model = options.model;
+    this.effort = options.config.reasoningEffort;
+    this.contextWindow = options.contextWindow;
+    this.tools = new ToolRegistry(options.policy.registryOptions);
+    this.agent = this.buildAgent([]);
+  }
+
+  get config(): ResolvedConfig {
+    return this.options.config;
+  }
+
+  /** Whether the session has a rollout file that `codex-litellm resume <id>` can continue. */
+  get resumable(): boolean {
+    return this.recorder !== undefined || this.resumePath !== undefined;
+  }
+
+  subscribe(listener: (event: TuiEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** A debug-log line (telemetry on): what the user did in the TUI. */
+  note(kind: string, fields?: Record<string, unknown>): void {
+    (this.options.note ?? this.options.telemetry.note)(kind, fields);
+  }
+
+  /** Shows a cell in the transcript (slash command output, notices). */
+  show(cell: Cell): void {
+    this.dispatch({ type: "ui_cell", cell });
+  }
+
+  warn(message: string): void {
+    this.show({ kind: "notice", text: message, tone: "warning" });
+  }
+
+  private dispatch(event: TuiEvent): void {
+    for (const l of this.listeners) l(event);
+  }
+
+  private onAgentEvent = (event: AgentEvent): void => {
+    this.options.telemetry.onEvent(event);
+    this.recorder?.recordEvent(event);
+    if (event.type === "token_count" && event.contextUsed !== undefined) this.contextUsed = event.contextUsed;
+    if (event.type === "patch_apply_begin")
+      this.snapshots.set(event.callId, snapshotFiles(this.options.cwd, event.changes));
+    if (event.type === "patch_apply_end") {
+      const before = this.snapshots.get(event.callId);
+      this.snapshots.delete(event.callId);
+      if (before && event.success) {
+        try {
+          const diff = patchDiff(this.options.cwd, event.changes, before);
+          this.dispatch({ type: "ui_patch_diff", callId: event.callId, diff });
+        } catch {
+          // The diff is decoration; the patch cell still lists the files.
+        }
+      }
+    }
+    this.dispatch(event);
+  };
+
+  private buildAgent(history: HistoryItem[]): Agent | undefined {
+    if (!this.model) return undefined;
+    const { config, cwd, policy, context, gateway } = this.options;
+    return new Agent({
+      model: this.model,
+      instructions: BASE_INSTRUCTIONS,
+      reasoningEffort: this.effort,
+      maxAutoContinues: config.autoContinueMax,
+      stream: gateway.stream,
+      tools: this.tools,
+      cwd,
+      writableRoots: policy.writableRoots,
+      emit: this.onAgentEvent,
+      history,
+      initialContext: context.items,
+      onItem: (item) => this.recorder?.recordItem(item),
+      onCompacted: (summary, items) => this.recorder?.recordCompacted(summary, items),
+      contextWindow: this.contextWindow,
+      autoCompactTokenLimit: config.autoCompactTokenLimit,
+    });
+  }
+
+  sessionInfo(): SessionInfo {
+    const { config, cwd, policy } = this.options;
+    return {
+      sessionId: this.sessionId,
+      version: VERSION,
+      cwd,
+      model: this.model ?? "",
+      provider: config.provider.id,
+      baseUrl: config.provider.baseUrl ?? "(no base URL)",
+      approvalPolicy: policy.approvalPolicy,
+      sandbox: policy.sandboxSummary,
+      reasoningEffort: this.effort,
+      contextWindow: this.contextWindow,
+    };
+  }
+
+  /** Announces the session (header cell, telemetry's session id, model and effort). */
+  announce(): void {
+    this.onAgentEvent({ type: "session_configured", session: this.sessionInfo() });
+  }
+
+  private ensureRecorder(): void {
+    if (this.recorder || !this.model) return;
+    const { config, cwd, policy } = this.options;
+    this.recorder = openRecorder({
+      config,
+      sessionId: this.sessionId,
+      cwd,
+      model: this.model,
+      contextWindow: this.contextWindow,
+      resumePath: this.resumePath,
+      source: "cli",
+      turnContext: {
+        cwd,
+        approval_policy: policy.approvalPolicy,
+        sandbox_policy: sandboxPolicyRecord(config, policy.writableRoots),
+        model: this.model,
+        effort: this.effort,
+      },
+      warn: (m) => this.warn(m),
+    });
+  }
+
+  private setBusy(label: string | undefined): void {
+    this.busy = label ? { label, since: Date.now() } : undefined;
+    this.dispatch({ type: "ui_state" });
+  }
+
+  /** Runs one turn. Resolves when it ends (completed, failed or interrupted). */
+  async submit(prompt: string): Promise<void> {
+    if (this.busy) return;
+    if (!this.agent) {
+      this.show({ kind: "notice", text: "no model selected: choose one with /model", tone: "error" });
+      return;
+    }
+    this.ensureRecorder();
+    recordPrompt(this.options.config, this.sessionId, prompt, (m) => this.warn(m));
+    await this.run("Working", (signal) => this.agent!.runTurn(prompt, signal));
+  }
+
+  private async run(label: string, work: (signal: AbortSignal) => Promise<unknown>): Promise<void> {
+    const abort = new AbortController();
+    this.abort = abort;
+    this.setBusy(label);
+    try {
+      await work(abort.signal);
+    } catch (error) {
+      this.note("tui.error", { message: String((error as Error)?.stack ?? error) });
+      this.show({
+        kind: "notice",
+        text: `unexpected failure: ${(error as Error)?.message ?? error}`,
+        tone: "error",
+      });
+    } finally {
+      this.abort = undefined;
+      this.setBusy(undefined);
+    }
+  }
+
+  /** Interrupts the running turn or compaction (Esc, Ctrl-C). */
+  interrupt(): void {
+    this.abort?.abort();
+  }
+
+  async compact(reason: "manual" | "resume" = "manual"): Promise<void> {
+    if (this.busy || !this.agent) return;
+    this.ensureRecorder();
+    const agent = this.agent;
+    await this.run("Compacting", async (signal) => {
+      const outcome = await agent.compact(signal, reason);
+      if (outcome.status === "failed")
+        this.show({ kind: "notice", text: `compaction failed: ${outcome.message}`, tone: "error" });
+      if (outcome.status === "aborted")
+        this.show({ kind: "notice", text: "compaction interrupted", tone: "error" });
+    });
+  }
+
+  /** `/new`: a fresh conversation (and session id) with the same model and settings. */
+  newSession(): void {
+    this.recorder?.close();
+    this.recorder = undefined;
+    this.resumePath = undefined;
+    this.sessionId = uuidv7();
+    this.contextUsed = 0;
+    this.agent = this.buildAgent([]);
+    this.announce();
+  }
+
+  /** Reads a stored session and measures it against the window; changes nothing yet. */
+  async prepareResume(file: SessionFile): Promise<PreparedResume> {
+    let rollout: Rollout;
+    try {
+      rollout = readRollout(file.path);
+    } catch (error) {
+      throw new UserError(`cannot read session ${file.path}: ${(error as Error).message}`);
+    }
+    const model = this.options.model ?? rollout.meta?.model ?? this.model;
+    const contextWindow = model
+      ? await contextWindowFor(this.options.config, this.options.gateway, model)
+      : this.contextWindow;
+    const probe = new Agent({
+      model: model ?? "",
+      instructions: BASE_INSTRUCTIONS,
+      stream: this.options.gateway.stream,
+      tools: this.tools,
+      cwd: this.options.cwd,
+      writableRoots: [],
+      emit: () => {},
+      history: rollout.history,
+      contextWindow,
+    });
+    const used = probe.contextUsed();
+    return { file, rollout, model, contextWindow, used, tooBig: used > contextWindow };
+  }
+
+  /** Switches to a prepared session: its history feeds the next turn, new records append to its file. */
+  applyResume(prepared: PreparedResume): void {
+    const { rollout, file } = prepared;
+    this.recorder?.close();
+    this.recorder = undefined;
+    this.resumePath = file.path;
+    this.sessionId = rollout.meta?.id ?? file.id;
+    this.model = prepared.model;
+    this.contextWindow = prepared.contextWindow;
+    this.contextUsed = prepared.used;
+    this.agent = this.buildAgent(rollout.history);
+    this.ensureRecorder();
+    this.announce();
+    for (const record of rollout.records) {
+      if (record.type !== "event_msg") continue;
+      const p = record.payload;
+      if (p.type === "user_message") this.show({ kind: "user", text: p.message });
+      else if (p.type === "agent_message") this.show({ kind: "assistant", text: p.message });
+    }
+    for (const warning of rollout.warnings) this.warn(warning);
+    this.show({ kind: "notice", text: `resumed session ${this.sessionId}`, tone: "info" });
+  }
+
+  /** Model ids for the /model picker, from the gateway (five-minute cache). */
+  listModels(signal: AbortSignal): Promise<string[]> {
+    return discoverModels(this.options.gateway, signal, {
+      cacheFile: modelsCacheFile(this.options.config.codexHome),
+    }).then((models) => models.map((m) => m.id));
+  }
+
+  /**
+   * `/model`: switches model and effort for the next turn (the conversation carries over) and saves both into
+   * the active profile of config.toml, `profiles.codex-litellm` by default, so stock Codex keeps its own.
+   */
+  async setModel(model: string, effort: string | undefined): Promise<void> {
+    const history = this.agent?.history ?? [];
+    const usage = this.agent?.totalUsage ?? emptyUsage();
+    this.model = model;
+    this.effort = effort;
+    this.contextWindow = await contextWindowFor(this.options.config, this.options.gateway, model);
+    this.agent = this.buildAgent([...history]);
+    if (this.agent) this.agent.totalUsage = usage;
+    if (this.recorder) Object.assign(this.recorder.settings.turnContext, { model, effort });
+    this.options.telemetry.onEvent({ type: "session_configured", session: this.sessionInfo() });
+    const profile = this.options.config.profile ?? CODEX_LITELLM_PROFILE;
+    let saved = "";
+    try {
+      saveProfileKeys(this.options.config.configPath, profile, { model, model_reasoning_effort: effort });
+      saved = `; saved to [profiles.${profile}] in ${this.options.config.configPath}`;
+    } catch (error) {
+      this.warn(`could not save the model choice: ${(error as Error).message}`);
+    }
+    this.show({
+      kind: "notice",
+      text: `model changed to ${model} (reasoning ${effort ?? "default"})${saved}`,
+      tone: "info",
+    });
+    this.dispatch({ type: "ui_state" });
+  }
+
+  statusInfo(): StatusInfo {
+    const { config, cwd, policy, context, telemetry } = this.options;
+    return {
+      version: VERSION,
+      model: this.model,
+      effort: this.effort,
+      provider: { id: config.provider.id, name: config.provider.name, baseUrl: config.provider.baseUrl },
+      cwd,
+      home: process.env.HOME,
+      approvalPolicy: policy.approvalPolicy,
+      sandbox: policy.sandboxSummary,
+      agentsFiles: context.docFiles,
+      sessionId: this.sessionId,
+      usage: this.agent?.totalUsage ?? emptyUsage(),
+      contextUsed: this.contextUsed,
+      contextWindow: this.contextWindow,
+      litellmLines: telemetry.usageLines(),
+      configPath: config.configPath,
+    };
+  }
+
+  totalUsage() {
+    return this.agent?.totalUsage ?? emptyUsage();
+  }
+
+  /** Ends the process's use of the session; `resumable` and `sessionId` stay readable for the goodbye. */
+  close(): void {
+    this.abort?.abort();
+    this.recorder?.close();
+  }
+}

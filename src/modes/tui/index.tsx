@@ -1,0 +1,165 @@
+// `codex-litellm [PROMPT]` and `codex-litellm resume`: the interactive TUI. This chunk is the only importer of
+// ink and react, loaded by one dynamic import from main.ts, so `exec` and `--version` never pay for them.
+import { render } from "ink";
+import { DEFAULT_CONTEXT_WINDOW } from "../../agent/context.ts";
+import { loadConfig } from "../../config/load.ts";
+import type { CliOverrides, ResolvedConfig } from "../../config/types.ts";
+import { createGateway } from "../../gateway/client.ts";
+import { closeAgents } from "../../gateway/http.ts";
+import { startTelemetry } from "../../telemetry/index.ts";
+import { createToolPolicy } from "../../tools/policy.ts";
+import { UserError } from "../../util/errors.ts";
+import { thousands } from "../../util/format.ts";
+import { contextWindowFor, initialContext, resolveWorkdir } from "../agent-setup.ts";
+import { locateSession, type ResumeTarget } from "../exec/session.ts";
+import { App } from "./app.tsx";
+import { ApprovalBroker } from "./approvals.ts";
+import { TuiController } from "./controller.ts";
+import { readPromptHistory } from "./history.ts";
+import {
+  type OnboardingAnswers,
+  type OnboardingNeeds,
+  onboardingNeeds,
+  saveOnboarding,
+  setupInstructions,
+} from "./onboarding.ts";
+import { Onboarding } from "./setup-screen.tsx";
+import { openTuiLog } from "./tui-log.ts";
+
+export interface TuiOptions extends CliOverrides {
+  prompt?: string;
+  cd?: string;
+  /** `codex-litellm resume`: open a stored session. */
+  resume?: ResumeTarget;
+}
+
+const RENDER_OPTIONS = { exitOnCtrlC: false, maxFps: 30 } as const;
+
+async function askSetup(
+  needs: OnboardingNeeds,
+  config: ResolvedConfig,
+): Promise<OnboardingAnswers | undefined> {
+  let answers: OnboardingAnswers | undefined;
+  const instance = render(
+    <Onboarding
+      needs={needs}
+      provider={config.provider}
+      codexHome={config.codexHome}
+      onDone={(a) => {
+        answers = a;
+      }}
+    />,
+    RENDER_OPTIONS,
+  );
+  await instance.waitUntilExit();
+  return answers;
+}
+
+/** First-run setup when the gateway is not configured. Returns the config to run with, or an exit code. */
+async function ensureConfigured(config: ResolvedConfig, options: TuiOptions, cwd: string, tty: boolean) {
+  const needs = onboardingNeeds(config);
+  if (!needs) return config;
+  if (!tty) {
+    process.stderr.write(`${setupInstructions(config.codexHome, needs)}\n`);
+    return 1;
+  }
+  const answers = await askSetup(needs, config);
+  if (!answers) return 1;
+  for (const line of saveOnboarding(config, needs, answers)) process.stderr.write(`${line}\n`);
+  // This launch uses the answers at once; later launches read them from .env and config.toml.
+  if (answers.baseUrl) process.env.LITELLM_BASE_URL = answers.baseUrl;
+  if (answers.apiKey) process.env[needs.keyName] = answers.apiKey;
+  process.stderr.write("LiteLLM setup saved. Starting codex-litellm.\n");
+  return loadConfig({ cli: options, env: process.env, cwd });
+}
+
+export async function runTui(options: TuiOptions): Promise<number> {
+  const cwd = resolveWorkdir(options.cd);
+  const tty = !!process.stdin.isTTY && !!process.stdout.isTTY;
+  const configured = await ensureConfigured(
+    loadConfig({ cli: options, env: process.env, cwd }),
+    options,
+    cwd,
+    tty,
+  );
+  if (typeof configured === "number") return configured;
+  const config = configured;
+  if (!tty)
+    throw new UserError(
+      "the interactive TUI needs a terminal (stdin and stdout must be TTYs); use `codex-litellm exec` in scripts",
+    );
+  const resumeFile = options.resume ? locateSession(config.codexHome, options.resume, cwd) : undefined;
+
+  const broker = new ApprovalBroker();
+  const policy = createToolPolicy(config, cwd, "interactive", broker);
+  const early: string[] = [...config.warnings, ...policy.notices];
+  let warn = (message: string) => {
+    early.push(message);
+  };
+  const telemetry = await startTelemetry({ config, warn: (m) => warn(m) });
+  if (telemetry.announcement) process.stderr.write(`${telemetry.announcement}\n`);
+  const gateway = createGateway({ provider: config.provider, onWire: telemetry.onWire });
+  const model = config.model;
+  const contextWindow = model
+    ? await contextWindowFor(config, gateway, model)
+    : (config.contextWindow ?? DEFAULT_CONTEXT_WINDOW);
+  const tuiLog = openTuiLog(config, telemetry, (m) => warn(m));
+  const controller = new TuiController({
+    config,
+    cwd,
+    policy,
+    context: initialContext(config, cwd, policy),
+    telemetry,
+    gateway,
+    model,
+    contextWindow,
+    note: tuiLog.note,
+  });
+  warn = (message) => controller.warn(message);
+  tuiLog.note("tui.start", { cwd, model: model ?? null, resume: resumeFile?.id ?? null });
+
+  const instance = render(
+    <App
+      controller={controller}
+      broker={broker}
+      history={readPromptHistory(config.codexHome)}
+      initialPrompt={options.prompt}
+      resume={resumeFile}
+      notices={early}
+    />,
+    RENDER_OPTIONS,
+  );
+  const stop = () => {
+    controller.interrupt();
+    instance.unmount();
+  };
+  process.on("SIGTERM", stop);
+  process.on("SIGHUP", stop);
+  try {
+    await instance.waitUntilExit();
+  } finally {
+    process.off("SIGTERM", stop);
+    process.off("SIGHUP", stop);
+    controller.close();
+    closeAgents();
+    tuiLog.note("tui.exit", { session_id: controller.sessionId });
+    await tuiLog.close();
+    await telemetry.close();
+  }
+  const usage = controller.totalUsage();
+  if (usage.total_tokens > 0 || usage.input_tokens > 0) {
+    const cached = usage.cached_input_tokens ? ` (+ ${thousands(usage.cached_input_tokens)} cached)` : "";
+    const reasoning = usage.reasoning_output_tokens
+      ? ` (reasoning ${thousands(usage.reasoning_output_tokens)})`
+      : "";
+    const total = usage.total_tokens || usage.input_tokens + usage.output_tokens;
+    process.stdout.write(
+      `Token usage: total=${thousands(total)} input=${thousands(usage.input_tokens)}${cached} output=${thousands(usage.output_tokens)}${reasoning}\n`,
+    );
+  }
+  if (controller.resumable)
+    process.stdout.write(`To continue this session, run codex-litellm resume ${controller.sessionId}\n`);
+  // Nothing should keep the process alive now; if something does (a stuck socket), do not hang the shell.
+  setTimeout(() => process.exit(process.exitCode ?? 0), 1000).unref();
+  return 0;
+}

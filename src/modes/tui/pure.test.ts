@@ -1,0 +1,185 @@
+// The TUI's pure pieces: context formula, Markdown, key decoding, the editor, slash parsing, pickers,
+// approvals, and the transcript reducer.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import type { ApprovalRequest } from "../../tools/policy.ts";
+import { approvalKey, approvalSummary } from "./approvals.ts";
+import { contextIndicator, contextLeftPercent, contextWindowSummary } from "./context.ts";
+import { editorKey, emptyEditor, insertText, submitted } from "./editor.ts";
+import { decodeInput, type KeyEvent } from "./keys.ts";
+import { renderMarkdown } from "./markdown.ts";
+import { createPicker, pickerKey } from "./picker.ts";
+import { parseSlash, slashMatches } from "./slash.ts";
+import { linesText, lineText } from "./styled.ts";
+import { emptyTranscript, reduceTranscript, type TranscriptEvent } from "./transcript.ts";
+
+const key = (name: Extract<KeyEvent, { kind: "key" }>["name"]): KeyEvent => ({ kind: "key", name });
+const text = (t: string): KeyEvent => ({ kind: "text", text: t });
+
+test("context left: Codex's formula with the 12,000-token baseline and 95% of the window", () => {
+  // window 128,000 → effective 121,600; usable 109,600.
+  assert.equal(contextLeftPercent(0, 128_000), 100);
+  assert.equal(contextLeftPercent(12_000, 128_000), 100);
+  assert.equal(contextLeftPercent(12_000 + 54_800, 128_000), 50);
+  assert.equal(contextLeftPercent(500_000, 128_000), 0);
+  assert.equal(contextLeftPercent(1000, 10_000), 0, "a window below the baseline has nothing left");
+  assert.equal(contextLeftPercent(1000, undefined), undefined);
+  assert.equal(contextIndicator(23_000, 128_000), "90% context left");
+  assert.equal(contextIndicator(2500, undefined), "2.5K used");
+  assert.equal(contextWindowSummary(2250, 272_000), "100% left (2.25K used / 272K)");
+});
+
+test("markdown: code fences, headings, lists, quotes and inline styles", () => {
+  const lines = renderMarkdown(
+    "# Title\n\nSome **bold**, *it* and `code`.\n\n\n- a\n2. b\n> q\n```ts\nconst x = 1;\n```",
+  );
+  assert.deepEqual(lines.map(lineText), [
+    "Title",
+    "",
+    "Some bold, it and code.",
+    "",
+    "• a",
+    "2. b",
+    "▌ q",
+    "    const x = 1;",
+  ]);
+  assert.equal(lines[0].spans[0].bold, true);
+  const inline = lines[2].spans;
+  assert.deepEqual(
+    inline.map((s) => [s.text, !!s.bold, !!s.italic, s.color ?? ""]),
+    [
+      ["Some ", false, false, ""],
+      ["bold", true, false, ""],
+      [", ", false, false, ""],
+      ["it", false, true, ""],
+      [" and ", false, false, ""],
+      ["code", false, false, "cyan"],
+      [".", false, false, ""],
+    ],
+  );
+  assert.equal(lines.at(-1)?.spans[0].color, "cyan");
+  // A stream cut inside a fence renders the rest as code; snake_case words are not italic.
+  assert.deepEqual(renderMarkdown("```\nfoo_bar_baz").map(lineText), ["    foo_bar_baz"]);
+  assert.deepEqual(renderMarkdown("use foo_bar_baz here").map(lineText), ["use foo_bar_baz here"]);
+});
+
+test("keys: typed runs ending in Enter, newline keys, arrows, escape and bracketed paste", () => {
+  const state = { pasting: false };
+  assert.deepEqual(decodeInput("hi\r", state), [text("hi"), key("enter")]);
+  assert.deepEqual(decodeInput("\n", state), [key("newline")]);
+  assert.deepEqual(decodeInput("\x1b\r", state), [key("newline")]);
+  assert.deepEqual(decodeInput("\x1b[A", state), [key("up")]);
+  assert.deepEqual(decodeInput("\x1b", state), [key("escape")]);
+  assert.deepEqual(decodeInput("\x7f\x03", state), [key("backspace"), key("ctrl-c")]);
+  assert.deepEqual(decodeInput("\x1b[200~", state), []);
+  assert.deepEqual(decodeInput("line 1\r\nline 2", state), [text("line 1\nline 2")]);
+  assert.deepEqual(decodeInput("\x1b[201~", state), []);
+  assert.equal(state.pasting, false);
+  assert.deepEqual(decodeInput("\x1b[99~x", state), [text("x")], "unknown sequences are dropped");
+});
+
+test("editor: multi-line editing and history on the first/last line", () => {
+  let e = insertText(emptyEditor(["first", "second"]), "ab");
+  e = editorKey(e, key("newline"));
+  e = editorKey(e, text("cd"));
+  assert.equal(e.text, "ab\ncd");
+  e = editorKey(e, key("up"));
+  assert.equal(e.cursor, 2, "up moves within the draft first");
+  e = editorKey(e, key("up"));
+  assert.equal(e.text, "second", "then browses history");
+  e = editorKey(e, key("up"));
+  assert.equal(e.text, "first");
+  e = editorKey(e, key("down"));
+  e = editorKey(e, key("down"));
+  assert.equal(e.text, "ab\ncd", "down past the newest entry restores the draft");
+  e = editorKey(e, key("ctrl-w"));
+  assert.equal(e.text, "ab\n");
+  e = editorKey(e, key("backspace"));
+  assert.equal(e.text, "ab");
+  assert.deepEqual(submitted(e, "ab").history, ["first", "second", "ab"]);
+  assert.deepEqual(submitted(e, "second").history, ["first", "second"]);
+});
+
+test("slash commands: popup matches, parsing, unknown commands and paths", () => {
+  assert.deepEqual(
+    slashMatches("/").map((c) => c.name),
+    ["model", "new", "resume", "init", "compact", "diff", "status", "quit", "exit"],
+  );
+  assert.deepEqual(
+    slashMatches("/st").map((c) => c.name),
+    ["status"],
+  );
+  assert.equal(slashMatches("/status now").length, 0);
+  const parsed = parseSlash("/model  ");
+  assert.equal(parsed?.kind === "command" && parsed.command.name, "model");
+  assert.deepEqual(parseSlash("/frobnicate"), { kind: "unknown", name: "frobnicate" });
+  assert.equal(parseSlash("/etc/hosts is broken"), undefined);
+  assert.equal(parseSlash("fix /status"), undefined);
+});
+
+test("picker: type to filter, arrows wrap, enter picks, esc cancels", () => {
+  let p = createPicker({
+    title: "t",
+    items: ["alpha", "beta", "gamma"].map((v) => ({ label: v, value: v })),
+    searchable: true,
+  });
+  [p] = pickerKey(p, key("up"));
+  assert.equal(p.index, 2);
+  [p] = pickerKey(p, text("ta"));
+  const [, picked] = pickerKey(p, key("enter"));
+  assert.deepEqual(picked, { kind: "pick", value: "beta" });
+  assert.deepEqual(pickerKey(p, key("escape"))[1], { kind: "cancel" });
+});
+
+test("approvals: y, a, and n with feedback; the summary line", () => {
+  const request: ApprovalRequest = {
+    kind: "command",
+    callId: "c",
+    command: ["bash", "-lc", "touch x"],
+    cwd: "/w",
+    reason: "r",
+    unsandboxed: false,
+  };
+  assert.deepEqual(approvalKey(request, { index: 0 }, text("y"))[1], { decision: "yes" });
+  assert.deepEqual(approvalKey(request, { index: 0 }, text("a"))[1], { decision: "always" });
+  let [view, answer] = approvalKey(request, { index: 0 }, text("n"));
+  assert.equal(answer, undefined);
+  [view] = approvalKey(request, view, text("use y"));
+  [, answer] = approvalKey(request, view, key("enter"));
+  assert.deepEqual(answer, { decision: "no", feedback: "use y" });
+  assert.deepEqual(approvalKey(request, { index: 0 }, key("escape"))[1], { decision: "no" });
+  assert.equal(approvalSummary(request, { decision: "always" }), "✔ approved for this session: touch x");
+});
+
+test("transcript: streams settle into finished cells in order; interrupts mark running commands", () => {
+  const usage = {
+    input_tokens: 0,
+    cached_input_tokens: 0,
+    output_tokens: 0,
+    reasoning_output_tokens: 0,
+    total_tokens: 0,
+  };
+  const events: TranscriptEvent[] = [
+    { type: "turn_started", prompt: "hi" },
+    { type: "reasoning_delta", delta: "think" },
+    { type: "agent_message_delta", delta: "Hel" },
+    { type: "stream_reset" },
+    { type: "agent_message_delta", delta: "Hello" },
+    { type: "reasoning", text: "thinking hard" },
+    { type: "agent_message", text: "Hello there" },
+    { type: "exec_command_begin", callId: "1", command: ["ls"], cwd: "/" },
+    { type: "exec_command_output_delta", callId: "1", chunk: "a\nb\n" },
+  ];
+  let state = events.reduce(reduceTranscript, emptyTranscript());
+  assert.deepEqual(
+    state.done.map((c) => c.kind),
+    ["user", "reasoning", "assistant"],
+  );
+  assert.equal(state.live.length, 1);
+  assert.equal(state.live[0].kind === "command" && state.live[0].output, "a\nb\n");
+  state = reduceTranscript(state, { type: "turn_aborted", reason: "interrupted", usage });
+  const command = state.done.find((c) => c.kind === "command");
+  assert.equal(command?.kind === "command" && command.status, "interrupted");
+  assert.equal(state.live.length, 0);
+  assert.match(linesText([{ spans: [{ text: String(state.done.at(-1)?.kind) }] }]), /notice/);
+});

@@ -1,0 +1,187 @@
+// The TUI's pieces below the transcript: composer, slash popup, pickers, approval overlay, working indicator,
+// footer. Presentational only: state lives in app.tsx and the pure modules beside this file.
+import { Box, Text } from "ink";
+import { useEffect, useState } from "react";
+import type { ApprovalRequest } from "../../tools/policy.ts";
+import { commandText } from "../exec/human.ts";
+import { type ApprovalView, approvalOptions } from "./approvals.ts";
+import type { EditorState } from "./editor.ts";
+import { type PickerState, pickerWindow, visibleItems } from "./picker.ts";
+import type { SlashCommand } from "./slash.ts";
+
+/** The text with the cursor drawn as an inverse cell. */
+function CursorText({ text, cursor, prefix }: { text: string; cursor: number; prefix: string }) {
+  const lines = text.split("\n");
+  let offset = 0;
+  return (
+    <Box flexDirection="column">
+      {lines.map((l, i) => {
+        const start = offset;
+        offset += l.length + 1;
+        const here = cursor >= start && cursor <= start + l.length;
+        const lead = i === 0 ? prefix : " ".repeat(prefix.length);
+        if (!here)
+          return (
+            // biome-ignore lint/suspicious/noArrayIndexKey: lines of the draft, by position
+            <Text key={i}>
+              <Text color="cyan">{lead}</Text>
+              {l || " "}
+            </Text>
+          );
+        const at = cursor - start;
+        return (
+          // biome-ignore lint/suspicious/noArrayIndexKey: lines of the draft, by position
+          <Text key={i}>
+            <Text color="cyan">{lead}</Text>
+            {l.slice(0, at)}
+            <Text inverse>{l[at] ?? " "}</Text>
+            {l.slice(at + 1)}
+          </Text>
+        );
+      })}
+    </Box>
+  );
+}
+
+export function Composer({ editor, placeholder }: { editor: EditorState; placeholder: string }) {
+  return (
+    <Box borderStyle="round" borderColor="gray" paddingX={1}>
+      {editor.text === "" ? (
+        <Text>
+          <Text color="cyan">› </Text>
+          <Text inverse> </Text>
+          <Text dimColor>{placeholder}</Text>
+        </Text>
+      ) : (
+        <CursorText text={editor.text} cursor={editor.cursor} prefix="› " />
+      )}
+    </Box>
+  );
+}
+
+export function SlashPopup({ matches, index }: { matches: SlashCommand[]; index: number }) {
+  return (
+    <Box flexDirection="column" paddingX={2}>
+      {matches.map((c, i) => (
+        <Text key={c.name} color={i === index ? "cyan" : undefined} wrap="truncate-end">
+          {`/${c.name}`.padEnd(12)}
+          <Text dimColor>{c.description}</Text>
+        </Text>
+      ))}
+    </Box>
+  );
+}
+
+export function PickerView<T>({ picker, rows = 10 }: { picker: PickerState<T>; rows?: number }) {
+  const { items, offset } = pickerWindow(picker, rows);
+  const total = visibleItems(picker).length;
+  const selected = Math.min(picker.index, Math.max(0, total - 1));
+  return (
+    <Box flexDirection="column" borderStyle="round" borderColor="cyan" paddingX={1}>
+      <Text bold>{picker.title}</Text>
+      {picker.subtitle ? <Text dimColor>{picker.subtitle}</Text> : null}
+      {picker.searchable ? (
+        <Text>
+          <Text color="cyan">{"search: "}</Text>
+          {picker.filter ? picker.filter : <Text dimColor>Type to filter…</Text>}
+        </Text>
+      ) : null}
+      {total === 0 ? (
+        <Text color="yellow">{picker.empty ?? (picker.filter ? "no match" : "nothing to choose from")}</Text>
+      ) : (
+        items.map((item, i) => {
+          const active = offset + i === selected;
+          return (
+            <Text
+              key={`${item.label}\0${item.detail ?? ""}`}
+              color={active ? "cyan" : undefined}
+              wrap="truncate-end"
+            >
+              {active ? "› " : "  "}
+              {item.label}
+              {item.detail ? <Text dimColor>{`  ${item.detail}`}</Text> : null}
+            </Text>
+          );
+        })
+      )}
+      <Text dimColor>{picker.footer ?? "↑/↓ to move · enter to select · esc to dismiss"}</Text>
+    </Box>
+  );
+}
+
+export function ApprovalOverlay({ request, view }: { request: ApprovalRequest; view: ApprovalView }) {
+  const options = approvalOptions(request);
+  const title = request.kind === "command" ? "Allow this command to run?" : "Allow these file changes?";
+  return (
+    <Box flexDirection="column" borderStyle="round" borderColor="yellow" paddingX={1}>
+      <Text bold color="yellow">
+        {title}
+      </Text>
+      {request.kind === "command" ? (
+        <Text wrap="truncate-end">
+          <Text dimColor>{"$ "}</Text>
+          {commandText(request.command)}
+        </Text>
+      ) : (
+        request.changes.map((c) => (
+          <Text key={c.path} wrap="truncate-end">
+            {`${c.kind === "add" ? "A" : c.kind === "delete" ? "D" : "M"} ${c.path}`}
+          </Text>
+        ))
+      )}
+      <Text dimColor wrap="truncate-end">
+        {`reason: ${request.reason}${request.kind === "command" && request.unsandboxed ? " (runs without the sandbox)" : ""}`}
+      </Text>
+      {request.kind === "command" && request.justification ? (
+        <Text dimColor>{`the model says: ${request.justification}`}</Text>
+      ) : null}
+      {view.feedback !== undefined ? (
+        <Box flexDirection="column">
+          <Text>Tell the model what to do differently (enter to send, esc to just decline):</Text>
+          <Text>
+            <Text color="cyan">{"› "}</Text>
+            {view.feedback}
+            <Text inverse> </Text>
+          </Text>
+        </Box>
+      ) : (
+        options.map((o, i) => (
+          <Text key={o.key} color={i === view.index ? "cyan" : undefined}>
+            {i === view.index ? "› " : "  "}
+            {`${i + 1}. ${o.label} `}
+            <Text dimColor>{`(${o.key})`}</Text>
+          </Text>
+        ))
+      )}
+    </Box>
+  );
+}
+
+export function Working({ label, since }: { label: string; since: number }) {
+  const [, tick] = useState(0);
+  useEffect(() => {
+    const timer = setInterval(() => tick((n) => n + 1), 1000);
+    return () => clearInterval(timer);
+  }, []);
+  const seconds = Math.floor((Date.now() - since) / 1000);
+  const elapsed =
+    seconds < 60 ? `${seconds}s` : `${Math.floor(seconds / 60)}m ${String(seconds % 60).padStart(2, "0")}s`;
+  return (
+    <Text>
+      <Text color="cyan">{"◦ "}</Text>
+      <Text bold>{label}</Text>
+      <Text dimColor>{` (${elapsed} • esc to interrupt)`}</Text>
+    </Text>
+  );
+}
+
+export function Footer({ left, right }: { left: string; right: string }) {
+  return (
+    <Box paddingX={2} justifyContent="space-between">
+      <Text dimColor wrap="truncate-end">
+        {left}
+      </Text>
+      <Text dimColor>{right}</Text>
+    </Box>
+  );
+}

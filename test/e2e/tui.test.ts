@@ -1,0 +1,370 @@
+// The built TUI in a real terminal: tmux runs `node dist/cli.js` against the gateway simulator; keys are sent
+// with `send-keys` and assertions read what the user sees (`capture-pane`). Each test has its own tmux server
+// (unique socket), simulator, workspace and CODEX_HOME, all removed in `finally`.
+import assert from "node:assert/strict";
+import { execFileSync, spawnSync } from "node:child_process";
+import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { test } from "node:test";
+import { compactTokens } from "../../src/telemetry/usage.ts";
+import { CLI, runCli } from "../helpers/cli.ts";
+import { e2e, TEST_KEY } from "../helpers/e2e.ts";
+import { listRollouts } from "../helpers/rollouts.ts";
+import type { Scenario } from "../simulator/scenario.ts";
+
+const HAVE_TMUX = spawnSync("tmux", ["-V"]).status === 0;
+const skip = HAVE_TMUX ? false : "tmux is not installed";
+
+function shellQuote(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+class Terminal {
+  private constructor(readonly socket: string) {}
+
+  /**
+   * Starts `codex-litellm <args>` in a 120×40 tmux pane; the pane stays after exit to show the goodbye. The
+   * server's socket is a unique file in `dir` (removed with the workspace).
+   */
+  static start(dir: string, cwd: string, env: Record<string, string>, args: string[]): Terminal {
+    const socket = join(dir, `tmux-${Math.random().toString(36).slice(2, 8)}.sock`);
+    const vars = Object.entries({ PATH: process.env.PATH ?? "/usr/bin:/bin", TERM: "xterm-256color", ...env })
+      .map(([k, v]) => `${k}=${shellQuote(v)}`)
+      .join(" ");
+    const command = `env -i ${vars} ${shellQuote(process.execPath)} ${shellQuote(CLI)} ${args.map(shellQuote).join(" ")}; echo "[exit $?]"; sleep 120`;
+    execFileSync("tmux", [
+      "-S",
+      socket,
+      "-f",
+      "/dev/null",
+      "new-session",
+      "-d",
+      "-x",
+      "120",
+      "-y",
+      "40",
+      "-s",
+      "t",
+      "-c",
+      cwd,
+      command,
+    ]);
+    return new Terminal(socket);
+  }
+
+  private tmux(...args: string[]): string {
+    return execFileSync("tmux", ["-S", this.socket, ...args], { encoding: "utf8" });
+  }
+
+  /** Keys by tmux name (Enter, Escape, C-c, Down) or, with `literal`, text typed as is. */
+  keys(...keys: string[]): void {
+    this.tmux("send-keys", "-t", "t", ...keys);
+  }
+
+  type(text: string): void {
+    this.tmux("send-keys", "-t", "t", "-l", text);
+  }
+
+  /** The visible screen plus scrollback (finished cells scroll up as the transcript grows). */
+  screen(): string {
+    return this.tmux("capture-pane", "-p", "-J", "-t", "t", "-S", "-200");
+  }
+
+  async waitFor(what: string | RegExp, timeoutMs = 10_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    let last = "";
+    while (Date.now() < deadline) {
+      last = this.screen();
+      if (typeof what === "string" ? last.includes(what) : what.test(last)) return last;
+      await new Promise((r) => setTimeout(r, 40));
+    }
+    throw new Error(`timed out waiting for ${what}; the screen was:\n${last}`);
+  }
+
+  /** Types a line and presses Enter, once the composer is ready for it. */
+  async submit(text: string): Promise<void> {
+    this.type(text);
+    await this.waitFor(text.split("\n").at(-1) ?? text);
+    this.keys("Enter");
+  }
+
+  kill(): void {
+    spawnSync("tmux", ["-S", this.socket, "kill-server"]);
+  }
+}
+
+async function session(scenario: Scenario, args: string[], extraEnv: Record<string, string> = {}) {
+  const t = await e2e(scenario);
+  const env = {
+    HOME: t.ws.dir,
+    CODEX_HOME: t.ws.home,
+    TMPDIR: t.ws.tmp,
+    LITELLM_BASE_URL: t.sim.origin,
+    LITELLM_API_KEY: TEST_KEY,
+    ...extraEnv,
+  };
+  return {
+    ...t,
+    env,
+    start: (more: string[] = []) => Terminal.start(t.ws.tmp, t.ws.dir, env, [...args, ...more]),
+  };
+}
+
+const READY = "Ask codex-litellm to do anything";
+
+test("a turn: streamed answer, command and patch cells, /status with the LiteLLM usage card, /quit", {
+  skip,
+}, async () => {
+  const scenario = JSON.parse(
+    readFileSync(new URL("../simulator/scenarios/hello.json", import.meta.url), "utf8"),
+  );
+  scenario.responses.push({
+    text: "Streaming a long answer, chunk after chunk, to the very end.",
+    chunk_size: 4,
+    fault: { chunk_delay_ms: 60 },
+  });
+  const s = await session(scenario, ["-m", "sim-model"]);
+  const term = s.start();
+  try {
+    await term.waitFor(READY);
+    await term.submit("create hello.txt");
+    const screen = await term.waitFor('Created hello.txt containing "hello world".');
+    assert.match(screen, /Ran printf 'helo wrld\\n' > hello\.txt/);
+    assert.match(screen, /✓ exit 0/);
+    assert.match(screen, /Edited hello\.txt \(\+1 -1\)/);
+    assert.match(screen, /-helo wrld/);
+    assert.match(screen, /\+hello world/);
+    assert.match(screen, /sim-model · default effort · \d+% context left/);
+
+    // The next answer arrives in chunks: a frame shows its beginning before its end.
+    await term.submit("stream something");
+    const partial = await term.waitFor("Streaming a long");
+    assert.doesNotMatch(partial, /to the very end\./, "the answer was drawn only when complete");
+    await term.waitFor("to the very end.");
+    await term.waitFor(READY);
+
+    await term.submit("/status");
+    const status = await term.waitFor("LiteLLM usage:");
+    const usage = readFileSync(join(s.ws.home, "logs", "codex-litellm-session.jsonl"), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    assert.equal(usage.length, 4);
+    const total = usage.reduce((n, r) => n + r.total_tokens, 0);
+    const compact = compactTokens(total);
+    assert.match(
+      status,
+      new RegExp(
+        `LiteLLM usage:\\s+${compact.replace(".", "\\.")} tokens across 4 turns \\(last model sim-model`,
+      ),
+    );
+    assert.match(status, /• sim-model .* tokens in 4 turns/);
+    assert.match(status, /Context window:\s+\d+% left \([\d.K]+ used \/ 128K\)/);
+    assert.match(status, /Model:\s+sim-model \(reasoning default\)/);
+    assert.match(status, /Approval:\s+on-request/);
+
+    await term.submit("/quit");
+    const bye = await term.waitFor("[exit 0]");
+    const id = /To continue this session, run codex-litellm resume ([0-9a-f-]{36})/.exec(bye)?.[1];
+    assert.ok(id, bye);
+    assert.ok(
+      listRollouts(s.ws.home).some((p) => p.includes(id)),
+      "the session was recorded under that id",
+    );
+  } finally {
+    term.kill();
+    await s.close();
+  }
+});
+
+test("approvals with -a untrusted: y runs the command, n sends the user's feedback to the model", {
+  skip,
+}, async () => {
+  const s = await session(
+    {
+      responses: [
+        {
+          text: "Creating it.",
+          tool_calls: [
+            { id: "c1", name: "shell", arguments: { command: ["bash", "-lc", "touch made.txt"] } },
+          ],
+        },
+        { text: "Made it." },
+        {
+          text: "Once more.",
+          tool_calls: [
+            { id: "c2", name: "shell", arguments: { command: ["bash", "-lc", "touch other.txt"] } },
+          ],
+        },
+        { text: "Understood." },
+      ],
+    },
+    ["-m", "sim-model", "-a", "untrusted"],
+  );
+  const term = s.start();
+  try {
+    await term.waitFor(READY);
+    await term.submit("make a file");
+    await term.waitFor("Allow this command to run?");
+    assert.match(term.screen(), /\$ touch made\.txt/);
+    term.type("y");
+    await term.waitFor("Made it.");
+    assert.ok(statSync(join(s.ws.dir, "made.txt")).isFile());
+
+    await term.submit("another");
+    await term.waitFor("Allow this command to run?");
+    term.type("n");
+    await term.waitFor("Tell the model what to do differently");
+    term.type("call it third.txt");
+    term.keys("Enter");
+    await term.waitFor("Understood.");
+    assert.throws(() => statSync(join(s.ws.dir, "other.txt")));
+    const toolMessage = s.chatBodies()[3].messages.at(-1);
+    assert.equal(toolMessage.role, "tool");
+    assert.match(toolMessage.content, /the user declined this command and said: call it third\.txt/);
+  } finally {
+    term.kill();
+    await s.close();
+  }
+});
+
+test("Esc interrupts a request the gateway never answers; the next prompt works", { skip }, async () => {
+  const s = await session(
+    { responses: [{ text: "never", fault: { hang_before_headers: true } }, { text: "Back again." }] },
+    ["-m", "sim-model"],
+  );
+  const term = s.start();
+  try {
+    await term.waitFor(READY);
+    await term.submit("hang");
+    await term.waitFor(/Working \(\d+s • esc to interrupt\)/);
+    term.keys("Escape");
+    await term.waitFor("turn interrupted");
+    await term.submit("try again");
+    await term.waitFor("Back again.");
+  } finally {
+    term.kill();
+    await s.close();
+  }
+});
+
+test("/model picks from the gateway's models and saves into profiles.codex-litellm, keeping the rest", {
+  skip,
+}, async () => {
+  const s = await session(
+    {
+      models: [
+        { id: "sim-model", max_input_tokens: 128000 },
+        { id: "other/model-b", max_input_tokens: 64000 },
+      ],
+      responses: [],
+    },
+    [],
+  );
+  const original =
+    '# my settings\nmodel = "gpt-5.4"\nmystery_key = { keep = true }\n\n[profiles.codex-litellm]\n# chosen here\nmodel = "sim-model"\n';
+  writeFileSync(join(s.ws.home, "config.toml"), original);
+  const term = s.start();
+  try {
+    await term.waitFor(READY);
+    await term.submit("/model");
+    await term.waitFor("Select LiteLLM Model and Effort");
+    await term.waitFor("other/model-b");
+    term.type("model-b");
+    await term.waitFor("search: model-b");
+    term.keys("Enter");
+    await term.waitFor("Select Reasoning Effort for other/model-b");
+    term.keys("Down", "Down", "Down");
+    await term.waitFor("› medium");
+    term.keys("Enter");
+    await term.waitFor("model changed to other/model-b (reasoning medium)");
+    await term.waitFor(/other\/model-b · medium effort · 100% context left/);
+    const saved = readFileSync(join(s.ws.home, "config.toml"), "utf8");
+    assert.equal(
+      saved,
+      original.replace(
+        'model = "sim-model"\n',
+        'model = "other/model-b"\nmodel_reasoning_effort = "medium"\n',
+      ),
+    );
+  } finally {
+    term.kill();
+    await s.close();
+  }
+});
+
+test("first run: asks for base URL, key and model, writes .env (0600) and the profile", {
+  skip,
+}, async () => {
+  const s = await session({ responses: [] }, [], { LITELLM_BASE_URL: "", LITELLM_API_KEY: "" });
+  const env = { ...s.env };
+  delete (env as Record<string, string | undefined>).LITELLM_BASE_URL;
+  delete (env as Record<string, string | undefined>).LITELLM_API_KEY;
+  const term = Terminal.start(s.ws.tmp, s.ws.dir, env, []);
+  try {
+    await term.waitFor("LiteLLM base URL");
+    await term.submit(s.sim.origin);
+    await term.waitFor("LiteLLM API key");
+    term.type(TEST_KEY);
+    await term.waitFor("•".repeat(TEST_KEY.length));
+    assert.doesNotMatch(term.screen(), new RegExp(TEST_KEY), "the key is masked");
+    term.keys("Enter");
+    await term.waitFor("› sim-model");
+    term.keys("Enter");
+    const screen = await term.waitFor(READY);
+    assert.match(screen, /Normalizing LiteLLM base URL to http:\/\/127\.0\.0\.1:\d+\/v1/);
+    assert.match(screen, /sim-model · default effort/);
+    const dotenv = join(s.ws.home, ".env");
+    assert.equal(statSync(dotenv).mode & 0o777, 0o600);
+    assert.equal(
+      readFileSync(dotenv, "utf8"),
+      `LITELLM_BASE_URL=${JSON.stringify(`${s.sim.origin}/v1`)}\nLITELLM_API_KEY=${JSON.stringify(TEST_KEY)}\n`,
+    );
+    assert.equal(
+      readFileSync(join(s.ws.home, "config.toml"), "utf8"),
+      '[profiles.codex-litellm]\nmodel = "sim-model"\n',
+    );
+
+    // Without a terminal there is no one to ask: say how to configure, exit 1, write nothing.
+    const other = await runCli([], { cwd: s.ws.dir, env: { CODEX_HOME: join(s.ws.tmp, "fresh") } });
+    assert.equal(other.code, 1);
+    assert.match(other.stderr, /needs initial LiteLLM setup/);
+    assert.match(other.stderr, /LITELLM_BASE_URL=/);
+  } finally {
+    term.kill();
+    await s.close();
+  }
+});
+
+test("resuming a session larger than the window asks to compact or abort", { skip }, async () => {
+  const s = await session(
+    {
+      responses: [
+        { text: "Noted." },
+        { text: "Summary: the user pasted a long log." },
+        { text: "Continuing." },
+      ],
+    },
+    ["-m", "sim-model"],
+  );
+  try {
+    // A stored session of this directory, ~2,500 tokens, resumed with a 1,000-token window.
+    const first = await runCli(["exec", "-m", "sim-model", `look at this: ${"log line ".repeat(1100)}`], {
+      cwd: s.ws.dir,
+      env: s.env,
+    });
+    assert.equal(first.code, 0, first.stderr);
+    const term = s.start(["resume", "--last", "-c", "context_length=1000"]);
+    try {
+      await term.waitFor("This session is larger than the context window");
+      term.keys("Enter");
+      await term.waitFor("context compacted");
+      await term.submit("go on");
+      await term.waitFor("Continuing.");
+    } finally {
+      term.kill();
+    }
+  } finally {
+    await s.close();
+  }
+});
