@@ -48,6 +48,21 @@ const GUIDANCE: Record<ContinueReason, string> = {
     "You already made the edit and have been exploring since. Verify it once if needed, then give the final answer with a short summary.",
 };
 
+const DESCRIPTIONS: Record<ContinueReason, string> = {
+  empty_response: "the model sent an empty reply",
+  empty_after_tools: "the model stopped after tool output without an answer",
+  reasoning_only: "the model reasoned but neither acted nor answered",
+  announced_no_action: "the model announced a step but did not take it",
+  repeated_command: "the model repeated the same command",
+  read_only_loop: "the model kept exploring without acting",
+  exploring_after_edit: "the model kept exploring after its edit",
+};
+
+/** What a front end shows the user for an `auto_continue` event's reason. */
+export function describeContinue(reason: string): string {
+  return DESCRIPTIONS[reason as ContinueReason] ?? reason;
+}
+
 /** "I'll now run the tests:" / "Let me check the file." — an announcement with no action behind it. */
 export function announcesAction(text: string): boolean {
   const last =

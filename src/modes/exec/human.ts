@@ -1,4 +1,5 @@
 // Human exec output: progress on stderr, the final answer alone on stdout.
+import { describeContinue } from "../../agent/auto-continue.ts";
 import type { AgentEvent, SessionInfo } from "../../protocol/events.ts";
 import type { Usage } from "../../protocol/model.ts";
 import { thousands } from "../../util/format.ts";
@@ -37,16 +38,6 @@ export function usageLine(usage: Usage): string {
   const total = usage.total_tokens || usage.input_tokens + usage.output_tokens;
   return `tokens used: ${formatTokens(total)} (${split.join(", ")})`;
 }
-
-const CONTINUE_TEXT: Record<string, string> = {
-  empty_response: "the model sent an empty reply",
-  empty_after_tools: "the model stopped after tool output without an answer",
-  reasoning_only: "the model reasoned but neither acted nor answered",
-  announced_no_action: "the model announced a step but did not take it",
-  repeated_command: "the model repeated the same command",
-  read_only_loop: "the model kept exploring without acting",
-  exploring_after_edit: "the model kept exploring after its edit",
-};
 
 export function createHumanRenderer(options: HumanOptions): (event: AgentEvent) => void {
   const paint = (text: string, ...names: Style[]) =>
@@ -129,7 +120,7 @@ export function createHumanRenderer(options: HumanOptions): (event: AgentEvent) 
       case "auto_continue":
         err(
           paint(
-            `continuing automatically (${event.attempt}/${event.max}): ${CONTINUE_TEXT[event.reason] ?? event.reason}`,
+            `continuing automatically (${event.attempt}/${event.max}): ${describeContinue(event.reason)}`,
             "yellow",
           ),
         );

@@ -1,6 +1,7 @@
 // The transcript as a pure reducer over the agent's events. Finished cells are append-only (`done`, drawn
 // once into the terminal's scrollback by Ink's <Static>); cells still changing (a streaming answer, a running
 // command) are `live` and drawn below them until they finish.
+import { describeContinue } from "../../agent/auto-continue.ts";
 import type { AgentEvent, FileChange, PlanStep, SessionInfo } from "../../protocol/events.ts";
 import type { FileDiff } from "./diff.ts";
 import type { StyledLine } from "./styled.ts";
@@ -53,16 +54,6 @@ export type TranscriptEvent = AgentEvent | UiEvent;
 const MAX_LIVE_OUTPUT = 16 * 1024;
 
 export const emptyTranscript = (): TranscriptState => ({ done: [], live: [], nextId: 1 });
-
-const CONTINUE_TEXT: Record<string, string> = {
-  empty_response: "the model sent an empty reply",
-  empty_after_tools: "the model stopped after tool output without an answer",
-  reasoning_only: "the model reasoned but neither acted nor answered",
-  announced_no_action: "the model announced a step but did not take it",
-  repeated_command: "the model repeated the same command",
-  read_only_loop: "the model kept exploring without acting",
-  exploring_after_edit: "the model kept exploring after its edit",
-};
 
 function push(state: TranscriptState, ...cells: Cell[]): TranscriptState {
   const done = [...state.done];
@@ -218,7 +209,7 @@ export function reduceTranscript(state: TranscriptState, event: TranscriptEvent)
       return push(
         state,
         notice(
-          `continuing automatically (${event.attempt}/${event.max}): ${CONTINUE_TEXT[event.reason] ?? event.reason}`,
+          `continuing automatically (${event.attempt}/${event.max}): ${describeContinue(event.reason)}`,
           "dim",
         ),
       );
