@@ -3,7 +3,7 @@
 // (unique socket), simulator, workspace and CODEX_HOME, all removed in `finally`.
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
-import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { compactTokens } from "../../src/telemetry/usage.ts";
