@@ -1,154 +1,330 @@
-// Ratio benchmarks: each measurement is paired with its baseline in the same run, on the same machine,
-// and reported as median(subject) / median(baseline). Usage: npm run bench [-- --runs N]
-import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+// Ratio benchmarks (issue 10): each measurement is paired with its baseline in the same run, on the same
+// machine, and reported as median(subject) / median(baseline); absolute budgets (resume, memory) are
+// medians too. Usage: npm run bench [-- --runs N --only version,help,first,stream,resume,tui --cli PATH]
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import module from "node:module";
+import { cpus, tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { startSimulator } from "../test/simulator/index.ts";
+import { startBenchGateway } from "./gateway.ts";
+import {
+  GNU_TIME,
+  median,
+  paired,
+  polledPeakRss,
+  simulatorProcess,
+  spawnUntil,
+  type Timing,
+  timed,
+} from "./measure.ts";
+import { writeRollout } from "./rollout.ts";
+import { HAVE_TMUX, tuiRun } from "./tui.ts";
 
-const CLI = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
-const runsArg = process.argv.indexOf("--runs");
-const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 11;
-
-interface Timing {
-  wall: number;
-  user: number;
-  sys: number;
-}
-
-/**
- * Runs a command under bash's `time` keyword, which reports the child's wall and CPU seconds. Asynchronous on
- * purpose: the simulator serving the stream lives in this process's event loop.
- */
-function timed(command: string, env: Record<string, string> = {}): Promise<Timing> {
-  const script = `TIMEFORMAT='%R %U %S'; time { ${command} >/dev/null 2>/dev/null || echo FAILED >&2; }`;
-  return new Promise((resolve, reject) => {
-    const child = spawn("bash", ["-c", script], { env: { ...process.env, ...env } });
-    let out = "";
-    child.stderr.setEncoding("utf8").on("data", (d: string) => (out += d));
-    child.on("close", () => {
-      const [wall, user, sys] = (out.trim().split("\n").at(-1) ?? "").split(" ").map(Number);
-      if (out.includes("FAILED") || !Number.isFinite(wall))
-        reject(new Error(`benchmark command failed: ${command}\n${out}`));
-      else resolve({ wall, user, sys });
-    });
-  });
-}
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-}
+const arg = (name: string) => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? process.argv[i + 1] : undefined;
+};
+/** `--cli PATH` measures another build (e.g. a checkout of the previous release) with the same bench. */
+const CLI = resolve(arg("--cli") ?? fileURLToPath(new URL("../dist/cli.js", import.meta.url)));
+const ROOT = dirname(dirname(CLI));
+const RUNS = Number(arg("--runs") ?? 11);
+const only = arg("--only")?.split(",");
+const enabled = (name: string) => !only || only.includes(name);
+const node = process.execPath;
 
 interface Row {
   name: string;
+  /** Milliseconds, or MiB for memory rows. */
   subject: number;
-  baseline: number;
-  baselineName: string;
+  unit: "ms" | "MiB";
+  /** A ratio budget compares with the baseline; an absolute one with `subject`. */
+  baseline?: { name: string; value: number };
   budget: number;
+  /** The run was stopped at `subject`: the real value is larger. */
+  lowerBound?: boolean;
   note?: string;
 }
+const rows: Row[] = [];
+const lines: string[] = [];
 
-async function paired(subject: () => Promise<Timing>, baseline: () => Promise<Timing>, runs = RUNS) {
-  const a: Timing[] = [];
-  const b: Timing[] = [];
-  await subject();
-  await baseline();
-  for (let i = 0; i < runs; i++) {
-    // Alternate the order so drift (thermal, caches) hits both sides alike.
-    if (i % 2) {
-      a.push(await subject());
-      b.push(await baseline());
-    } else {
-      b.push(await baseline());
-      a.push(await subject());
+const base = mkdtempSync(join(tmpdir(), "codex-litellm-bench-"));
+const ms = (seconds: number) => seconds * 1000;
+
+try {
+  // --- start-up: --version and --help against a bare node start -------------------------------------
+  for (const flag of ["--version", "--help"]) {
+    if (!enabled(flag.slice(2))) continue;
+    const r = await paired(
+      () => timed(`${node} ${CLI} ${flag}`),
+      () => timed(`${node} -e 0`),
+      RUNS,
+    );
+    rows.push({
+      name: `codex-litellm ${flag}`,
+      subject: ms(median(r.subject.map((t) => t.wall))),
+      unit: "ms",
+      baseline: { name: "node -e 0", value: ms(median(r.baseline.map((t) => t.wall))) },
+      budget: 1.5,
+    });
+  }
+
+  // --- exec: spawn → first byte of the chat request at the gateway ------------------------------------
+  if (enabled("first")) {
+    const gateway = await startBenchGateway();
+    const home = join(base, "home-first");
+    mkdirSync(home);
+    const env = { CODEX_HOME: home, LITELLM_BASE_URL: gateway.origin, LITELLM_API_KEY: "sk-bench" };
+    const args = [CLI, "exec", "--skip-git-repo-check", "-C", base, "-m", "m", "go"];
+    const arm = (report: (at: number) => void) => {
+      gateway.onChat = report;
+    };
+    try {
+      // The warm-up run fills the model-info cache (five minutes), as any earlier run of the day would.
+      const r = await paired(
+        () => spawnUntil(args, env, arm),
+        () => spawnUntil(["-e", "0"], {}),
+        RUNS,
+      );
+      // Without the cache, discovery asks the gateway first (GET /models, /model_group/info).
+      const cold: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        rmSync(join(home, "cache", "codex-litellm-models.json"), { force: true });
+        cold.push(await spawnUntil(args, env, arm));
+      }
+      rows.push({
+        name: "exec → first byte of the request",
+        subject: median(r.subject),
+        unit: "ms",
+        baseline: { name: "node -e 0 (spawn→exit)", value: median(r.baseline) },
+        budget: 2,
+        note: `model-info cache warm; cold: ${median(cold).toFixed(0)} ms`,
+      });
+    } finally {
+      await gateway.close();
     }
   }
-  return {
-    subject: median(a.map((t) => t.wall)),
-    baseline: median(b.map((t) => t.wall)),
-    subjectCpu: median(a.map((t) => t.user + t.sys)),
-    baselineCpu: median(b.map((t) => t.user + t.sys)),
-  };
-}
 
-const rows: Row[] = [];
-const node = process.execPath;
+  // --- exec streaming a 540 KB answer in ~77k chunks vs curl reading the same stream -----------------
+  if (enabled("stream")) {
+    const STREAM_RUNS = Math.max(3, RUNS);
+    const answer = "The quick brown fox jumps over the lazy dog. ".repeat(12_000);
+    const scenario = {
+      responses: Array.from({ length: (STREAM_RUNS + 2) * 2 }, () => ({
+        text: answer,
+        chunk_size: 7,
+        usage: { prompt_tokens: 100, completion_tokens: 120_000 },
+      })),
+    };
+    // The simulator runs in a process of its own: a fresh heap, untouched by this process's other work.
+    const sim = await simulatorProcess(scenario, base);
+    const home = join(base, "home-stream");
+    mkdirSync(home);
+    try {
+      const env = { CODEX_HOME: home, LITELLM_BASE_URL: sim.origin, LITELLM_API_KEY: "sk-bench" };
+      const body = JSON.stringify({
+        model: "m",
+        stream: true,
+        stream_options: { include_usage: true },
+        messages: [{ role: "user", content: "go" }],
+      });
+      const curl = `curl -sN -X POST -H 'content-type: application/json' -H 'authorization: Bearer sk-bench' --data '${body}' ${sim.baseUrl}/chat/completions`;
+      const exec = `${node} ${CLI} exec --skip-git-repo-check -C ${base} -m m go`;
+      const rss = join(base, "rss");
+      const r = await paired<Timing>(
+        () => timed(exec, env, rss),
+        () => timed(curl, {}, rss),
+        STREAM_RUNS,
+      );
+      const cpu = (ts: Timing[]) => median(ts.map((t) => t.user + t.sys));
+      rows.push({
+        name: `exec streaming ${Math.round(answer.length / 1024)} KB in ~${Math.ceil(answer.length / 7 / 1000)}k chunks`,
+        subject: ms(median(r.subject.map((t) => t.wall))),
+        unit: "ms",
+        baseline: { name: "curl -N (same stream)", value: ms(median(r.baseline.map((t) => t.wall))) },
+        budget: 1.5,
+        note: `exec CPU ${cpu(r.subject).toFixed(2)} s, curl CPU ${cpu(r.baseline).toFixed(2)} s`,
+      });
+      let peaks = r.subject.map((t) => t.maxRssKb).filter((kb): kb is number => kb !== undefined);
+      let how = "/usr/bin/time";
+      if (!GNU_TIME) {
+        peaks = [await polledPeakRss(exec, env, base)];
+        how = "polled VmHWM (install `time` for /usr/bin/time)";
+      }
+      rows.push({
+        name: "exec peak RSS while streaming",
+        subject: Math.max(...peaks) / 1024,
+        unit: "MiB",
+        budget: 120,
+        note: `max of ${peaks.length} runs, ${how}; median ${(median(peaks) / 1024).toFixed(0)} MiB`,
+      });
+    } finally {
+      sim.close();
+    }
+  }
 
-const version = await paired(
-  () => timed(`${node} ${CLI} --version`),
-  () => timed(`${node} -e 0`),
-);
-rows.push({
-  name: "codex-litellm --version",
-  subject: version.subject,
-  baseline: version.baseline,
-  baselineName: "node -e 0",
-  budget: 1.5,
-});
-const help = await paired(
-  () => timed(`${node} ${CLI} --help`),
-  () => timed(`${node} -e 0`),
-);
-rows.push({
-  name: "codex-litellm --help",
-  subject: help.subject,
-  baseline: help.baseline,
-  baselineName: "node -e 0",
-  budget: 1.5,
-});
+  // --- exec resume of a 50 MB rollout: spawn → first byte of the request ----------------------------
+  if (enabled("resume")) {
+    const gateway = await startBenchGateway();
+    const home = join(base, "home-resume");
+    const t0 = performance.now();
+    const rollout = writeRollout(home, base, 50 * 1024 * 1024);
+    const made = performance.now() - t0;
+    const env = { CODEX_HOME: home, LITELLM_BASE_URL: gateway.origin, LITELLM_API_KEY: "sk-bench" };
+    const arm = (report: (at: number) => void) => {
+      gateway.onChat = report;
+    };
+    const resume = (extra: string[]) => [
+      CLI,
+      "exec",
+      "resume",
+      "--skip-git-repo-check",
+      "-C",
+      base,
+      ...extra,
+      rollout.id,
+      "go on",
+    ];
+    try {
+      const RESUME_RUNS = Math.max(3, Math.min(RUNS, 5));
+      const whole: number[] = [];
+      // A window big enough that the whole history is sent as it is (no compaction).
+      const args = resume(["-c", "context_length=100000000"]);
+      await spawnUntil(args, env, arm);
+      for (let i = 0; i < RESUME_RUNS; i++) whole.push(await spawnUntil(args, env, arm));
+      const sent = gateway.chatBodies.at(-1) ?? 0;
+      rows.push({
+        name: `exec resume ${(rollout.bytes / 1048576).toFixed(0)} MB rollout → request`,
+        subject: median(whole),
+        unit: "ms",
+        budget: 1000,
+        note: `${rollout.responseItems} response items, ${(sent / 1048576).toFixed(0)} MB request body, no compaction; rollout written in ${(made / 1000).toFixed(1)} s`,
+      });
+      // The gateway's 200k window: resume compacts first, and the first request is the summary request. A
+      // compaction rewrites the session, so each run starts from a fresh copy of the original.
+      const original = join(base, "original.jsonl");
+      copyFileSync(rollout.path, original);
+      const compacting: number[] = [];
+      const LIMIT_MS = 5000;
+      for (let i = 0; i < 3; i++) {
+        copyFileSync(original, rollout.path);
+        const t = await spawnUntil(resume([]), env, arm, LIMIT_MS);
+        compacting.push(t);
+        if (!Number.isFinite(t)) break;
+      }
+      const late = !Number.isFinite(median(compacting));
+      rows.push({
+        name: "exec resume, compacting first → request",
+        subject: late ? LIMIT_MS : median(compacting),
+        lowerBound: late,
+        unit: "ms",
+        budget: 1000,
+        note: `200k-token window: the first request is the summary request${late ? `; no request within ${LIMIT_MS} ms (run killed)` : ""}`,
+      });
+    } finally {
+      await gateway.close();
+    }
+  }
 
-// A 540 KB answer in ~77k small chunks, as a fast model behind LiteLLM streams it.
-const STREAM_RUNS = Math.max(3, Math.min(RUNS, 7));
-const answer = "The quick brown fox jumps over the lazy dog. ".repeat(12_000);
-const scenario = {
-  responses: Array.from({ length: (STREAM_RUNS + 1) * 2 }, () => ({
-    text: answer,
-    chunk_size: 7,
-    usage: { prompt_tokens: 100, completion_tokens: 120_000 },
-  })),
-};
-const sim = await startSimulator({ scenario, apiKey: "sk-bench" });
-const base = mkdtempSync(join(tmpdir(), "codex-litellm-bench-"));
-const home = join(base, "home");
-mkdirSync(home);
-try {
-  const env = { CODEX_HOME: home, LITELLM_BASE_URL: sim.origin, LITELLM_API_KEY: "sk-bench" };
-  const body = JSON.stringify({
-    model: "m",
-    stream: true,
-    stream_options: { include_usage: true },
-    messages: [{ role: "user", content: "go" }],
-  });
-  const curl = `curl -sN -X POST -H 'content-type: application/json' -H 'authorization: Bearer sk-bench' --data '${body}' ${sim.baseUrl}/chat/completions`;
-  const exec = `${node} ${CLI} exec --skip-git-repo-check -C ${base} -m m go`;
-  const stream = await paired(
-    () => timed(exec, env),
-    () => timed(curl),
-    STREAM_RUNS,
-  );
-  rows.push({
-    name: `exec streaming ${Math.round(answer.length / 1024)} KB in ~${Math.ceil(answer.length / 7 / 1000)}k chunks`,
-    subject: stream.subject,
-    baseline: stream.baseline,
-    baselineName: "curl -N (same stream)",
-    budget: 1.5,
-    note: `exec CPU ${stream.subjectCpu.toFixed(2)} s, curl CPU ${stream.baselineCpu.toFixed(2)} s`,
-  });
+  // --- TUI: render a 540 KB streamed answer -------------------------------------------------------
+  if (enabled("tui")) {
+    const meta = join(ROOT, "out", "esbuild-meta.json");
+    let tuiChunk: string | undefined;
+    if (existsSync(meta)) {
+      const outputs = JSON.parse(readFileSync(meta, "utf8")).outputs as Record<
+        string,
+        { inputs: Record<string, unknown> }
+      >;
+      tuiChunk = Object.entries(outputs).find(([, o]) =>
+        Object.keys(o.inputs).some((i) => i.startsWith("src/modes/tui/")),
+      )?.[0];
+    }
+    if (!tuiChunk) lines.push("tui: not measured: no TUI build");
+    else if (!HAVE_TMUX) lines.push("tui: not measured: tmux is not installed (the TUI needs a terminal)");
+    else {
+      const END = "THE END OF THE ANSWER.";
+      const answer = `${"The quick brown fox jumps over the lazy dog. ".repeat(12_000)}${END}`;
+      const TUI_RUNS = 3;
+      const LIMIT_MS = 15_000;
+      const sim = await simulatorProcess(
+        {
+          responses: Array.from({ length: TUI_RUNS + 3 }, () => ({
+            text: answer,
+            chunk_size: 7,
+            usage: { prompt_tokens: 100, completion_tokens: 120_000 },
+          })),
+        },
+        base,
+      );
+      try {
+        const body = JSON.stringify({
+          model: "m",
+          stream: true,
+          messages: [{ role: "user", content: "go" }],
+        });
+        const curl = `curl -sN -X POST -H 'content-type: application/json' -H 'authorization: Bearer sk-bench' --data '${body}' ${sim.baseUrl}/chat/completions`;
+        const curlMs: number[] = [];
+        await timed(curl);
+        for (let i = 0; i < 3; i++) curlMs.push(ms((await timed(curl)).wall));
+        const tuiMs: number[] = [];
+        for (let i = 0; i < TUI_RUNS; i++) {
+          const run = await tuiRun({
+            cli: CLI,
+            dir: base,
+            origin: sim.origin,
+            endMarker: END,
+            limitMs: LIMIT_MS,
+          });
+          tuiMs.push(run.ms);
+          // One run that never finishes says enough; the others would only add their time limit.
+          if (!Number.isFinite(run.ms)) break;
+        }
+        const late = !Number.isFinite(median(tuiMs));
+        rows.push({
+          name: "tui: Enter → whole 540 KB answer on screen",
+          subject: late ? LIMIT_MS : median(tuiMs),
+          lowerBound: late,
+          unit: "ms",
+          baseline: { name: "curl -N (same stream)", value: median(curlMs) },
+          budget: 1.5,
+          note: late
+            ? `not finished within ${LIMIT_MS / 1000} s (run stopped): the TUI falls behind the stream`
+            : `${tuiMs.length} runs in tmux; excludes the TUI's start-up`,
+        });
+      } finally {
+        sim.close();
+      }
+    }
+  }
 } finally {
-  await sim.close();
   rmSync(base, { recursive: true, force: true });
 }
 
+const hasCompileCache = typeof (module as { enableCompileCache?: unknown }).enableCompileCache === "function";
+lines.push(
+  hasCompileCache
+    ? "V8 compile cache: available (module.enableCompileCache), enabled by dist/cli.js"
+    : `V8 compile cache: not available on node ${process.version} (module.enableCompileCache needs ≥ 22.1); dist/cli.js enables it where present`,
+);
+
+const cpuModel = readFileSync("/proc/cpuinfo", "utf8").match(/model name\s*:\s*(.*)/)?.[1] ?? "unknown CPU";
 console.log(
-  `codex-litellm benchmarks (${RUNS} paired runs, medians; node ${process.version}, ${new Date().toISOString()})`,
+  `codex-litellm benchmarks (${RUNS} paired runs, medians; node ${process.version}, ${cpus().length} cores, ${cpuModel}, ${new Date().toISOString()})`,
 );
 for (const r of rows) {
-  const ratio = r.subject / r.baseline;
-  const verdict = ratio <= r.budget ? "ok" : "OVER BUDGET";
+  const more = r.lowerBound ? ">" : "";
+  const value = `${more}${r.subject.toFixed(0)}`.padStart(6) + ` ${r.unit}`;
+  let verdict: boolean;
+  let compare: string;
+  if (r.baseline) {
+    const ratio = r.subject / r.baseline.value;
+    verdict = ratio <= r.budget;
+    compare = `vs ${r.baseline.name} ${r.baseline.value.toFixed(0).padStart(5)} ms  ratio ${more}${ratio.toFixed(2)} (budget ≤ ${r.budget})`;
+  } else {
+    verdict = r.subject < r.budget;
+    compare = `(budget < ${r.budget} ${r.unit})`;
+  }
   console.log(
-    `${r.name.padEnd(42)} ${(r.subject * 1000).toFixed(0).padStart(6)} ms vs ${r.baselineName} ${(r.baseline * 1000).toFixed(0).padStart(5)} ms  ratio ${ratio.toFixed(2)} (budget ≤ ${r.budget})  ${verdict}${r.note ? `  [${r.note}]` : ""}`,
+    `${r.name.padEnd(42)} ${value} ${compare}  ${verdict ? "ok" : "OVER BUDGET"}${r.note ? `  [${r.note}]` : ""}`,
   );
 }
+for (const line of lines) console.log(line);

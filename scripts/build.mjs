@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Bundles src/cli.ts into dist/ with esbuild: one small entry file, modes split into lazily loaded chunks.
-import { readFileSync, rmSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { build, transform } from "esbuild";
 
@@ -39,7 +39,7 @@ const plugin = {
   },
 };
 
-await build({
+const result = await build({
   absWorkingDir: new URL(".", root).pathname,
   entryPoints: ["src/cli.ts"],
   outdir: "dist",
@@ -60,4 +60,10 @@ await build({
     js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
   },
   logLevel: "warning",
+  metafile: true,
 });
+
+// Which source files went into which chunk, for `npm run bench` (it finds the TUI chunk there). Kept out of
+// dist/, which ships.
+mkdirSync(new URL("out", root), { recursive: true });
+writeFileSync(new URL("out/esbuild-meta.json", root), JSON.stringify(result.metafile));

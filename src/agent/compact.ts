@@ -128,10 +128,15 @@ export async function summarize(options: SummarizeOptions): Promise<SummarizeOut
   let trimmed = 0;
   // Known not to fit by our own estimate: trim before asking, leaving a tenth of the window for the answer.
   const budget = Math.floor(options.contextWindow * 0.8) - estimateTextTokens(SUMMARY_INSTRUCTIONS);
-  while (entries.length > 1 && estimateTextTokens(summaryRequestText(entries)) > budget) {
-    entries = entries.slice(1);
+  // One pass over the entry lengths (rebuilding the text per dropped entry is quadratic on a big resume):
+  // the request's length is the fixed frame plus the entries plus a blank line between each two.
+  const frame = summaryRequestText([]).length;
+  let length = frame + entries.reduce((sum, e) => sum + e.length + 2, 0) - 2;
+  while (entries.length - trimmed > 1 && Math.ceil(length / 4) > budget) {
+    length -= entries[trimmed].length + 2;
     trimmed++;
   }
+  entries = entries.slice(trimmed);
   const usage: Usage[] = [];
   for (let attempt = 1; attempt <= MAX_SUMMARY_ATTEMPTS; attempt++) {
     const request: ModelRequest = {
