@@ -4,7 +4,7 @@ import { Box, Static, useApp, useStdout } from "ink";
 import { useEffect, useReducer, useRef, useState } from "react";
 import type { SessionFile } from "../../session/find.ts";
 import { type ApprovalBroker, type ApprovalView, approvalKey, approvalSummary } from "./approvals.ts";
-import { cellLines, liveTail } from "./cells.ts";
+import { cellLines, liveTail, visibleTail } from "./cells.ts";
 import { type CommandContext, type OpenPicker, resumeWithSafeguard, runSlashCommand } from "./commands.ts";
 import { contextIndicator } from "./context.ts";
 import type { TuiController } from "./controller.ts";
@@ -13,6 +13,7 @@ import type { KeyEvent } from "./keys.ts";
 import { Lines } from "./lines.tsx";
 import { pickerKey } from "./picker.ts";
 import { parseSlash, slashMatches } from "./slash.ts";
+import type { Cell } from "./transcript.ts";
 import { emptyTranscript, reduceTranscript } from "./transcript.ts";
 import { useKeys } from "./use-keys.ts";
 import { ApprovalOverlay, Composer, Footer, PickerView, SlashPopup, Working } from "./widgets.tsx";
@@ -30,6 +31,12 @@ export interface AppProps {
 
 /** Two Ctrl-C presses within this window quit (Codex's double press). */
 const QUIT_WINDOW_MS = 1500;
+
+/** A live cell: only its visible tail is rendered each frame. */
+function LiveCell({ cell, now, rows }: { cell: Cell; now: number; rows: number }) {
+  const tail = visibleTail(cell, rows);
+  return <Lines lines={liveTail(cellLines(tail.cell, now), rows, tail.hidden)} marginBottom={1} />;
+}
 
 export function App(props: AppProps) {
   const { controller, broker } = props;
@@ -217,7 +224,7 @@ export function App(props: AppProps) {
       {staticCells}
       {transcript.live.map((cell, i) => (
         // biome-ignore lint/suspicious/noArrayIndexKey: live cells are few and ordered
-        <Lines key={i} lines={liveTail(cellLines(cell, now), liveRows)} marginBottom={1} />
+        <LiveCell key={i} cell={cell} now={now} rows={liveRows} />
       ))}
       {controller.busy && !pending ? (
         <Working label={controller.busy.label} since={controller.busy.since} />

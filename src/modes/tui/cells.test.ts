@@ -8,7 +8,7 @@ import { after, test } from "node:test";
 import { cleanup, render } from "ink-testing-library";
 import { createElement } from "react";
 import { formatUsageSummary, UsageAggregator } from "../../telemetry/usage.ts";
-import { cellLines, formatDuration, liveTail } from "./cells.ts";
+import { cellLines, formatDuration, liveTail, visibleTail } from "./cells.ts";
 import { colorDiff, patchDiff, workspaceDiff } from "./diff.ts";
 import { Lines } from "./lines.tsx";
 import { createPicker } from "./picker.ts";
@@ -220,4 +220,19 @@ test("/diff: tracked changes and untracked files, coloured; outside git a messag
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test("a long streaming cell is cut to its visible tail before rendering; fences and counts survive the cut", () => {
+  const lines = Array.from({ length: 100 }, (_, i) => `line ${i}`);
+  const cut = visibleTail({ kind: "assistant", text: ["```", ...lines].join("\n") } as Cell, 5);
+  assert.equal(cut.hidden, 101 - 15);
+  assert.ok(
+    cut.cell.kind === "assistant" && cut.cell.text.startsWith("```\nline 85\n"),
+    "the open fence is reopened",
+  );
+  const long = visibleTail({ kind: "assistant", text: "word ".repeat(100_000) } as Cell, 5);
+  assert.ok(long.cell.kind === "assistant" && long.cell.text.length <= 5 * 160 + 1);
+  assert.ok(long.cell.kind === "assistant" && long.cell.text.startsWith("…"));
+  const short = { kind: "assistant", text: "hi" } as Cell;
+  assert.deepEqual(visibleTail(short, 5), { cell: short, hidden: 0 });
 });

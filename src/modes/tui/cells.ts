@@ -113,10 +113,39 @@ function planLines(cell: Extract<Cell, { kind: "plan" }>): StyledLine[] {
   return out;
 }
 
-/** The last `rows` lines, the cut marked: how a live cell is drawn. */
-export function liveTail(lines: StyledLine[], rows: number): StyledLine[] {
+/**
+ * A streaming answer or reasoning cell cut to its last few source lines before it is rendered, so each frame
+ * costs the visible part, not the whole answer (rendering all of a long stream per frame is quadratic).
+ * `hidden` counts the source lines cut; an odd number of code fences cut reopens the fence.
+ */
+export function visibleTail(cell: Cell, rows: number): { cell: Cell; hidden: number } {
+  if (cell.kind !== "assistant" && cell.kind !== "reasoning") return { cell, hidden: 0 };
+  const keep = rows * 3;
+  let cut = cell.text.length;
+  for (let n = 0; n < keep && cut > 0; n++) cut = cell.text.lastIndexOf("\n", cut - 1);
+  // Long lines too: no visible row holds more than a terminal width of characters.
+  const maxChars = rows * 160;
+  if (cell.text.length - cut > maxChars) {
+    cut = cell.text.length - maxChars;
+    if (/[\udc00-\udfff]/.test(cell.text[cut] ?? "")) cut++;
+  }
+  if (cut <= 0) return { cell, hidden: 0 };
+  const head = cell.text.slice(0, cut);
+  const hidden = head.split("\n").length;
+  const fences = head.match(/^```/gm)?.length ?? 0;
+  const rest = cell.text[cut] === "\n" ? cell.text.slice(cut + 1) : `…${cell.text.slice(cut)}`;
+  return { cell: { ...cell, text: (fences % 2 ? "```\n" : "") + rest }, hidden };
+}
+
+/** The last `rows` lines, the cut marked: how a live cell is drawn. `hidden`: lines already cut before. */
+export function liveTail(lines: StyledLine[], rows: number, hidden = 0): StyledLine[] {
+  if (hidden > 0 && lines.length <= rows)
+    return [plain(`  … ${hidden} lines above`, { dim: true }), ...lines.slice(-(rows - 1))];
   if (lines.length <= rows) return lines;
-  return [plain(`  … ${lines.length - rows + 1} lines above`, { dim: true }), ...lines.slice(-(rows - 1))];
+  return [
+    plain(`  … ${lines.length - rows + 1 + hidden} lines above`, { dim: true }),
+    ...lines.slice(-(rows - 1)),
+  ];
 }
 
 /** The lines of a cell; `now` drives the elapsed time of running commands. */

@@ -53,7 +53,12 @@ export interface PreparedResume {
   tooBig: boolean;
 }
 
+/** At most this often the UI sees merged streamed text (about 20 frames a second). */
+const FRAME_MS = 50;
+
 export class TuiController {
+  private pending: (TuiEvent & { type: "agent_message_delta" | "reasoning_delta" })[] = [];
+  private frameTimer: ReturnType<typeof setTimeout> | undefined;
   model?: string;
   effort?: string;
   contextWindow: number;
@@ -107,7 +112,25 @@ export class TuiController {
   }
 
   private dispatch(event: TuiEvent): void {
+    // Streamed text arrives in thousands of tiny deltas: merge them and hand the UI at most one per frame.
+    // Any other event first flushes what is pending, so the order of events is kept.
+    if (event.type === "agent_message_delta" || event.type === "reasoning_delta") {
+      const last = this.pending.at(-1);
+      if (last && last.type === event.type) last.delta += event.delta;
+      else this.pending.push({ ...event });
+      this.frameTimer ??= setTimeout(() => this.flush(), FRAME_MS);
+      return;
+    }
+    this.flush();
     for (const l of this.listeners) l(event);
+  }
+
+  private flush(): void {
+    if (this.frameTimer) clearTimeout(this.frameTimer);
+    this.frameTimer = undefined;
+    const pending = this.pending;
+    this.pending = [];
+    for (const event of pending) for (const l of this.listeners) l(event);
   }
 
   private onAgentEvent = (event: AgentEvent): void => {
