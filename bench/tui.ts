@@ -1,17 +1,13 @@
 // The TUI in a real terminal (tmux, as test/e2e/tui.test.ts drives it): the time from Enter to the last
 // words of a streamed answer on screen. The screen is read every few milliseconds with `capture-pane`, so
 // the result is accurate to about 10 ms.
-import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { cleanEnv, shellQuote, Terminal } from "../test/helpers/terminal.ts";
 
-export const HAVE_TMUX = spawnSync("tmux", ["-V"]).status === 0;
+export { HAVE_TMUX } from "../test/helpers/terminal.ts";
 
 const READY = "Ask codex-litellm to do anything";
-
-function quote(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
-}
 
 export interface TuiRun {
   /** Milliseconds from Enter to `endMarker` on screen; Infinity when it did not show within the limit. */
@@ -31,61 +27,31 @@ export async function tuiRun(options: {
 }): Promise<TuiRun> {
   const home = join(options.dir, "home-tui");
   mkdirSync(home, { recursive: true });
-  const socket = join(options.dir, `tmux-${Math.random().toString(36).slice(2, 8)}.sock`);
   const env = {
-    PATH: process.env.PATH ?? "/usr/bin:/bin",
-    TERM: "xterm-256color",
     HOME: options.dir,
     CODEX_HOME: home,
     LITELLM_BASE_URL: options.origin,
     LITELLM_API_KEY: "sk-bench",
   };
-  const vars = Object.entries(env)
-    .map(([k, v]) => `${k}=${quote(v)}`)
-    .join(" ");
   // `exec` keeps the shell's pid for node, so the TUI can be killed for sure afterwards: a TUI that has
   // fallen behind is too busy to act on the SIGHUP that closing the terminal sends.
   const pidFile = join(options.dir, "tui.pid");
-  const command = `echo $$ > ${quote(pidFile)}; exec env -i ${vars} ${quote(process.execPath)} ${quote(options.cli)} -m m`;
-  const tmux = (...args: string[]) => execFileSync("tmux", ["-S", socket, ...args], { encoding: "utf8" });
-  tmux(
-    "-f",
-    "/dev/null",
-    "new-session",
-    "-d",
-    "-x",
-    "120",
-    "-y",
-    "40",
-    "-s",
-    "t",
-    "-c",
-    options.dir,
-    command,
-  );
-  const screen = () => tmux("capture-pane", "-p", "-J", "-t", "t");
-  const waitFor = async (text: string, limitMs: number): Promise<boolean> => {
-    const deadline = performance.now() + limitMs;
-    while (performance.now() < deadline) {
-      if (screen().includes(text)) return true;
-      await new Promise((r) => setTimeout(r, 5));
-    }
-    return false;
-  };
+  const command = `echo $$ > ${shellQuote(pidFile)}; exec env -i ${cleanEnv(env)} ${shellQuote(process.execPath)} ${shellQuote(options.cli)} -m m`;
+  const term = Terminal.open(options.dir, options.dir, command);
   try {
-    if (!(await waitFor(READY, 10_000))) throw new Error(`the TUI did not start:\n${screen()}`);
-    tmux("send-keys", "-t", "t", "-l", "go bench");
-    if (!(await waitFor("go bench", 5_000))) throw new Error(`the prompt did not show:\n${screen()}`);
+    await term.waitFor(READY, 10_000);
+    term.type("go bench");
+    await term.waitFor("go bench", 5_000);
     const start = performance.now();
-    tmux("send-keys", "-t", "t", "Enter");
-    const done = await waitFor(options.endMarker, options.limitMs);
-    return { ms: done ? performance.now() - start : Number.POSITIVE_INFINITY };
+    term.keys("Enter");
+    const done = await term.poll(options.endMarker, options.limitMs, 5);
+    return { ms: done !== undefined ? performance.now() - start : Number.POSITIVE_INFINITY };
   } finally {
     try {
       process.kill(Number(readFileSync(pidFile, "utf8")), "SIGKILL");
     } catch {
       // already gone
     }
-    spawnSync("tmux", ["-S", socket, "kill-server"]);
+    term.kill();
   }
 }

@@ -2,7 +2,6 @@
 // with `send-keys` and assertions read what the user sees (`capture-pane`). Each test has its own tmux server
 // (unique socket), simulator, workspace and CODEX_HOME, all removed in `finally`.
 import assert from "node:assert/strict";
-import { execFileSync, spawnSync } from "node:child_process";
 import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -10,87 +9,15 @@ import { compactTokens } from "../../src/telemetry/usage.ts";
 import { CLI, runCli } from "../helpers/cli.ts";
 import { e2e, TEST_KEY } from "../helpers/e2e.ts";
 import { listRollouts } from "../helpers/rollouts.ts";
+import { cleanEnv, HAVE_TMUX, shellQuote, Terminal } from "../helpers/terminal.ts";
 import type { Scenario } from "../simulator/scenario.ts";
 
-const HAVE_TMUX = spawnSync("tmux", ["-V"]).status === 0;
 const skip = HAVE_TMUX ? false : "tmux is not installed";
 
-function shellQuote(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
-}
-
-class Terminal {
-  private constructor(readonly socket: string) {}
-
-  /**
-   * Starts `codex-litellm <args>` in a 120×40 tmux pane; the pane stays after exit to show the goodbye. The
-   * server's socket is a unique file in `dir` (removed with the workspace).
-   */
-  static start(dir: string, cwd: string, env: Record<string, string>, args: string[]): Terminal {
-    const socket = join(dir, `tmux-${Math.random().toString(36).slice(2, 8)}.sock`);
-    const vars = Object.entries({ PATH: process.env.PATH ?? "/usr/bin:/bin", TERM: "xterm-256color", ...env })
-      .map(([k, v]) => `${k}=${shellQuote(v)}`)
-      .join(" ");
-    const command = `env -i ${vars} ${shellQuote(process.execPath)} ${shellQuote(CLI)} ${args.map(shellQuote).join(" ")}; echo "[exit $?]"; sleep 120`;
-    execFileSync("tmux", [
-      "-S",
-      socket,
-      "-f",
-      "/dev/null",
-      "new-session",
-      "-d",
-      "-x",
-      "120",
-      "-y",
-      "40",
-      "-s",
-      "t",
-      "-c",
-      cwd,
-      command,
-    ]);
-    return new Terminal(socket);
-  }
-
-  private tmux(...args: string[]): string {
-    return execFileSync("tmux", ["-S", this.socket, ...args], { encoding: "utf8" });
-  }
-
-  /** Keys by tmux name (Enter, Escape, C-c, Down) or, with `literal`, text typed as is. */
-  keys(...keys: string[]): void {
-    this.tmux("send-keys", "-t", "t", ...keys);
-  }
-
-  type(text: string): void {
-    this.tmux("send-keys", "-t", "t", "-l", text);
-  }
-
-  /** The visible screen plus scrollback (finished cells scroll up as the transcript grows). */
-  screen(): string {
-    return this.tmux("capture-pane", "-p", "-J", "-t", "t", "-S", "-200");
-  }
-
-  async waitFor(what: string | RegExp, timeoutMs = 10_000): Promise<string> {
-    const deadline = Date.now() + timeoutMs;
-    let last = "";
-    while (Date.now() < deadline) {
-      last = this.screen();
-      if (typeof what === "string" ? last.includes(what) : what.test(last)) return last;
-      await new Promise((r) => setTimeout(r, 40));
-    }
-    throw new Error(`timed out waiting for ${what}; the screen was:\n${last}`);
-  }
-
-  /** Types a line and presses Enter, once the composer is ready for it. */
-  async submit(text: string): Promise<void> {
-    this.type(text);
-    await this.waitFor(text.split("\n").at(-1) ?? text);
-    this.keys("Enter");
-  }
-
-  kill(): void {
-    spawnSync("tmux", ["-S", this.socket, "kill-server"]);
-  }
+/** Starts `codex-litellm <args>` in a pane that stays after exit, so the goodbye can be read. */
+function startCli(socketDir: string, cwd: string, env: Record<string, string>, args: string[]): Terminal {
+  const command = `env -i ${cleanEnv(env)} ${shellQuote(process.execPath)} ${shellQuote(CLI)} ${args.map(shellQuote).join(" ")}; echo "[exit $?]"; sleep 120`;
+  return Terminal.open(socketDir, cwd, command);
 }
 
 async function session(scenario: Scenario, args: string[], extraEnv: Record<string, string> = {}) {
@@ -106,7 +33,7 @@ async function session(scenario: Scenario, args: string[], extraEnv: Record<stri
   return {
     ...t,
     env,
-    start: (more: string[] = []) => Terminal.start(t.ws.tmp, t.ws.dir, env, [...args, ...more]),
+    start: (more: string[] = []) => startCli(t.ws.tmp, t.ws.dir, env, [...args, ...more]),
   };
 }
 
@@ -300,7 +227,7 @@ test("first run: asks for base URL, key and model, writes .env (0600) and the pr
   const env = { ...s.env };
   delete (env as Record<string, string | undefined>).LITELLM_BASE_URL;
   delete (env as Record<string, string | undefined>).LITELLM_API_KEY;
-  const term = Terminal.start(s.ws.tmp, s.ws.dir, env, []);
+  const term = startCli(s.ws.tmp, s.ws.dir, env, []);
   try {
     await term.waitFor("LiteLLM base URL");
     await term.submit(s.sim.origin);
