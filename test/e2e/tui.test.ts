@@ -104,6 +104,50 @@ test("a turn: streamed answer, command and patch cells, /status with the LiteLLM
   }
 });
 
+test("a 270 KB answer in one line streams into word-wrapped rows; the TUI stays responsive and SIGTERM ends it cleanly", {
+  skip,
+}, async () => {
+  const END = "THE END OF THE ANSWER.";
+  const answer = `${"The quick brown fox jumps over the lazy dog. ".repeat(6_000)}${END}`;
+  const s = await session({ responses: [{ text: answer, chunk_size: 7 }] }, ["-m", "sim-model"]);
+  // The pane's shell writes its pid and becomes node (exec), so the test can signal the TUI itself.
+  const pidFile = join(s.ws.tmp, "tui.pid");
+  const command = `sh -c ${shellQuote(`echo $$ > ${shellQuote(pidFile)}; exec env -i ${cleanEnv(s.env)} ${shellQuote(process.execPath)} ${shellQuote(CLI)} -m sim-model`)}; echo "[exit $?]"; sleep 120`;
+  const term = Terminal.open(s.ws.tmp, s.ws.dir, command);
+  try {
+    await term.waitFor(READY);
+    await term.submit("go long");
+    // Before rows were wrapped ahead of Ink, a 90 KB line already took longer than this to draw.
+    const screen = await term.waitFor(END, 20_000);
+    await term.waitFor(READY, 5_000);
+    const rows = screen.split("\n").filter((l) => /^ {2}\S/.test(l) && /quick|lazy|fox/.test(l));
+    assert.ok(rows.length > 10, screen);
+    for (const row of rows) {
+      assert.ok(row.length <= 120, row);
+      assert.match(
+        row,
+        /^ {2}(The|quick|brown|fox|jumps|over|the|lazy|dog\.)( |$)/,
+        "rows break between words",
+      );
+    }
+    process.kill(Number(readFileSync(pidFile, "utf8")), "SIGTERM");
+    const bye = await term.waitFor("[exit 0]");
+    assert.match(bye, /To continue this session, run codex-litellm resume [0-9a-f-]{36}/);
+    const [rollout] = listRollouts(s.ws.home);
+    const records = readFileSync(rollout, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    assert.ok(
+      records.some((r) => r.type === "response_item" && JSON.stringify(r.payload).includes(END)),
+      "the whole answer was recorded",
+    );
+  } finally {
+    term.kill();
+    await s.close();
+  }
+});
+
 test("approvals with -a untrusted: y runs the command, n sends the user's feedback to the model", {
   skip,
 }, async () => {

@@ -84,6 +84,22 @@ async function drained(ctx: Ctx): Promise<void> {
   }
 }
 
+/** Resolves once `res` has drained, or the request is aborted. */
+function writable(res: ServerResponse, signal: AbortSignal): Promise<void> {
+  if (signal.aborted || res.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off("drain", done);
+      res.off("close", done);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    res.on("drain", done);
+    res.on("close", done);
+    signal.addEventListener("abort", done, { once: true });
+  });
+}
+
 function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
   const text = typeof body === "string" ? body : JSON.stringify(body);
   res.writeHead(status, {
@@ -162,7 +178,9 @@ async function sendStream(ctx: Ctx, headers: Record<string, string>, frames: Fra
     if (signal.aborted) return;
     first = false;
     if (frame.done) stopPinger(ctx);
-    res.write(frame.text);
+    // Like a real gateway, the stream flows while it is produced: when the socket's buffer is full, wait
+    // for it to drain (a loop of writes alone would keep the response corked until its end).
+    if (!res.write(frame.text)) await writable(res, signal);
     if (!frame.done) sent++;
   }
   if (await checkpoint()) return;

@@ -1,7 +1,7 @@
-// The interactive app: transcript (finished cells go to the terminal's scrollback through <Static>), live
+// The interactive app: transcript (finished cells are printed once into the terminal's scrollback), live
 // cells, the working indicator, then the composer or whichever overlay is open, and the footer.
-import { Box, Static, useApp, useStdout } from "ink";
-import { useEffect, useReducer, useRef, useState } from "react";
+import { Box, useApp, useStdout } from "ink";
+import { useEffect, useLayoutEffect, useReducer, useRef, useState } from "react";
 import type { SessionFile } from "../../session/find.ts";
 import { type ApprovalBroker, type ApprovalView, approvalKey, approvalSummary } from "./approvals.ts";
 import { cellLines, liveTail, visibleTail } from "./cells.ts";
@@ -10,13 +10,14 @@ import { contextIndicator } from "./context.ts";
 import type { TuiController } from "./controller.ts";
 import { editorKey, emptyEditor, submitted } from "./editor.ts";
 import type { KeyEvent } from "./keys.ts";
-import { Lines } from "./lines.tsx";
+import { Rows, useColumns } from "./lines.tsx";
 import { pickerKey } from "./picker.ts";
 import { parseSlash, slashMatches } from "./slash.ts";
 import type { Cell } from "./transcript.ts";
 import { emptyTranscript, reduceTranscript } from "./transcript.ts";
 import { useKeys } from "./use-keys.ts";
 import { ApprovalOverlay, Composer, Footer, PickerView, SlashPopup, Working } from "./widgets.tsx";
+import { rowsText, wrapLines } from "./wrap.ts";
 
 export interface AppProps {
   controller: TuiController;
@@ -32,10 +33,21 @@ export interface AppProps {
 /** Two Ctrl-C presses within this window quit (Codex's double press). */
 const QUIT_WINDOW_MS = 1500;
 
-/** A live cell: only its visible tail is rendered each frame. */
-function LiveCell({ cell, now, rows }: { cell: Cell; now: number; rows: number }) {
-  const tail = visibleTail(cell, rows);
-  return <Lines lines={liveTail(cellLines(tail.cell, now), rows, tail.hidden)} marginBottom={1} />;
+/**
+ * The live cells, drawn from their visible tails each frame and sharing `rows` terminal rows, the newest
+ * first: taller than the terminal, Ink would redraw the whole screen, scrollback included, every frame.
+ */
+function LiveCells({ cells, now, rows }: { cells: Cell[]; now: number; rows: number }) {
+  const width = useColumns();
+  const drawn: { key: number; rows: ReturnType<typeof wrapLines> }[] = [];
+  let budget = rows;
+  for (let i = cells.length - 1; i >= 0 && budget >= 2; i--) {
+    const tail = visibleTail(cells[i], budget);
+    const shown = liveTail(wrapLines(cellLines(tail.cell, now), width), budget - 1, tail.hidden);
+    drawn.unshift({ key: i, rows: shown });
+    budget -= shown.length + 1;
+  }
+  return drawn.map((d) => <Rows key={d.key} rows={d.rows} marginBottom={1} />);
 }
 
 export function App(props: AppProps) {
@@ -50,10 +62,28 @@ export function App(props: AppProps) {
   const slashIndex = useRef(0);
   const quitArmed = useRef(0);
   const [now, setNow] = useState(Date.now());
-  // Ink redraws the live area every frame; taller than the terminal it would flicker, so live cells show
-  // their last lines only (the whole cell is printed once it is finished).
-  const { stdout } = useStdout();
-  const liveRows = Math.max(4, (stdout.rows || 24) - 14);
+  // Ink redraws the live area every frame; taller than the terminal it would redraw everything, so live
+  // cells show their last rows only (the whole cell is printed once it is finished).
+  const { stdout, write } = useStdout();
+  const width = useColumns();
+  // Finished cells are printed once, above the live area, with Ink's write (which redraws the live area
+  // below them): like <Static>, without Ink laying out and diffing every character of a long answer.
+  const printed = useRef(0);
+  useLayoutEffect(() => {
+    if (transcript.done.length === printed.current) return;
+    let text = "";
+    for (const cell of transcript.done.slice(printed.current))
+      text += `${rowsText(wrapLines(cellLines(cell), width))}\n\n`;
+    printed.current = transcript.done.length;
+    write(text);
+  });
+  useEffect(() => {
+    // Live cells are wrapped to the width: draw them again when it changes.
+    stdout.on("resize", rerender);
+    return () => {
+      stdout.off("resize", rerender);
+    };
+  }, [stdout]);
 
   useEffect(
     () =>
@@ -213,19 +243,19 @@ export function App(props: AppProps) {
       ? "ctrl-c again to quit"
       : "⏎ send · ctrl-j newline · / commands";
 
-  const staticCells = (
-    <Static items={transcript.done}>
-      {(cell) => <Lines key={cell.id} lines={cellLines(cell)} marginBottom={1} />}
-    </Static>
+  // What is drawn below the live cells: composer (its lines and border), popup or overlay, working line,
+  // footer. The live cells get the rest of the terminal.
+  const composerLines = Math.min(
+    editor.current.text.split("\n").length + 1,
+    Math.max(3, Math.floor((stdout.rows || 24) / 3)),
   );
-  if (exiting) return staticCells;
+  const below = 6 + composerLines + matches.length + (pending || overlay.current ? 16 : 0);
+  const liveRows = Math.max(3, (stdout.rows || 24) - below);
+
+  if (exiting) return null;
   return (
     <Box flexDirection="column">
-      {staticCells}
-      {transcript.live.map((cell, i) => (
-        // biome-ignore lint/suspicious/noArrayIndexKey: live cells are few and ordered
-        <LiveCell key={i} cell={cell} now={now} rows={liveRows} />
-      ))}
+      <LiveCells cells={transcript.live} now={now} rows={liveRows} />
       {controller.busy && !pending ? (
         <Working label={controller.busy.label} since={controller.busy.since} />
       ) : null}
@@ -237,6 +267,7 @@ export function App(props: AppProps) {
         <Composer
           editor={editor.current}
           placeholder={controller.busy ? "the agent is working…" : "Ask codex-litellm to do anything"}
+          maxLines={composerLines - 1}
         />
       )}
       {matches.length > 0 ? <SlashPopup matches={matches} index={slashIndex.current} /> : null}

@@ -1,37 +1,24 @@
-// StyledLine[] → Ink elements. The one place styles meet Ink's <Text>.
-import { Box, Text } from "ink";
+// StyledLine[] → Ink. The one place styles meet Ink: lines are wrapped to the terminal's width here
+// (wrap.ts) and drawn as one <Text>, so Ink never measures or wraps a row wider than the terminal.
+import { Box, Text, useStdout } from "ink";
 import type { StyledLine } from "./styled.ts";
+import { rowsText, wrapLines } from "./wrap.ts";
 
-export function Line({ line }: { line: StyledLine }) {
+/** The terminal's width as Ink lays it out. */
+export function useColumns(): number {
+  const { stdout } = useStdout();
+  return Math.max(8, stdout.columns || 80);
+}
+
+/** Rows already wrapped to the width (wrapLines): drawn as they are. */
+export function Rows({ rows, marginBottom = 0 }: { rows: StyledLine[]; marginBottom?: number }) {
   return (
-    <Text wrap={line.truncate ? "truncate-end" : "wrap"}>
-      {line.spans.length === 0 || line.spans.every((s) => s.text === "")
-        ? " "
-        : line.spans.map((s, i) => (
-            <Text
-              // biome-ignore lint/suspicious/noArrayIndexKey: spans never reorder
-              key={i}
-              color={s.color}
-              bold={s.bold}
-              italic={s.italic}
-              dimColor={s.dim}
-              inverse={s.inverse}
-              underline={s.underline}
-            >
-              {s.text}
-            </Text>
-          ))}
-    </Text>
+    <Box flexDirection="column" marginBottom={marginBottom}>
+      <Text>{rows.length === 0 ? " " : rowsText(rows)}</Text>
+    </Box>
   );
 }
 
 export function Lines({ lines, marginBottom = 0 }: { lines: StyledLine[]; marginBottom?: number }) {
-  return (
-    <Box flexDirection="column" marginBottom={marginBottom}>
-      {lines.map((l, i) => (
-        // biome-ignore lint/suspicious/noArrayIndexKey: lines of one cell never reorder
-        <Line key={i} line={l} />
-      ))}
-    </Box>
-  );
+  return <Rows rows={wrapLines(lines, useColumns())} marginBottom={marginBottom} />;
 }

@@ -9,20 +9,37 @@ import type { EditorState } from "./editor.ts";
 import { type PickerState, pickerWindow, visibleItems } from "./picker.ts";
 import type { SlashCommand } from "./slash.ts";
 
-/** The text with the cursor drawn as an inverse cell. */
-function CursorText({ text, cursor, prefix }: { text: string; cursor: number; prefix: string }) {
+/**
+ * The text with the cursor drawn as an inverse cell; at most `maxLines` lines, the window following the
+ * cursor (a long paste must not push the screen past the terminal's height).
+ */
+function CursorText({
+  text,
+  cursor,
+  prefix,
+  maxLines,
+}: {
+  text: string;
+  cursor: number;
+  prefix: string;
+  maxLines: number;
+}) {
   const lines = text.split("\n");
+  const cursorLine = text.slice(0, cursor).split("\n").length - 1;
+  const first = Math.max(0, Math.min(cursorLine - maxLines + 1, lines.length - maxLines));
   let offset = 0;
+  for (let i = 0; i < first; i++) offset += lines[i].length + 1;
   return (
     <Box flexDirection="column">
-      {lines.map((l, i) => {
+      {first > 0 ? <Text dimColor>{`  … ${first} lines above`}</Text> : null}
+      {lines.slice(first, first + maxLines).map((l, j) => {
+        const i = first + j;
         const start = offset;
         offset += l.length + 1;
         const here = cursor >= start && cursor <= start + l.length;
         const lead = i === 0 ? prefix : " ".repeat(prefix.length);
         if (!here)
           return (
-            // biome-ignore lint/suspicious/noArrayIndexKey: lines of the draft, by position
             <Text key={i}>
               <Text color="cyan">{lead}</Text>
               {l || " "}
@@ -30,7 +47,6 @@ function CursorText({ text, cursor, prefix }: { text: string; cursor: number; pr
           );
         const at = cursor - start;
         return (
-          // biome-ignore lint/suspicious/noArrayIndexKey: lines of the draft, by position
           <Text key={i}>
             <Text color="cyan">{lead}</Text>
             {l.slice(0, at)}
@@ -43,7 +59,15 @@ function CursorText({ text, cursor, prefix }: { text: string; cursor: number; pr
   );
 }
 
-export function Composer({ editor, placeholder }: { editor: EditorState; placeholder: string }) {
+export function Composer({
+  editor,
+  placeholder,
+  maxLines = 12,
+}: {
+  editor: EditorState;
+  placeholder: string;
+  maxLines?: number;
+}) {
   return (
     <Box borderStyle="round" borderColor="gray" paddingX={1}>
       {editor.text === "" ? (
@@ -53,7 +77,7 @@ export function Composer({ editor, placeholder }: { editor: EditorState; placeho
           <Text dimColor>{placeholder}</Text>
         </Text>
       ) : (
-        <CursorText text={editor.text} cursor={editor.cursor} prefix="› " />
+        <CursorText text={editor.text} cursor={editor.cursor} prefix="› " maxLines={maxLines} />
       )}
     </Box>
   );

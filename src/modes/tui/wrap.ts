@@ -1,0 +1,166 @@
+// Styled lines cut into rows no wider than the terminal, before Ink sees them. Ink measures every text it
+// draws with string-width, which is fast for printable ASCII and slow otherwise: on a long line holding a
+// single bullet its cost grows faster than the line (80 KB: seconds). Rows handed to Ink are therefore never
+// wider than the terminal (Ink has nothing left to wrap) and each is measured on its own, mostly on the
+// ASCII fast path. Continuation rows keep the hanging indent of their line (bullets, list markers).
+import chalk from "chalk";
+import stringWidth from "string-width";
+import type { Span, StyledLine } from "./styled.ts";
+
+const ASCII = /^[\x20-\x7e]*$/;
+
+/** Columns `text` takes in a terminal. */
+export function textWidth(text: string): number {
+  return ASCII.test(text) ? text.length : stringWidth(text);
+}
+
+/** The indent continuation rows keep: leading spaces, bullets and list markers. */
+const HANG = /^ *(?:(?:[•›■⚠▌☐☑]|\d{1,4}[.)]) +)* */;
+
+class RowBuilder {
+  readonly rows: StyledLine[] = [];
+  private spans: Span[] = [];
+  private source: Span | undefined;
+  width = 0;
+
+  constructor(
+    private readonly hang: string,
+    readonly max: number,
+  ) {}
+
+  append(text: string, style: Span, width: number): void {
+    const last = this.spans.at(-1);
+    if (last && this.source === style) last.text += text;
+    else this.spans.push({ ...style, text });
+    this.source = style;
+    this.width += width;
+  }
+
+  /** Ends the current row; the next starts with the hanging indent. */
+  break(): void {
+    this.rows.push({ spans: this.spans });
+    this.spans = this.hang ? [{ text: this.hang }] : [];
+    this.source = undefined;
+    this.width = this.hang.length;
+  }
+
+  end(): StyledLine[] {
+    if (this.spans.length > 0) this.rows.push({ spans: this.spans });
+    return this.rows;
+  }
+}
+
+/** Appends a word too long for any row, filling rows character by character (code points). */
+function hardBreak(rows: RowBuilder, word: string, style: Span): void {
+  if (ASCII.test(word)) {
+    let at = 0;
+    while (at < word.length) {
+      if (rows.width >= rows.max) rows.break();
+      const take = Math.max(1, rows.max - rows.width);
+      rows.append(word.slice(at, at + take), style, Math.min(take, word.length - at));
+      at += take;
+    }
+    return;
+  }
+  let piece = "";
+  let pieceWidth = 0;
+  for (const ch of word) {
+    const w = textWidth(ch);
+    if (rows.width + pieceWidth + w > rows.max && (piece || rows.width > 0)) {
+      if (piece) rows.append(piece, style, pieceWidth);
+      rows.break();
+      piece = "";
+      pieceWidth = 0;
+    }
+    piece += ch;
+    pieceWidth += w;
+  }
+  if (piece) rows.append(piece, style, pieceWidth);
+}
+
+function cut(l: StyledLine, width: number): StyledLine {
+  const spans: Span[] = [];
+  let used = 0;
+  for (const s of l.spans) {
+    const w = textWidth(s.text);
+    if (used + w <= width - 1) {
+      spans.push(s);
+      used += w;
+      continue;
+    }
+    let text = "";
+    for (const ch of s.text) {
+      const cw = textWidth(ch);
+      if (used + cw > width - 1) break;
+      text += ch;
+      used += cw;
+    }
+    spans.push({ ...s, text: `${text}…` });
+    break;
+  }
+  return { spans };
+}
+
+/** `l` as rows of at most `width` columns: words wrap, longer words break, `truncate` lines are cut with "…". */
+export function wrapLine(l: StyledLine, width: number): StyledLine[] {
+  const max = Math.max(1, width);
+  let length = 0;
+  let ascii = true;
+  for (const s of l.spans) {
+    length += s.text.length;
+    if (ascii && !ASCII.test(s.text)) ascii = false;
+  }
+  if (ascii && length <= max) return [l];
+  if (l.truncate) return textWidth(l.spans.map((s) => s.text).join("")) <= max ? [l] : [cut(l, max)];
+
+  const lead = HANG.exec(l.spans.map((s) => s.text.slice(0, 16)).join(""))?.[0] ?? "";
+  const hangWidth = textWidth(lead);
+  const rows = new RowBuilder(hangWidth <= max / 2 ? " ".repeat(hangWidth) : "", max);
+  for (const s of l.spans) {
+    for (const token of s.text.match(/\s+|\S+/g) ?? []) {
+      const space = /^\s/.test(token);
+      // Tabs count as four columns; string-width gives them none and terminals up to eight.
+      const text = space && token.includes("\t") ? token.replace(/\t/g, "    ") : token;
+      const w = space ? text.length : textWidth(text);
+      if (rows.width + w <= max) rows.append(text, s, w);
+      else if (space) rows.break();
+      else if (w <= max - hangWidth && rows.width > hangWidth) {
+        rows.break();
+        rows.append(text, s, w);
+      } else hardBreak(rows, text, s);
+    }
+  }
+  return rows.end();
+}
+
+export function wrapLines(lines: StyledLine[], width: number): StyledLine[] {
+  const out: StyledLine[] = [];
+  for (const l of lines) {
+    const rows = wrapLine(l, width);
+    if (rows.length === 1) out.push(rows[0]);
+    else for (const r of rows) out.push(r);
+  }
+  return out;
+}
+
+function styled(s: Span): string {
+  if (!s.color && !s.bold && !s.italic && !s.dim && !s.inverse && !s.underline) return s.text;
+  let c = chalk;
+  if (s.color) c = c[s.color];
+  if (s.bold) c = c.bold;
+  if (s.italic) c = c.italic;
+  if (s.dim) c = c.dim;
+  if (s.inverse) c = c.inverse;
+  if (s.underline) c = c.underline;
+  return c(s.text);
+}
+
+/** Rows as one string with the terminal's escape codes (none when colours are off), rows joined by newlines. */
+export function rowsText(rows: StyledLine[]): string {
+  let out = "";
+  for (let i = 0; i < rows.length; i++) {
+    if (i > 0) out += "\n";
+    for (const s of rows[i].spans) out += styled(s);
+  }
+  return out;
+}
