@@ -199,6 +199,48 @@ test("approvals with -a untrusted: y runs the command, n sends the user's feedba
   }
 });
 
+test("prompts typed during a turn are queued and sent when it ends; Esc puts them back in the composer", {
+  skip,
+}, async () => {
+  const s = await session(
+    {
+      responses: [
+        { text: "First answer, streamed slowly to its end.", chunk_size: 3, fault: { chunk_delay_ms: 60 } },
+        { text: "Second answer." },
+        { text: "never", fault: { hang_before_headers: true } },
+      ],
+    },
+    ["-m", "sim-model"],
+  );
+  const term = s.start();
+  try {
+    await term.waitFor(READY);
+    await term.submit("first question");
+    await term.waitFor("First answer");
+    await term.submit("second question");
+    const waiting = await term.waitFor("↳ queued: second question");
+    assert.doesNotMatch(waiting, /Second answer\./);
+    await term.waitFor("Second answer.");
+    await term.waitFor(READY);
+    assert.doesNotMatch(term.screen(), /↳ queued/);
+    assert.equal(s.chatBodies().length, 2);
+    assert.equal(s.chatBodies()[1].messages.at(-1).content, "second question");
+
+    await term.submit("hang");
+    await term.waitFor(/Working \(\d+s • esc to interrupt\)/);
+    await term.submit("keep this");
+    await term.waitFor("↳ queued: keep this");
+    term.keys("Escape");
+    await term.waitFor("turn interrupted");
+    const back = await term.waitFor(/│ › keep this/);
+    assert.doesNotMatch(back, /↳ queued/);
+    assert.equal(s.chatBodies().length, 3, "the queued prompt was not sent");
+  } finally {
+    term.kill();
+    await s.close();
+  }
+});
+
 test("Esc interrupts a request the gateway never answers; the next prompt works", { skip }, async () => {
   const s = await session(
     { responses: [{ text: "never", fault: { hang_before_headers: true } }, { text: "Back again." }] },

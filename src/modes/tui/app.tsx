@@ -16,7 +16,16 @@ import { parseSlash, slashMatches } from "./slash.ts";
 import type { Cell } from "./transcript.ts";
 import { emptyTranscript, reduceTranscript } from "./transcript.ts";
 import { useKeys } from "./use-keys.ts";
-import { ApprovalOverlay, Composer, Footer, PickerView, SlashPopup, Working } from "./widgets.tsx";
+import {
+  ApprovalOverlay,
+  Composer,
+  Footer,
+  PickerView,
+  QUEUE_ROWS,
+  Queued,
+  SlashPopup,
+  Working,
+} from "./widgets.tsx";
 import { rowsText, wrapLines } from "./wrap.ts";
 
 export interface AppProps {
@@ -61,6 +70,10 @@ export function App(props: AppProps) {
   const approval = useRef<ApprovalView>({ index: 0 });
   const slashIndex = useRef(0);
   const quitArmed = useRef(0);
+  // Prompts typed while a turn runs: sent one by one when it ends; an interrupted turn puts them back in
+  // the composer instead.
+  const queued = useRef<string[]>([]);
+  const interrupted = useRef(false);
   const [now, setNow] = useState(Date.now());
   // Ink redraws the live area every frame; taller than the terminal it would redraw everything, so live
   // cells show their last rows only (the whole cell is printed once it is finished).
@@ -89,7 +102,10 @@ export function App(props: AppProps) {
     () =>
       controller.subscribe((event) => {
         if (event.type === "ui_state") rerender();
-        else dispatch(event);
+        else {
+          if (event.type === "turn_aborted") interrupted.current = true;
+          dispatch(event);
+        }
       }),
     [controller],
   );
@@ -155,7 +171,27 @@ export function App(props: AppProps) {
     editor.current = submitted(editor.current, text);
     slashIndex.current = 0;
     if (parsed) runSlashCommand(ctx, parsed);
-    else void controller.submit(text);
+    else {
+      interrupted.current = false;
+      void controller.submit(text).then(sendQueued);
+    }
+    rerender();
+  }
+
+  function sendQueued() {
+    const next = queued.current;
+    if (next.length === 0 || controller.busy) return;
+    if (interrupted.current) {
+      queued.current = [];
+      const draft = [...next, editor.current.text].filter(Boolean).join("\n");
+      editor.current = { ...editor.current, text: draft, cursor: draft.length };
+      controller.note("tui.queue_restored", { prompts: next.length });
+      return rerender();
+    }
+    const text = next.shift() as string;
+    controller.note("tui.queue_sent", { left: next.length });
+    interrupted.current = false;
+    void controller.submit(text).then(sendQueued);
     rerender();
   }
 
@@ -205,7 +241,12 @@ export function App(props: AppProps) {
           }
           const text = state.text.trim();
           if (!text) return;
-          if (controller.busy && !parseSlash(text)) return;
+          if (controller.busy && !parseSlash(text)) {
+            queued.current.push(text);
+            editor.current = submitted(state, text);
+            controller.note("tui.queue_add", { queued: queued.current.length });
+            return rerender();
+          }
           return submit(text);
         }
         case "tab":
@@ -249,7 +290,12 @@ export function App(props: AppProps) {
     editor.current.text.split("\n").length + 1,
     Math.max(3, Math.floor((stdout.rows || 24) / 3)),
   );
-  const below = 6 + composerLines + matches.length + (pending || overlay.current ? 16 : 0);
+  const below =
+    6 +
+    composerLines +
+    matches.length +
+    Math.min(queued.current.length, QUEUE_ROWS + 1) +
+    (pending || overlay.current ? 16 : 0);
   const liveRows = Math.max(3, (stdout.rows || 24) - below);
 
   if (exiting) return null;
@@ -259,6 +305,7 @@ export function App(props: AppProps) {
       {controller.busy && !pending ? (
         <Working label={controller.busy.label} since={controller.busy.since} />
       ) : null}
+      {queued.current.length > 0 ? <Queued prompts={queued.current} /> : null}
       {pending ? (
         <ApprovalOverlay request={pending.request} view={approval.current} />
       ) : overlay.current ? (
@@ -266,7 +313,9 @@ export function App(props: AppProps) {
       ) : (
         <Composer
           editor={editor.current}
-          placeholder={controller.busy ? "the agent is working…" : "Ask codex-litellm to do anything"}
+          placeholder={
+            controller.busy ? "queue a message for when this turn ends" : "Ask codex-litellm to do anything"
+          }
           maxLines={composerLines - 1}
         />
       )}

@@ -209,3 +209,21 @@ export function Footer({ left, right }: { left: string; right: string }) {
     </Box>
   );
 }
+
+/** Queued prompts shown at most. */
+export const QUEUE_ROWS = 3;
+
+/** Prompts waiting for the running turn to end. */
+export function Queued({ prompts }: { prompts: string[] }) {
+  return (
+    <Box flexDirection="column" paddingX={2}>
+      {prompts.slice(0, QUEUE_ROWS).map((p, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: queued prompts only leave from the front
+        <Text key={i} dimColor wrap="truncate-end">
+          {`↳ queued: ${p.replace(/\s+/g, " ")}`}
+        </Text>
+      ))}
+      {prompts.length > QUEUE_ROWS ? <Text dimColor>{`  … ${prompts.length - QUEUE_ROWS} more`}</Text> : null}
+    </Box>
+  );
+}
