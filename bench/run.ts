@@ -109,7 +109,7 @@ try {
     const STREAM_RUNS = Math.max(3, RUNS);
     const answer = "The quick brown fox jumps over the lazy dog. ".repeat(12_000);
     const scenario = {
-      responses: Array.from({ length: (STREAM_RUNS + 2) * 2 }, () => ({
+      responses: Array.from({ length: (STREAM_RUNS + 2) * 4 }, () => ({
         text: answer,
         chunk_size: 7,
         usage: { prompt_tokens: 100, completion_tokens: 120_000 },
@@ -130,9 +130,16 @@ try {
       const curl = `curl -sN -X POST -H 'content-type: application/json' -H 'authorization: Bearer sk-bench' --data '${body}' ${sim.baseUrl}/chat/completions`;
       const exec = `${node} ${CLI} exec --skip-git-repo-check -C ${base} -m m go`;
       const rss = join(base, "rss");
+      const floorScript = fileURLToPath(new URL("./floor.mjs", import.meta.url));
+      const floor = `${node} ${floorScript} ${sim.baseUrl} '${body}'`;
       const r = await paired<Timing>(
         () => timed(exec, env, rss),
         () => timed(curl, {}, rss),
+        STREAM_RUNS,
+      );
+      const f = await paired<Timing>(
+        () => timed(exec, env),
+        () => timed(floor),
         STREAM_RUNS,
       );
       const cpu = (ts: Timing[]) => median(ts.map((t) => t.user + t.sys));
@@ -144,6 +151,12 @@ try {
         budget: 1.5,
         note: `exec CPU ${cpu(r.subject).toFixed(2)} s, curl CPU ${cpu(r.baseline).toFixed(2)} s`,
       });
+      // Not a budget: how far exec is from the least any Node client does with this stream.
+      const floorMs = ms(median(f.baseline.map((t) => t.wall)));
+      const execMs = ms(median(f.subject.map((t) => t.wall)));
+      lines.push(
+        `exec streaming, reference: the same stream read by bench/floor.mjs (node:http + eventsource-parser + JSON.parse, no agent) ${floorMs} ms (${(floorMs / ms(median(r.baseline.map((t) => t.wall)))).toFixed(2)}× curl); exec ${execMs} ms in the same runs = ${(execMs / floorMs).toFixed(2)}× that floor; floor CPU ${cpu(f.baseline).toFixed(2)} s`,
+      );
       let peaks = r.subject.map((t) => t.maxRssKb).filter((kb): kb is number => kb !== undefined);
       let how = "/usr/bin/time";
       if (!GNU_TIME) {
