@@ -4,11 +4,14 @@ export {
   APPROVAL_POLICIES,
   CODEX_LITELLM_PROFILE,
   DEFAULT_PROJECT_DOC_MAX_BYTES,
+  defaultApprovalPolicy,
   type LoadConfigOptions,
   layerConfig,
   loadConfig,
   readConfigToml,
   SANDBOX_MODES,
+  TRUST_LEVELS,
+  trustPath,
 } from "./load.ts";
 export {
   applyOverride,

@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
 import type { Env } from "./env.ts";
 import { loadConfig } from "./load.ts";
-import type { CliOverrides, ResolvedConfig } from "./types.ts";
+import { type CliOverrides, ConfigError, type ResolvedConfig } from "./types.ts";
 
 const temps: string[] = [];
 after(() => {
@@ -370,6 +370,74 @@ describe("policy keys and CLI flags", () => {
     assert.deepEqual(load("", { configOverrides: ["telemetry.enabled=false"] }).raw["telemetry"], {
       enabled: false,
     });
+  });
+});
+
+describe("projects.<path>.trust_level", () => {
+  /** A home plus a git repository with a subdirectory, for trust lookups. */
+  function repo(toml: (root: string) => string) {
+    const { dir, env } = home();
+    const root = join(dir, "repo");
+    mkdirSync(join(root, ".git"), { recursive: true });
+    mkdirSync(join(root, "sub"));
+    writeFileSync(join(dir, "config.toml"), toml(root));
+    return {
+      root,
+      load: (cwd: string, cli: Partial<CliOverrides> = {}) =>
+        loadConfig({ cli: { configOverrides: [], ...cli }, env, cwd }),
+    };
+  }
+
+  test("no decision: defaults, nothing explicit, the git root is the project path", () => {
+    const r = repo(() => "");
+    const c = r.load(join(r.root, "sub"));
+    assert.equal(c.trustLevel, undefined);
+    assert.equal(c.projectPath, r.root);
+    assert.deepEqual([c.approvalPolicy, c.sandboxMode], ["on-request", "workspace-write"]);
+    assert.deepEqual([c.approvalPolicyExplicit, c.sandboxModeExplicit], [false, false]);
+    const outside = load("");
+    assert.equal(outside.projectPath, outside.codexHome, "outside git the working directory itself");
+  });
+
+  test("untrusted makes approval untrusted, trusted keeps on-request; the cwd's entry wins over the root's", () => {
+    const r = repo(
+      (root) =>
+        `[projects.${JSON.stringify(root)}]\ntrust_level = "untrusted"\n` +
+        `[projects.${JSON.stringify(join(root, "sub"))}]\ntrust_level = "trusted"\n`,
+    );
+    const atRoot = r.load(r.root);
+    assert.equal(atRoot.trustLevel, "untrusted");
+    assert.deepEqual([atRoot.approvalPolicy, atRoot.sandboxMode], ["untrusted", "workspace-write"]);
+    assert.equal(atRoot.approvalPolicyExplicit, false);
+    const inSub = r.load(join(r.root, "sub"));
+    assert.equal(inSub.trustLevel, "trusted");
+    assert.equal(inSub.approvalPolicy, "on-request");
+  });
+
+  test("approval_policy and flags beat the trust decision and count as explicit", () => {
+    const r = repo((root) => `[projects.${JSON.stringify(root)}]\ntrust_level = "untrusted"\n`);
+    const flag = r.load(r.root, { approvalPolicy: "never" });
+    assert.deepEqual([flag.approvalPolicy, flag.approvalPolicyExplicit], ["never", true]);
+    const key = r.load(r.root, { configOverrides: ["approval_policy=on-request"] });
+    assert.deepEqual([key.approvalPolicy, key.approvalPolicyExplicit], ["on-request", true]);
+    const sandbox = r.load(r.root, { sandboxMode: "read-only" });
+    assert.deepEqual(
+      [sandbox.approvalPolicy, sandbox.approvalPolicyExplicit, sandbox.sandboxModeExplicit],
+      ["untrusted", false, true],
+    );
+    assert.equal(r.load(r.root, { fullAuto: true }).approvalPolicyExplicit, true);
+    assert.equal(r.load(r.root, { yolo: true }).sandboxModeExplicit, true);
+  });
+
+  test("an unknown trust_level names the key", () => {
+    const r = repo((root) => `[projects.${JSON.stringify(root)}]\ntrust_level = "maybe"\n`);
+    assert.throws(
+      () => r.load(r.root),
+      (e: Error) =>
+        e instanceof ConfigError &&
+        e.message.includes(`projects.${JSON.stringify(r.root)}.trust_level`) &&
+        e.message.includes("allowed: trusted, untrusted"),
+    );
   });
 });
 

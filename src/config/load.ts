@@ -13,6 +13,7 @@ import {
   parseOverride,
   type TomlTable,
 } from "./overrides.ts";
+import { findGitRoot } from "./project-doc.ts";
 import { resolveProvider } from "./provider.ts";
 import {
   type ApprovalPolicy,
@@ -21,6 +22,7 @@ import {
   type ResolvedConfig,
   type SandboxMode,
   type ShellEnvironmentPolicy,
+  type TrustLevel,
 } from "./types.ts";
 import { TableReader } from "./values.ts";
 
@@ -34,6 +36,7 @@ export const APPROVAL_POLICIES: readonly ApprovalPolicy[] = [
 ];
 export const DEFAULT_SANDBOX_MODE: SandboxMode = "workspace-write";
 export const SANDBOX_MODES: readonly SandboxMode[] = ["read-only", "workspace-write", "danger-full-access"];
+export const TRUST_LEVELS: readonly TrustLevel[] = ["trusted", "untrusted"];
 const INHERIT_VALUES: readonly ShellEnvironmentPolicy["inherit"][] = ["all", "core", "none"];
 const HISTORY_PERSISTENCE: readonly ResolvedConfig["historyPersistence"][] = ["save-all", "none"];
 const KNOWN_EFFORTS = ["none", "minimal", "low", "medium", "high", "xhigh"];
@@ -87,6 +90,13 @@ export function loadConfig(opts: LoadConfigOptions): ResolvedConfig {
   const sww = r.table("sandbox_workspace_write");
   const sep = r.table("shell_environment_policy");
   const notify = r.stringArray("notify");
+  const projectPath = trustPath(cwd);
+  const trustLevel = readTrustLevel(r, [resolve(cwd), projectPath]);
+  const cliApproval =
+    opts.cli.approvalPolicy ?? (opts.cli.yolo ? "never" : opts.cli.fullAuto ? "on-request" : undefined);
+  const cliSandbox =
+    opts.cli.sandboxMode ??
+    (opts.cli.yolo ? "danger-full-access" : opts.cli.fullAuto ? "workspace-write" : undefined);
 
   return {
     codexHome: home,
@@ -97,18 +107,17 @@ export function loadConfig(opts: LoadConfigOptions): ResolvedConfig {
     reasoningEffort,
     contextWindow: contextLength ?? modelContextWindow,
     autoCompactTokenLimit: r.int("model_auto_compact_token_limit", 1),
-    approvalPolicy:
-      opts.cli.approvalPolicy ??
-      (opts.cli.yolo ? "never" : opts.cli.fullAuto ? "on-request" : undefined) ??
-      approvalPolicy ??
-      "on-request",
+    approvalPolicy: cliApproval ?? approvalPolicy ?? defaultApprovalPolicy(trustLevel),
     sandboxMode:
-      opts.cli.sandboxMode ??
-      (opts.cli.yolo ? "danger-full-access" : opts.cli.fullAuto ? "workspace-write" : undefined) ??
+      cliSandbox ??
       sandboxMode ??
       // Ours differs from Codex's read-only default: codex-litellm's baseline has always been
       // workspace-write, so `exec "create hello.txt"` works without extra flags.
       DEFAULT_SANDBOX_MODE,
+    approvalPolicyExplicit: (cliApproval ?? approvalPolicy) !== undefined,
+    sandboxModeExplicit: (cliSandbox ?? sandboxMode) !== undefined,
+    projectPath,
+    trustLevel,
     writableRoots: (sww.stringArray("writable_roots") ?? []).map((p) => resolvePath(p, cwd, env)),
     networkAccess: sww.bool("network_access") ?? false,
     excludeSlashTmp: sww.bool("exclude_slash_tmp") ?? false,
@@ -131,6 +140,32 @@ export function loadConfig(opts: LoadConfigOptions): ResolvedConfig {
     raw: merged,
     warnings,
   };
+}
+
+/** `approval_policy` when nothing sets it: `untrusted` in an untrusted project, else `on-request`. */
+export function defaultApprovalPolicy(trustLevel: TrustLevel | undefined): ApprovalPolicy {
+  return trustLevel === "untrusted" ? "untrusted" : "on-request";
+}
+
+/** The directory a trust decision is recorded for: the git root containing `cwd`, else `cwd` itself. */
+export function trustPath(cwd: string): string {
+  const dir = resolve(cwd);
+  return findGitRoot(dir) ?? dir;
+}
+
+/** `projects."<path>".trust_level` for the first of `paths` that has one. */
+function readTrustLevel(r: TableReader, paths: string[]): TrustLevel | undefined {
+  const projects = r.table("projects");
+  for (const path of paths) {
+    const table = projects.optionalTable(path);
+    if (!table) continue;
+    const level = new TableReader(table, `projects.${JSON.stringify(path)}`).oneOf(
+      "trust_level",
+      TRUST_LEVELS,
+    );
+    if (level) return level;
+  }
+  return undefined;
 }
 
 /** Parses config.toml; undefined when the file does not exist. Syntax errors name `path:line:column`. */

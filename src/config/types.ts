@@ -3,6 +3,8 @@
 export type ApprovalPolicy = "untrusted" | "on-request" | "on-failure" | "never";
 export type SandboxMode = "read-only" | "workspace-write" | "danger-full-access";
 export type StreamMode = "auto" | "stream" | "buffered";
+/** `[projects."<abs path>"] trust_level`: the user's decision about a directory (the TUI's trust prompt). */
+export type TrustLevel = "trusted" | "untrusted";
 
 export interface ProviderConfig {
   /** Provider id, e.g. "litellm". */
@@ -65,6 +67,14 @@ export interface ResolvedConfig {
   autoCompactTokenLimit?: number;
   approvalPolicy: ApprovalPolicy;
   sandboxMode: SandboxMode;
+  /** `approval_policy` was given by a flag or a config key, not derived from `trust_level` or the default. */
+  approvalPolicyExplicit: boolean;
+  /** `sandbox_mode` was given by a flag or a config key. */
+  sandboxModeExplicit: boolean;
+  /** The directory a trust decision is recorded for: the git root containing the working directory, else it. */
+  projectPath: string;
+  /** The trust decision for the working directory, else for `projectPath`; undefined when none is recorded. */
+  trustLevel?: TrustLevel;
   writableRoots: string[];
   networkAccess: boolean;
   /** `[sandbox_workspace_write] exclude_slash_tmp`: /tmp is not a writable root in workspace-write. */

@@ -1,11 +1,19 @@
 import assert from "node:assert/strict";
-import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
+import { parse as parseToml } from "smol-toml";
 import { parseDotEnvLine } from "./env.ts";
 import { ConfigError } from "./types.ts";
-import { editProfileText, saveDotEnvValues, saveProfileKeys, setDotEnvText } from "./writer.ts";
+import {
+  editProfileText,
+  editTableText,
+  saveDotEnvValues,
+  saveProfileKeys,
+  saveProjectTrust,
+  setDotEnvText,
+} from "./writer.ts";
 
 const EXISTING = `# my settings
 model = "gpt-5.4"   # stock codex's default
@@ -77,6 +85,77 @@ test("saveProfileKeys writes the file (0600 when new) and keeps the mode of an e
     saveProfileKeys(path, "codex-litellm", { model: "n" });
     assert.equal(statSync(path).mode & 0o777, 0o644);
     assert.match(readFileSync(path, "utf8"), /^# my settings/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('trust: appends a [projects."<path>"] table and keeps everything else byte for byte', () => {
+  const out = editTableText(EXISTING, ["projects", "/home/me/my.repo"], { trust_level: "trusted" });
+  assert.equal(out, `${EXISTING}\n[projects."/home/me/my.repo"]\ntrust_level = "trusted"\n`);
+  const parsed = parseToml(out) as any;
+  assert.equal(parsed.projects["/home/me/my.repo"].trust_level, "trusted");
+  assert.equal(parsed.profiles["codex-litellm"].custom, 1);
+  // No trailing newline, CRLF line ends.
+  assert.equal(
+    editTableText('model = "x"\r\n# end', ["projects", "/p"], { trust_level: "untrusted" }),
+    'model = "x"\r\n# end\r\n\r\n[projects."/p"]\r\ntrust_level = "untrusted"\r\n',
+  );
+});
+
+test("trust: changes the decision in an existing table, whatever its quoting, next to other projects", () => {
+  const text =
+    '# projects\n[projects.\'/a/b\']\ntrust_level = "trusted" # mine\nnote = 1\n\n[projects."/c"]\ntrust_level = "trusted"\n';
+  assert.equal(
+    editTableText(text, ["projects", "/a/b"], { trust_level: "untrusted" }),
+    text.replace('trust_level = "trusted" # mine', 'trust_level = "untrusted"'),
+  );
+  const spaced = '[ projects . "/c" ]\nother = true\n';
+  assert.equal(
+    editTableText(spaced, ["projects", "/c"], { trust_level: "trusted" }),
+    '[ projects . "/c" ]\nother = true\ntrust_level = "trusted"\n',
+  );
+  // A path with quotes and backslashes round-trips through the basic-string header.
+  const odd = 'C:\\dir "x"';
+  const out = editTableText("", ["projects", odd], { trust_level: "trusted" });
+  assert.equal((parseToml(out) as any).projects[odd].trust_level, "trusted");
+  assert.equal(editTableText(out, ["projects", odd], { trust_level: "trusted" }), out);
+});
+
+test("trust: refuses projects written as inline tables or dotted keys, and invalid TOML names the line", () => {
+  assert.throws(
+    () =>
+      editTableText('projects = { "/p" = { trust_level = "trusted" } }\n', ["projects", "/p"], {
+        trust_level: "untrusted",
+      }),
+    /written in a form this editor does not change/,
+  );
+  // An inline `projects` table cannot take a new [projects."/q"] table: the check refuses the edit.
+  assert.throws(
+    () =>
+      editTableText('projects = { "/p" = { trust_level = "trusted" } }\n', ["projects", "/q"], {
+        trust_level: "trusted",
+      }),
+    /could not update projects\."\/q" in config\.toml safely/,
+  );
+  assert.throws(
+    () =>
+      editTableText("a = 1\n[projects\n", ["projects", "/p"], { trust_level: "trusted" }, "/h/config.toml"),
+    /^ConfigError: \/h\/config\.toml:2:\d+: invalid TOML/,
+  );
+});
+
+test("saveProjectTrust writes atomically and keeps comments", () => {
+  const dir = mkdtempSync(join(tmpdir(), "writer-"));
+  try {
+    const path = join(dir, "config.toml");
+    saveProjectTrust(path, "/w/repo", "untrusted");
+    assert.equal(readFileSync(path, "utf8"), '[projects."/w/repo"]\ntrust_level = "untrusted"\n');
+    assert.equal(statSync(path).mode & 0o777, 0o600);
+    writeFileSync(path, EXISTING);
+    saveProjectTrust(path, "/w/repo", "trusted");
+    assert.equal(readFileSync(path, "utf8"), `${EXISTING}\n[projects."/w/repo"]\ntrust_level = "trusted"\n`);
+    assert.deepEqual(readdirSync(dir), ["config.toml"], "no temporary file is left behind");
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

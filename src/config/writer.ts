@@ -1,12 +1,14 @@
-// Writing what the TUI saves: keys of one `[profiles.<name>]` table in config.toml (`/model`, onboarding) and
-// `KEY=value` lines in `$CODEX_HOME/.env` (onboarding). Both are minimal textual edits: comments, unknown keys
-// and the layout of everything else stay byte for byte as they were. An edit is checked by parsing the result
+// Writing what the TUI saves: keys of one table in config.toml (`[profiles.<name>]` for `/model` and
+// onboarding, `[projects."<path>"]` for the trust prompt) and `KEY=value` lines in `$CODEX_HOME/.env`
+// (onboarding). Both are minimal textual edits: comments, unknown keys and the layout of everything else stay
+// byte for byte as they were. An edit is checked by parsing the result
 // and comparing it with the intended table; when that fails nothing is written (ConfigError).
 import { chmodSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
-import { parse as parseToml } from "smol-toml";
+import { parse as parseToml, TomlError } from "smol-toml";
 import { parseDotEnvLine } from "./env.ts";
-import { ConfigError } from "./types.ts";
+import { isTable } from "./overrides.ts";
+import { ConfigError, type TrustLevel } from "./types.ts";
 
 /** A value to set, or `undefined` to remove the key from the table. */
 export type ProfileEdit = Record<string, string | undefined>;
@@ -42,50 +44,89 @@ function tomlString(value: string): string {
   return JSON.stringify(value);
 }
 
+/** A table path as written in a header: bare segments where possible, else quoted. */
+function dottedKey(path: string[]): string {
+  return path.map((p) => (BARE_KEY.test(p) ? p : tomlString(p))).join(".");
+}
+
 function keyPattern(key: string): RegExp {
   const quoted = key.replace(/[.*+?^${}()|[\]\\-]/g, "\\$&");
   return new RegExp(`^\\s*(?:${quoted}|"${quoted}"|'${quoted}')\\s*=`);
 }
 
-function headerPattern(profile: string): RegExp {
-  const name = profile.replace(/[.*+?^${}()|[\]\\-]/g, "\\$&");
-  const part = BARE_KEY.test(profile) ? `(?:${name}|"${name}"|'${name}')` : `(?:"${name}"|'${name}')`;
-  return new RegExp(`^\\s*\\[\\s*profiles\\s*\\.\\s*${part}\\s*\\]\\s*(?:#.*)?$`);
-}
-
 const ANY_HEADER = /^\s*\[/;
 
-/**
- * Returns config.toml's text with `edit` applied to `[profiles.<profile>]` (the table is appended when the file
- * has none). Pure; throws ConfigError when the text cannot be edited safely (invalid TOML, the profile written
- * as dotted keys or an inline table, a value spread over several lines).
- */
-export function editProfileText(text: string, profile: string, edit: ProfileEdit): string {
-  let before: Record<string, unknown>;
+/** The path named by a `[table]` header line (any quoting), or undefined when the line is not one. */
+function headerPath(line: string): string[] | undefined {
+  if (!/^\s*\[\s*[^[\s]/.test(line)) return undefined;
+  let node: unknown;
   try {
-    before = parseToml(text) as Record<string, unknown>;
-  } catch (err) {
-    throw new ConfigError(`config.toml is not valid TOML (${(err as Error).message.split("\n")[0]})`);
+    node = parseToml(line.trim());
+  } catch {
+    return undefined;
   }
+  const path: string[] = [];
+  while (isTable(node)) {
+    const keys = Object.keys(node);
+    if (keys.length !== 1) break;
+    path.push(keys[0]);
+    node = node[keys[0]];
+  }
+  return path;
+}
+
+function lookup(doc: Record<string, unknown>, path: string[]): unknown {
+  let node: unknown = doc;
+  for (const key of path) {
+    if (!isTable(node) || !Object.hasOwn(node, key)) return undefined;
+    node = node[key];
+  }
+  return node;
+}
+
+function parseDocument(text: string, file: string): Record<string, unknown> {
+  try {
+    return parseToml(text) as Record<string, unknown>;
+  } catch (err) {
+    const where = err instanceof TomlError ? `:${err.line}:${err.column}` : "";
+    const reason = (err as Error).message.replace(/^Invalid TOML document: /, "").split("\n")[0];
+    throw new ConfigError(`${file}${where}: invalid TOML: ${reason}`);
+  }
+}
+
+/**
+ * Returns config.toml's text with `edit` applied to the table at `tablePath` (e.g. `["profiles", "x"]`); the
+ * table is appended when the file has none. Pure; throws ConfigError when the text cannot be edited safely
+ * (invalid TOML, the table written as dotted keys or an inline table, a value spread over several lines).
+ * `file` names the file in messages.
+ */
+export function editTableText(
+  text: string,
+  tablePath: string[],
+  edit: ProfileEdit,
+  file = "config.toml",
+): string {
+  const before = parseDocument(text, file);
+  const name = dottedKey(tablePath);
+  const unsafe = () => new ConfigError(`could not update ${name} in ${file} safely; edit it by hand`);
   const eol = text.includes("\r\n") ? "\r\n" : "\n";
   const lines = text === "" ? [] : text.split(/\r?\n/);
   const trailingNewline = text === "" || /\n$/.test(text);
   if (trailingNewline && lines.length > 0) lines.pop();
 
-  const header = headerPattern(profile);
-  const start = lines.findIndex((l) => header.test(l));
-  const profiles = (before.profiles ?? {}) as Record<string, unknown>;
-  const keyName = BARE_KEY.test(profile) ? profile : tomlString(profile);
+  const wanted = JSON.stringify(tablePath);
+  const start = lines.findIndex((l) => {
+    const path = headerPath(l);
+    return path !== undefined && JSON.stringify(path) === wanted;
+  });
+  const existing = lookup(before, tablePath);
   if (start < 0) {
-    if (Object.hasOwn(profiles, profile)) {
-      throw new ConfigError(
-        `profiles.${keyName} is written in a form this editor does not change; edit config.toml by hand`,
-      );
-    }
+    if (existing !== undefined)
+      throw new ConfigError(`${name} is written in a form this editor does not change; edit ${file} by hand`);
     const added = Object.entries(edit).filter(([, v]) => v !== undefined);
     if (added.length > 0) {
       if (lines.length > 0 && lines[lines.length - 1].trim() !== "") lines.push("");
-      lines.push(`[profiles.${keyName}]`);
+      lines.push(`[${name}]`);
       for (const [key, value] of added) lines.push(`${key} = ${tomlString(value as string)}`);
     }
   } else {
@@ -123,24 +164,28 @@ export function editProfileText(text: string, profile: string, edit: ProfileEdit
   try {
     after = parseToml(out) as Record<string, unknown>;
   } catch {
-    throw new ConfigError(`could not update profiles.${keyName} in config.toml safely; edit it by hand`);
+    throw unsafe();
   }
   const expected = parseToml(text) as Record<string, unknown>;
-  const expectedProfiles = (expected.profiles ?? {}) as Record<string, Record<string, unknown>>;
-  const table = expectedProfiles[profile] ?? {};
+  const current = lookup(expected, tablePath);
+  const table = isTable(current) ? current : {};
   for (const [key, value] of Object.entries(edit)) {
     if (value === undefined) delete table[key];
     else table[key] = value;
   }
-  if (Object.hasOwn(profiles, profile) || Object.keys(table).length > 0) {
-    expectedProfiles[profile] = table;
-    expected.profiles = expectedProfiles;
+  if (existing !== undefined || Object.keys(table).length > 0) {
+    let parent = expected;
+    for (const key of tablePath.slice(0, -1)) {
+      if (!Object.hasOwn(parent, key)) parent[key] = {};
+      const next = parent[key];
+      if (!isTable(next)) throw unsafe();
+      parent = next;
+    }
+    parent[tablePath[tablePath.length - 1]] = table;
   }
-  if (canonical(after) !== canonical(expected))
-    throw new ConfigError(`could not update profiles.${keyName} in config.toml safely; edit it by hand`);
+  if (canonical(after) !== canonical(expected)) throw unsafe();
   return out;
 }
-
 /** JSON with sorted keys: compares parsed documents regardless of key order and prototypes. */
 function canonical(value: unknown): string {
   return JSON.stringify(value, (_key, v) =>
@@ -154,11 +199,26 @@ function canonical(value: unknown): string {
   );
 }
 
+/** `editTableText` for `[profiles.<profile>]`. */
+export function editProfileText(text: string, profile: string, edit: ProfileEdit): string {
+  return editTableText(text, ["profiles", profile], edit);
+}
+
+/** Applies `edit` to the table at `tablePath` of the config.toml at `path`, creating the file when missing. */
+export function saveTableKeys(path: string, tablePath: string[], edit: ProfileEdit): void {
+  const text = readText(path).replace(/^\uFEFF/, "");
+  const out = editTableText(text, tablePath, edit, path);
+  if (out !== text) writeAtomic(path, out, 0o600);
+}
+
 /** Applies `edit` to `[profiles.<profile>]` of the config.toml at `path`, creating the file when missing. */
 export function saveProfileKeys(path: string, profile: string, edit: ProfileEdit): void {
-  const text = readText(path).replace(/^\uFEFF/, "");
-  const out = editProfileText(text, profile, edit);
-  if (out !== text) writeAtomic(path, out, 0o600);
+  saveTableKeys(path, ["profiles", profile], edit);
+}
+
+/** Records the trust decision for `project` (an absolute path): `[projects."<project>"] trust_level`. */
+export function saveProjectTrust(path: string, project: string, level: TrustLevel): void {
+  saveTableKeys(path, ["projects", project], { trust_level: level });
 }
 
 /** `.env` text with `key` set to `value` (JSON-quoted): the last line assigning `key` is replaced, else appended. */

@@ -197,4 +197,43 @@ describe("createToolPolicy", () => {
     assert.match(ran.output, /^Exit code: 0/);
     assert.ok(existsSync(join(ws, "approved.txt")));
   });
+
+  test("untrusted from the project's trust_level does not apply to exec, which uses never", () => {
+    const fromTrust = make(
+      "workspace-write",
+      { approvalPolicy: "untrusted", approvalPolicyExplicit: false },
+      { availability: { available: false, reason: "x" } },
+    );
+    assert.equal(fromTrust.approvalPolicy, "never");
+  });
+
+  test("withPermissions: a new gate and sandbox with the same prompt and environment", async () => {
+    let asked = 0;
+    const tui = createToolPolicy(
+      config("workspace-write", { approvalPolicy: "untrusted" }),
+      ws,
+      "interactive",
+      {
+        ask: async () => {
+          asked++;
+          return { decision: "no" };
+        },
+      },
+      { env, availability: { available: false, reason: "none here" } },
+    );
+    const declined = await session(tui).call("shell", { command: ["touch", "perm-a.txt"] });
+    assert.match(declined.output, /declined/);
+    assert.equal(asked, 1);
+
+    const full = tui.withPermissions("never", "danger-full-access");
+    assert.deepEqual([full.approvalPolicy, full.sandboxMode], ["never", "danger-full-access"]);
+    assert.equal(full.sandboxSummary, "danger-full-access (no sandbox)");
+    const ran = await session(full).call("shell", { command: ["touch", "perm-a.txt"] });
+    assert.match(ran.output, /^Exit code: 0/);
+    assert.equal(asked, 1, "no prompt under never + danger-full-access");
+
+    const readOnly = full.withPermissions("on-request", "read-only");
+    assert.deepEqual([readOnly.approvalPolicy, readOnly.sandbox.mode], ["on-request", "read-only"]);
+    assert.equal(tui.approvalPolicy, "untrusted", "the original policy is unchanged");
+  });
 });

@@ -22,7 +22,8 @@ export type PolicyConfig = Pick<
   | "excludeSlashTmp"
   | "excludeTmpdirEnvVar"
   | "shellEnvironmentPolicy"
-> & { provider: { envKey?: string } };
+> &
+  Partial<Pick<ResolvedConfig, "approvalPolicyExplicit">> & { provider: { envKey?: string } };
 
 export interface ToolPolicyOptions {
   /** The process environment: commands' base environment and $TMPDIR. Default process.env. */
@@ -46,6 +47,8 @@ export interface ToolPolicy {
   sandboxSummary: string;
   /** Warnings to show the user once (no sandbox available, a missing writable root). */
   notices: string[];
+  /** The same policy with another approval policy and sandbox mode (the TUI's `/approvals`). */
+  withPermissions(approvalPolicy: ApprovalPolicy, sandboxMode: SandboxMode): ToolPolicy;
 }
 
 /**
@@ -75,10 +78,12 @@ export function createToolPolicy(
       ? { available: false, reason: "danger-full-access runs commands without a sandbox" }
       : (options.availability ?? detectSandbox({ path: env.PATH }));
   const prompt = frontEnd === "exec" ? undefined : ask;
-  // exec never prompts (Codex forces `never` there). `untrusted` keeps its meaning, "only known read-only
-  // commands run", which exec can still honour by refusing the rest.
+  // exec never prompts (Codex forces `never` there). An explicit `untrusted` keeps its meaning, "only known
+  // read-only commands run", which exec can still honour by refusing the rest; `untrusted` that only comes
+  // from the project's trust_level does not apply to exec, as in Codex.
+  const keepUntrusted = config.approvalPolicy === "untrusted" && config.approvalPolicyExplicit !== false;
   const approvalPolicy: ApprovalPolicy =
-    frontEnd === "exec" && config.approvalPolicy !== "untrusted" ? "never" : config.approvalPolicy;
+    frontEnd === "exec" && !keepUntrusted ? "never" : config.approvalPolicy;
   const gate = new SafetyGate({ approvalPolicy, sandbox: policy, availability, ask: prompt });
 
   let summary: string;
@@ -110,5 +115,13 @@ export function createToolPolicy(
     sandboxBackend: gate.launcher && availability.available ? availability.backend.name : undefined,
     sandboxSummary: summary,
     notices,
+    withPermissions: (approval, sandboxMode) =>
+      createToolPolicy(
+        { ...config, approvalPolicy: approval, sandboxMode, approvalPolicyExplicit: true },
+        cwd,
+        frontEnd,
+        ask,
+        options,
+      ),
   };
 }

@@ -1,5 +1,7 @@
 // One end-to-end fixture: a simulator, a git workspace, a CODEX_HOME, and a way to run `exec` against them.
 
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { type Simulator, startSimulator } from "../simulator/index.ts";
 import type { Scenario } from "../simulator/scenario.ts";
 import { type RunOptions, type RunResult, runCli } from "./cli.ts";
@@ -17,9 +19,22 @@ export interface E2E {
   close(): Promise<void>;
 }
 
-export async function e2e(scenario: Scenario, options: { git?: boolean } = {}): Promise<E2E> {
+/** The config.toml line pair that records a trust decision for `dir`, as the TUI's trust prompt writes it. */
+export function trustToml(dir: string, level: "trusted" | "untrusted" = "trusted"): string {
+  return `[projects.${JSON.stringify(dir)}]\ntrust_level = "${level}"\n`;
+}
+
+/**
+ * `trust` (default true) records the workspace as trusted in `$CODEX_HOME/config.toml`, so the TUI starts
+ * without its first-run trust prompt; tests of that prompt pass false.
+ */
+export async function e2e(
+  scenario: Scenario,
+  options: { git?: boolean; trust?: boolean } = {},
+): Promise<E2E> {
   const sim = await startSimulator({ scenario, apiKey: TEST_KEY });
   const ws = createWorkspace({ git: options.git });
+  if (options.trust !== false) writeFileSync(join(ws.home, "config.toml"), trustToml(ws.dir));
   return {
     sim,
     ws,

@@ -5,6 +5,12 @@ import { join } from "node:path";
 import type { SessionFile } from "../../session/find.ts";
 import type { TuiController } from "./controller.ts";
 import { colorDiff, workspaceDiff } from "./diff.ts";
+import {
+  currentPreset,
+  PERMISSION_PRESETS,
+  type PermissionPreset,
+  permissionsNotice,
+} from "./permissions.ts";
 import { createPicker, type PickerState } from "./picker.ts";
 import { resumableSessions } from "./sessions.ts";
 import { INIT_PROMPT, type SlashParse } from "./slash.ts";
@@ -56,6 +62,9 @@ export function runSlashCommand(ctx: CommandContext, parsed: SlashParse): void {
       return;
     case "model":
       openModelPicker(ctx);
+      return;
+    case "approvals":
+      openApprovalsPicker(ctx);
       return;
     case "new":
       controller.newSession();
@@ -161,6 +170,32 @@ function openEffortPicker(ctx: CommandContext, model: string): void {
     onPick: (effort) => {
       ctx.closePicker();
       void ctx.controller.setModel(model, effort === "default" ? undefined : effort);
+    },
+  });
+}
+
+function openApprovalsPicker(ctx: CommandContext): void {
+  const { approvalPolicy, sandboxMode } = ctx.controller.config;
+  const current = currentPreset(approvalPolicy, sandboxMode);
+  ctx.openPicker<PermissionPreset>({
+    picker: createPicker<PermissionPreset>({
+      title: "Select Approval Mode",
+      subtitle: `Now: ${sandboxMode}, approval ${approvalPolicy}. The choice holds for this session only.`,
+      items: PERMISSION_PRESETS.map((p) => ({
+        label: p === current ? `${p.label} (current)` : p.label,
+        value: p,
+        detail: p.description,
+      })),
+      searchable: false,
+      index: Math.max(0, PERMISSION_PRESETS.indexOf(current ?? PERMISSION_PRESETS[1])),
+    }),
+    onPick: (preset) => {
+      ctx.closePicker();
+      const { controller } = ctx;
+      const policy = controller.setPermissions(preset.approvalPolicy, preset.sandboxMode);
+      controller.note("tui.permissions", { approval: policy.approvalPolicy, sandbox: policy.sandboxMode });
+      controller.show({ kind: "notice", text: permissionsNotice(preset), tone: "info" });
+      for (const notice of policy.notices) controller.warn(notice);
     },
   });
 }

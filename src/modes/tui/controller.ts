@@ -4,7 +4,7 @@
 import { Agent } from "../../agent/agent.ts";
 import { BASE_INSTRUCTIONS } from "../../agent/instructions.ts";
 import { CODEX_LITELLM_PROFILE } from "../../config/load.ts";
-import type { ResolvedConfig } from "../../config/types.ts";
+import type { ApprovalPolicy, ResolvedConfig, SandboxMode } from "../../config/types.ts";
 import { saveProfileKeys } from "../../config/writer.ts";
 import type { Gateway } from "../../gateway/client.ts";
 import { discoverModels } from "../../gateway/discovery.ts";
@@ -24,6 +24,7 @@ import { contextWindowFor, type InitialContext } from "../agent-setup.ts";
 import { openRecorder, recordPrompt, sandboxPolicyRecord } from "../exec/session.ts";
 import { modelsCacheFile } from "../models.ts";
 import { patchDiff, snapshotFiles } from "./diff.ts";
+import { permissionsUpdate } from "./permissions.ts";
 import type { StatusInfo } from "./status.ts";
 import type { Cell, TranscriptEvent } from "./transcript.ts";
 
@@ -71,7 +72,7 @@ export class TuiController {
   private recorder?: SessionRecorder;
   private resumePath?: string;
   private abort?: AbortController;
-  private readonly tools: ToolRegistry;
+  private tools: ToolRegistry;
   private readonly listeners = new Set<(event: TuiEvent) => void>();
   private readonly snapshots = new Map<string, Map<string, string | undefined>>();
 
@@ -369,6 +370,24 @@ export class TuiController {
       tone: "info",
     });
     this.dispatch({ type: "ui_state" });
+  }
+
+  /**
+   * `/approvals`: approval policy and sandbox for the rest of the session (not saved). The tools switch at once;
+   * a conversation under way gets a new environment context so the model knows.
+   */
+  setPermissions(approvalPolicy: ApprovalPolicy, sandboxMode: SandboxMode): ToolPolicy {
+    const next = permissionsUpdate(this.options, this.options.cwd, approvalPolicy, sandboxMode);
+    Object.assign(this.options, { config: next.config, policy: next.policy, context: next.context });
+    this.tools = new ToolRegistry(next.policy.registryOptions);
+    const history = this.agent?.history ?? [];
+    const usage = this.agent?.totalUsage ?? emptyUsage();
+    this.agent = this.buildAgent(history.length > 0 ? [...history, next.environment] : []);
+    if (this.agent) this.agent.totalUsage = usage;
+    if (history.length > 0) this.recorder?.recordItem(next.environment);
+    if (this.recorder) Object.assign(this.recorder.settings.turnContext, next.turnContext);
+    this.dispatch({ type: "ui_state" });
+    return next.policy;
   }
 
   statusInfo(): StatusInfo {

@@ -3,7 +3,7 @@
 import { render } from "ink";
 import { DEFAULT_CONTEXT_WINDOW } from "../../agent/context.ts";
 import { loadConfig } from "../../config/load.ts";
-import type { CliOverrides, ResolvedConfig } from "../../config/types.ts";
+import type { CliOverrides, ResolvedConfig, TrustLevel } from "../../config/types.ts";
 import { createGateway } from "../../gateway/client.ts";
 import { closeAgents } from "../../gateway/http.ts";
 import { startTelemetry } from "../../telemetry/index.ts";
@@ -24,6 +24,8 @@ import {
   setupInstructions,
 } from "./onboarding.ts";
 import { Onboarding } from "./setup-screen.tsx";
+import { applyTrust, isVersionControlled, needsTrustDecision, saveTrustDecision } from "./trust.ts";
+import { TrustScreen } from "./trust-screen.tsx";
 import { openTuiLog } from "./tui-log.ts";
 
 export interface TuiOptions extends CliOverrides {
@@ -73,6 +75,31 @@ async function ensureConfigured(config: ResolvedConfig, options: TuiOptions, cwd
   return loadConfig({ cli: options, env: process.env, cwd });
 }
 
+/**
+ * The trust prompt on the first start in a project (see trust.ts). Returns the config to run with, with the
+ * decision applied, or an exit code when the user quit without deciding.
+ */
+async function ensureTrusted(config: ResolvedConfig, notices: string[]): Promise<ResolvedConfig | number> {
+  if (!needsTrustDecision(config)) return config;
+  let level: TrustLevel | undefined;
+  const instance = render(
+    <TrustScreen
+      dir={config.projectPath}
+      versionControlled={isVersionControlled(config.projectPath)}
+      onDone={(l) => {
+        level = l;
+      }}
+    />,
+    RENDER_OPTIONS,
+  );
+  await instance.waitUntilExit();
+  // Quitting here is a choice, not a failure: nothing was written.
+  if (!level) return 0;
+  const warning = saveTrustDecision(config, level);
+  if (warning) notices.push(warning);
+  return applyTrust(config, level);
+}
+
 export async function runTui(options: TuiOptions): Promise<number> {
   const cwd = resolveWorkdir(options.cd);
   const tty = !!process.stdin.isTTY && !!process.stdout.isTTY;
@@ -83,16 +110,19 @@ export async function runTui(options: TuiOptions): Promise<number> {
     tty,
   );
   if (typeof configured === "number") return configured;
-  const config = configured;
   if (!tty)
     throw new UserError(
       "the interactive TUI needs a terminal (stdin and stdout must be TTYs); use `codex-litellm exec` in scripts",
     );
-  const resumeFile = options.resume ? locateSession(config.codexHome, options.resume, cwd) : undefined;
+  const resumeFile = options.resume ? locateSession(configured.codexHome, options.resume, cwd) : undefined;
+  const trustNotices: string[] = [];
+  const trusted = await ensureTrusted(configured, trustNotices);
+  if (typeof trusted === "number") return trusted;
+  const config = trusted;
 
   const broker = new ApprovalBroker();
   const policy = createToolPolicy(config, cwd, "interactive", broker);
-  const early: string[] = [...config.warnings, ...policy.notices];
+  const early: string[] = [...config.warnings, ...trustNotices, ...policy.notices];
   let warn = (message: string) => {
     early.push(message);
   };
