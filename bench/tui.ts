@@ -36,7 +36,7 @@ export async function tuiRun(options: {
   // `exec` keeps the shell's pid for node, so the TUI can be killed for sure afterwards: a TUI that has
   // fallen behind is too busy to act on the SIGHUP that closing the terminal sends.
   const pidFile = join(options.dir, "tui.pid");
-  const command = `echo $$ > ${shellQuote(pidFile)}; exec env -i ${cleanEnv(env)} ${shellQuote(process.execPath)} ${shellQuote(options.cli)} -m m`;
+  const command = `echo $$ > ${shellQuote(pidFile)}; exec env -i ${cleanEnv(env)} ${shellQuote(process.execPath)} ${shellQuote(options.cli)} -m m -a on-request`;
   const term = Terminal.open(options.dir, options.dir, command);
   try {
     await term.waitFor(READY, 10_000);

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { compactTokens } from "../../src/telemetry/usage.ts";
 import { CLI, runCli } from "../helpers/cli.ts";
-import { e2e, TEST_KEY } from "../helpers/e2e.ts";
+import { e2e, TEST_KEY, trustToml } from "../helpers/e2e.ts";
 import { listRollouts } from "../helpers/rollouts.ts";
 import { cleanEnv, HAVE_TMUX, shellQuote, Terminal } from "../helpers/terminal.ts";
 import type { Scenario } from "../simulator/scenario.ts";
@@ -272,7 +272,7 @@ test("/model picks from the gateway's models and saves into profiles.codex-litel
       ],
       responses: [],
     },
-    [],
+    ["-a", "on-request"],
   );
   const original =
     '# my settings\nmodel = "gpt-5.4"\nmystery_key = { keep = true }\n\n[profiles.codex-litellm]\n# chosen here\nmodel = "sim-model"\n';
@@ -335,7 +335,7 @@ test("first run: asks for base URL, key and model, writes .env (0600) and the pr
     );
     assert.equal(
       readFileSync(join(s.ws.home, "config.toml"), "utf8"),
-      '[profiles.codex-litellm]\nmodel = "sim-model"\n',
+      `${trustToml(s.ws.dir)}\n[profiles.codex-litellm]\nmodel = "sim-model"\n`,
     );
 
     // Without a terminal there is no one to ask: say how to configure, exit 1, write nothing.
