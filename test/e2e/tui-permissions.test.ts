@@ -7,18 +7,16 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { CLI, runCli } from "../helpers/cli.ts";
 import { e2e, TEST_KEY, trustToml } from "../helpers/e2e.ts";
-import { cleanEnv, HAVE_TMUX, shellQuote, Terminal } from "../helpers/terminal.ts";
+import { HAVE_TMUX, startInPane } from "../helpers/terminal.ts";
 import type { Scenario } from "../simulator/scenario.ts";
 
 const skip = HAVE_TMUX ? false : "tmux is not installed";
 const READY = "Ask codex-litellm to do anything";
 const TRUST = "You are running codex-litellm in";
 
-/** Starts `codex-litellm <args>` in a pane that stays after exit, so the exit code can be read. */
-function startCli(socketDir: string, cwd: string, env: Record<string, string>, args: string[]): Terminal {
-  const command = `env -i ${cleanEnv(env)} ${shellQuote(process.execPath)} ${shellQuote(CLI)} ${args.map(shellQuote).join(" ")}; echo "[exit $?]"; sleep 120`;
-  return Terminal.open(socketDir, cwd, command);
-}
+/** Starts `codex-litellm <args>` in a pane that stays after exit. */
+const startCli = (socketDir: string, cwd: string, env: Record<string, string>, args: string[]) =>
+  startInPane(socketDir, cwd, env, [process.execPath, CLI, ...args]);
 
 async function session(scenario: Scenario, options: { git?: boolean; trust?: boolean } = {}) {
   const t = await e2e(scenario, options);

@@ -9,16 +9,14 @@ import { compactTokens } from "../../src/telemetry/usage.ts";
 import { CLI, runCli } from "../helpers/cli.ts";
 import { e2e, TEST_KEY, trustToml } from "../helpers/e2e.ts";
 import { listRollouts } from "../helpers/rollouts.ts";
-import { cleanEnv, HAVE_TMUX, shellQuote, Terminal } from "../helpers/terminal.ts";
+import { cleanEnv, HAVE_TMUX, shellQuote, startInPane, Terminal } from "../helpers/terminal.ts";
 import type { Scenario } from "../simulator/scenario.ts";
 
 const skip = HAVE_TMUX ? false : "tmux is not installed";
 
-/** Starts `codex-litellm <args>` in a pane that stays after exit, so the goodbye can be read. */
-function startCli(socketDir: string, cwd: string, env: Record<string, string>, args: string[]): Terminal {
-  const command = `env -i ${cleanEnv(env)} ${shellQuote(process.execPath)} ${shellQuote(CLI)} ${args.map(shellQuote).join(" ")}; echo "[exit $?]"; sleep 120`;
-  return Terminal.open(socketDir, cwd, command);
-}
+/** Starts `codex-litellm <args>` in a pane that stays after exit. */
+const startCli = (socketDir: string, cwd: string, env: Record<string, string>, args: string[]) =>
+  startInPane(socketDir, cwd, env, [process.execPath, CLI, ...args]);
 
 async function session(scenario: Scenario, args: string[], extraEnv: Record<string, string> = {}) {
   const t = await e2e(scenario);

@@ -16,6 +16,20 @@ export function cleanEnv(env: Record<string, string>): string {
     .join(" ");
 }
 
+/**
+ * Runs `argv` with only `env` in a new pane that stays after it exits (`[exit N]` is printed), so the
+ * goodbye and the exit code can be read.
+ */
+export function startInPane(
+  socketDir: string,
+  cwd: string,
+  env: Record<string, string>,
+  argv: string[],
+): Terminal {
+  const command = `env -i ${cleanEnv(env)} ${argv.map(shellQuote).join(" ")}; echo "[exit $?]"; sleep 120`;
+  return Terminal.open(socketDir, cwd, command);
+}
+
 export class Terminal {
   private constructor(readonly socket: string) {}
 
