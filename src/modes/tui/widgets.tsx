@@ -6,6 +6,7 @@ import type { ApprovalRequest } from "../../tools/policy.ts";
 import { commandText } from "../exec/human.ts";
 import { type ApprovalView, approvalOptions } from "./approvals.ts";
 import type { EditorState } from "./editor.ts";
+import { useColumns } from "./lines.tsx";
 import { type PickerState, pickerWindow, visibleItems } from "./picker.ts";
 import type { SlashCommand } from "./slash.ts";
 
@@ -199,13 +200,15 @@ export function Working({ label, since }: { label: string; since: number }) {
   );
 }
 
+/** One row: the left text first; the hints on the right only when both fit. */
 export function Footer({ left, right }: { left: string; right: string }) {
+  const fits = left.length + right.length + 6 <= useColumns();
   return (
     <Box paddingX={2} justifyContent="space-between">
       <Text dimColor wrap="truncate-end">
         {left}
       </Text>
-      <Text dimColor>{right}</Text>
+      {fits ? <Text dimColor>{right}</Text> : null}
     </Box>
   );
 }
