@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Bundles src/cli.ts into dist/ with esbuild: one small entry file, modes split into lazily loaded chunks.
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { build, transform } from "esbuild";
 
@@ -67,3 +67,25 @@ const result = await build({
 // dist/, which ships.
 mkdirSync(new URL("out", root), { recursive: true });
 writeFileSync(new URL("out/esbuild-meta.json", root), JSON.stringify(result.metafile));
+
+// The license texts of the third-party packages inside the bundle (dist/ ships them): every package
+// esbuild read a file from, with its name, version, license and the license file it ships.
+const packages = new Map();
+for (const input of Object.keys(result.metafile.inputs)) {
+  const m = /(?:^|\/)node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input);
+  if (m) packages.set(m[1], input.slice(0, m.index + m[0].length));
+}
+const sections = [...packages]
+  .sort(([a], [b]) => a.localeCompare(b))
+  .map(([name, dir]) => {
+    const meta = JSON.parse(readFileSync(new URL(`${dir}package.json`, root), "utf8"));
+    const file = readdirSync(new URL(dir, root)).find((f) => /^(licen[cs]e|copying)(\.|$)/i.test(f));
+    const text = file
+      ? readFileSync(new URL(`${dir}${file}`, root), "utf8").trim()
+      : `The package ships no license file; its package.json declares "${meta.license}".`;
+    return `## ${name} ${meta.version} (${meta.license})\n\n${text}\n`;
+  });
+writeFileSync(
+  new URL("dist/THIRD_PARTY_LICENSES.md", root),
+  `# Third-party licenses\n\nThe bundle in this directory includes the following packages.\n\n${sections.join("\n")}`,
+);

@@ -171,7 +171,11 @@ test("the bundle needs nothing at run time but node's built-ins and its own chun
   const pattern =
     /\b(?:(?:import|export)\s*(?:[\w$*{][^;"'`()]*?\bfrom\s*)?|(?:import|\w*require)\s*\(\s*)["']([^"'\s]+)["']/g;
   let relativeImports = 0;
-  for (const file of files(dist)) {
+  const licenses = readFileSync(join(dist, "THIRD_PARTY_LICENSES.md"), "utf8");
+  for (const name of ["ink", "react", "commander", "eventsource-parser", "smol-toml", "yoga-layout"])
+    assert.match(licenses, new RegExp(`^## ${name} \\d`, "m"), `THIRD_PARTY_LICENSES.md names ${name}`);
+  assert.match(licenses, /Permission is hereby granted, free of charge/, "it holds the MIT texts themselves");
+  for (const file of files(dist).filter((f) => f !== "THIRD_PARTY_LICENSES.md")) {
     assert.match(file, /^(cli\.js|chunks\/[\w-]+\.js)$/, `unexpected file in dist/: ${file}`);
     const code = readFileSync(join(dist, file), "utf8");
     for (const [, spec] of code.matchAll(pattern)) {
@@ -189,14 +193,14 @@ test("the bundle needs nothing at run time but node's built-ins and its own chun
   assert.ok(relativeImports > 0, "cli.js loads its chunks by relative import");
 });
 
-test("npm pack publishes only the bundle, README, LICENSE, NOTICE, CHANGELOG and package.json", () => {
+test("npm pack publishes only the bundle with its third-party licenses, README, LICENSE, NOTICE, CHANGELOG and package.json", () => {
   // --ignore-scripts: prepack would rebuild dist/ under the other tests' feet.
   const [packed] = JSON.parse(ok("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"]));
   const paths: string[] = packed.files.map((f: { path: string }) => f.path).sort();
   for (const path of paths)
     assert.match(
       path,
-      /^(package\.json|README\.md|LICENSE|NOTICE|CHANGELOG\.md|dist\/cli\.js|dist\/chunks\/[\w-]+\.js)$/,
+      /^(package\.json|README\.md|LICENSE|NOTICE|CHANGELOG\.md|dist\/cli\.js|dist\/THIRD_PARTY_LICENSES\.md|dist\/chunks\/[\w-]+\.js)$/,
     );
   for (const path of ["package.json", "README.md", "LICENSE", "NOTICE", "CHANGELOG.md", "dist/cli.js"])
     assert.ok(paths.includes(path), `${path} is not published`);
