@@ -13,6 +13,7 @@ import {
   DEFAULT_CONTEXT_WINDOW,
   estimateFixedTokens,
   estimateItemsTokens,
+  estimateItemTokens,
   estimateTextTokens,
 } from "./context.ts";
 
@@ -60,6 +61,11 @@ export class Agent {
   private contextAdded: boolean;
   /** The gateway's count for the conversation up to `history[index]` (prompt + completion of a response). */
   private reported: { tokens: number; index: number } | undefined;
+  /**
+   * Estimated tokens of `history[0, count)`. History only grows between compactions, so a later estimate adds
+   * only the new items: a big resumed history is measured once, not at every check.
+   */
+  private estimated = { count: 0, tokens: 0 };
 
   constructor(private readonly options: AgentOptions) {
     this.history = [...(options.history ?? [])];
@@ -78,10 +84,15 @@ export class Agent {
   contextUsed(): number {
     if (this.reported)
       return this.reported.tokens + estimateItemsTokens(this.history.slice(this.reported.index));
-    return (
-      estimateFixedTokens(this.options.instructions, this.options.tools.specs()) +
-      estimateItemsTokens(this.history)
-    );
+    return estimateFixedTokens(this.options.instructions, this.options.tools.specs()) + this.historyTokens();
+  }
+
+  private historyTokens(): number {
+    let { count, tokens } =
+      this.history.length < this.estimated.count ? { count: 0, tokens: 0 } : this.estimated;
+    for (; count < this.history.length; count++) tokens += estimateItemTokens(this.history[count]);
+    this.estimated = { count, tokens };
+    return tokens;
   }
 
   private record(item: HistoryItem): void {
@@ -226,6 +237,7 @@ export class Agent {
     );
     this.history.splice(0, this.history.length, ...replacement);
     this.reported = undefined;
+    this.estimated = { count: 0, tokens: 0 };
     this.contextAdded = true;
     this.options.onCompacted?.(result.summary, replacement);
     emit({

@@ -13,7 +13,7 @@ import {
   summaryHistory,
   transcriptEntries,
 } from "./compact.ts";
-import { autoCompactLimit, truncateMiddle } from "./context.ts";
+import { autoCompactLimit, estimateFixedTokens, estimateItemsTokens, truncateMiddle } from "./context.ts";
 import { environmentContext } from "./instructions.ts";
 
 type Scripted = Partial<ModelResponse> | { error: GatewayError };
@@ -67,6 +67,11 @@ const ctx = environmentContext({
   networkAccess: false,
 });
 
+const tools = () =>
+  new ToolRegistry({
+    envPolicy: { inherit: "all", ignoreDefaultExcludes: false, exclude: [], includeOnly: [], set: {} },
+  });
+
 function makeAgent(script: Scripted[], extra: Partial<ConstructorParameters<typeof Agent>[0]> = {}) {
   const { stream, requests } = scriptedStream(script);
   const events: AgentEvent[] = [];
@@ -75,9 +80,7 @@ function makeAgent(script: Scripted[], extra: Partial<ConstructorParameters<type
     model: "m",
     instructions: "sys",
     stream,
-    tools: new ToolRegistry({
-      envPolicy: { inherit: "all", ignoreDefaultExcludes: false, exclude: [], includeOnly: [], set: {} },
-    }),
+    tools: tools(),
     cwd: "/w",
     writableRoots: [],
     emit: (e) => events.push(e),
@@ -155,6 +158,35 @@ describe("agent: context accounting and compaction", () => {
         [605, 130_000],
       ],
     );
+  });
+
+  test("without a reported count, contextUsed estimates the whole history as it grows and after compaction", async () => {
+    const history: HistoryItem[] = [ctx];
+    for (let i = 0; i < 5; i++)
+      history.push(userMessage(`u${i}`.repeat(40)), assistantMessage(`a${i}`.repeat(90)));
+    // No usage in the answers: every estimate covers the whole history.
+    const { agent } = makeAgent([{ text: "S" }, { toolCalls: [planCall("p1")] }, { text: "done" }], {
+      history,
+    });
+    const full = () => estimateFixedTokens("sys", tools().specs()) + estimateItemsTokens(agent.history);
+    assert.equal(agent.contextUsed(), full());
+    assert.equal(agent.contextUsed(), full(), "a second call gives the same count");
+    assert.deepEqual(await agent.compact(new AbortController().signal), { status: "compacted" });
+    assert.equal(agent.contextUsed(), full(), "the shorter history after compaction is measured afresh");
+    await agent.runTurn("next", new AbortController().signal);
+    assert.ok(agent.history.length > 3);
+    assert.equal(agent.contextUsed(), full(), "items added by the turn are counted");
+
+    // A replacement as long as the history it replaces is measured afresh too.
+    const small = makeAgent([{ text: "S" }], {
+      history: [ctx, userMessage("u"), assistantMessage("x".repeat(400))],
+    });
+    const before = small.agent.contextUsed();
+    assert.deepEqual(await small.agent.compact(new AbortController().signal), { status: "compacted" });
+    assert.equal(small.agent.history.length, 3);
+    const after = estimateFixedTokens("sys", tools().specs()) + estimateItemsTokens(small.agent.history);
+    assert.notEqual(after, before);
+    assert.equal(small.agent.contextUsed(), after);
   });
 
   test("passing the auto-compact limit compacts before the next request", async () => {

@@ -3,6 +3,7 @@
 // its web streams add per-chunk work.
 import http from "node:http";
 import https from "node:https";
+import { utf8Chunks } from "../util/utf8.ts";
 
 const agents = {
   "http:": new http.Agent({ keepAlive: true }),
@@ -45,7 +46,7 @@ export function request(
   method: "GET" | "POST",
   url: URL,
   headers: Record<string, string>,
-  body: string | undefined,
+  body: string | readonly Buffer[] | undefined,
   idleMs: number,
   signal: AbortSignal,
 ): HttpExchange {
@@ -55,11 +56,15 @@ export function request(
   let limit = idleMs;
   let phase: "headers" | "body" = "headers";
   let failed: Error | undefined;
+  // Encoded once, up front (src/util/utf8.ts); the length is the chunks'.
+  const payload = typeof body === "string" ? utf8Chunks(body) : body;
   const req = lib.request(url, {
     method,
     agent,
     headers:
-      body === undefined ? headers : { ...headers, "content-length": Buffer.byteLength(body).toString() },
+      payload === undefined
+        ? headers
+        : { ...headers, "content-length": String(payload.reduce((n, c) => n + c.length, 0)) },
   });
   const fail = (error: Error) => {
     if (failed) return;
@@ -94,7 +99,8 @@ export function request(
   });
   // Keep unhandled-rejection noise away when the caller stops listening after close().
   response.catch(() => {});
-  req.end(body);
+  for (const chunk of payload?.slice(0, -1) ?? []) req.write(chunk);
+  req.end(payload?.at(-1));
   return {
     response,
     touch: () => {

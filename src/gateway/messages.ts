@@ -6,6 +6,7 @@
 import type { FunctionCallItem, HistoryItem, ReasoningItem } from "../protocol/items.ts";
 import { messageText } from "../protocol/items.ts";
 import type { ModelRequest } from "../protocol/model.ts";
+import { Utf8Writer } from "../util/utf8.ts";
 
 export interface ChatToolCall {
   id: string;
@@ -166,4 +167,32 @@ export function chatBody(request: ModelRequest, options: BodyOptions): Record<st
     body.reasoning_effort = request.reasoningEffort;
   }
   return body;
+}
+
+/** Buffer size for the encoded body: a 40 MB body is a few dozen writes. */
+const BODY_CHUNK_BYTES = 1 << 20;
+
+/**
+ * The bytes of `JSON.stringify(chatBody(request, options))`, serialised and encoded message by message. A big
+ * history as one string costs a second copy of it (two bytes a character once any message has non-ASCII
+ * text), garbage-collector copies while it is built, and a pass to flatten it before it can be encoded.
+ */
+export function chatBodyBytes(request: ModelRequest, options: BodyOptions): Buffer[] {
+  const out = new Utf8Writer(BODY_CHUNK_BYTES);
+  let separator = "{";
+  for (const [key, value] of Object.entries(chatBody(request, options))) {
+    // As JSON.stringify: members whose value is undefined are left out.
+    if (value === undefined) continue;
+    out.write(`${separator}${JSON.stringify(key)}:`);
+    separator = ",";
+    if (key !== "messages") {
+      out.write(JSON.stringify(value));
+      continue;
+    }
+    const messages = value as ChatMessage[];
+    for (let i = 0; i < messages.length; i++) out.write(`${i ? "," : "["}${JSON.stringify(messages[i])}`);
+    out.write(messages.length ? "]" : "[]");
+  }
+  out.write(separator === "{" ? "{}" : "}");
+  return out.end();
 }

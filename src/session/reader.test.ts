@@ -43,3 +43,13 @@ test("bytes read line by line: same records, history and warnings as the decoded
   ]);
   assert.deepEqual(parseRolloutBytes(bytes, "f"), parseRollout(bytes.toString("utf8"), "f"));
 });
+
+test("read without records: the same meta, history and warnings, no records kept", () => {
+  const text = `${meta}\n${item("one")}\n${event}\n{garbage\n${item("two")}\n{"type":"compacted","payload":{"message":"s"}}\n${item("three").slice(0, 20)}`;
+  const all = parseRolloutBytes(Buffer.from(text), "f");
+  const lean = parseRolloutBytes(Buffer.from(text), "f", { records: false });
+  assert.equal(all.records.length, 5);
+  assert.equal(all.warnings.length, 2);
+  assert.deepEqual(lean, { ...all, records: [] });
+  assert.deepEqual(parseRollout(text, "f", { records: false }), lean);
+});

@@ -11,8 +11,17 @@ export interface Rollout {
   meta?: SessionMeta;
   /** The model history: response items in order, restarted at every `compacted` record. */
   history: HistoryItem[];
+  /** Every readable record in order; empty when read with `records: false`. */
   records: RolloutRecord[];
   warnings: string[];
+}
+
+export interface ReadOptions {
+  /**
+   * Keep every record in `records` (default true). Without them (exec needs only meta, history and warnings),
+   * events are dropped as soon as they are checked, which spares the garbage collector a big resume's copies.
+   */
+  records?: boolean;
 }
 
 const RECORD_TYPES = new Set(["session_meta", "response_item", "turn_context", "event_msg", "compacted"]);
@@ -64,9 +73,9 @@ function parseRecord(line: string): RolloutRecord | undefined {
   return value as unknown as RolloutRecord;
 }
 
-export function parseRollout(text: string, path: string): Rollout {
+export function parseRollout(text: string, path: string, options: ReadOptions = {}): Rollout {
   const lines = text.split("\n");
-  return parseLines(lines.length, (i) => lines[i], text.endsWith("\n") || text === "", path);
+  return parseLines(lines.length, (i) => lines[i], text.endsWith("\n") || text === "", path, options);
 }
 
 /**
@@ -74,7 +83,7 @@ export function parseRollout(text: string, path: string): Rollout {
  * makes a whole-file string two-byte (and its decoding and every JSON.parse over it several times
  * slower); per line, only the lines that hold one pay for it. Same records, history and warnings.
  */
-export function parseRolloutBytes(bytes: Buffer, path: string): Rollout {
+export function parseRolloutBytes(bytes: Buffer, path: string, options: ReadOptions = {}): Rollout {
   const starts = [0];
   for (let nl = bytes.indexOf(10); nl !== -1; nl = bytes.indexOf(10, nl + 1)) starts.push(nl + 1);
   // As with split("\n"): n newlines make n + 1 lines, the last one empty when the file ends with one.
@@ -83,11 +92,18 @@ export function parseRolloutBytes(bytes: Buffer, path: string): Rollout {
     return bytes.toString("utf8", starts[i], end);
   };
   const complete = bytes.length === 0 || bytes[bytes.length - 1] === 10;
-  return parseLines(starts.length, line, complete, path);
+  return parseLines(starts.length, line, complete, path, options);
 }
 
-function parseLines(count: number, lineAt: (i: number) => string, complete: boolean, path: string): Rollout {
+function parseLines(
+  count: number,
+  lineAt: (i: number) => string,
+  complete: boolean,
+  path: string,
+  options: ReadOptions,
+): Rollout {
   const rollout: Rollout = { path, history: [], records: [], warnings: [] };
+  const keep = options.records !== false;
   for (let index = 0; index < count; index++) {
     const line = lineAt(index);
     const last = index === count - 1;
@@ -99,7 +115,7 @@ function parseLines(count: number, lineAt: (i: number) => string, complete: bool
       rollout.warnings.push(`skipped ${what} (line ${index + 1}) in ${path}`);
       continue;
     }
-    rollout.records.push(record);
+    if (keep) rollout.records.push(record);
     apply(rollout, record);
   }
   return rollout;
@@ -134,6 +150,6 @@ function apply(rollout: Rollout, record: RolloutRecord): void {
 }
 
 /** Reads and parses a rollout file. Throws only when the file cannot be read at all. */
-export function readRollout(path: string): Rollout {
-  return parseRolloutBytes(readFileSync(path), path);
+export function readRollout(path: string, options: ReadOptions = {}): Rollout {
+  return parseRolloutBytes(readFileSync(path), path, options);
 }

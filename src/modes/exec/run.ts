@@ -71,7 +71,8 @@ export async function runExec(options: ExecOptions): Promise<number> {
   let rollout: Rollout | undefined;
   if (resumed) {
     try {
-      rollout = readRollout(resumed.path);
+      // exec shows none of the stored events: only meta, history and warnings are needed.
+      rollout = readRollout(resumed.path, { records: false });
     } catch (error) {
       throw new UserError(`cannot read session ${resumed.path}: ${(error as Error).message}`);
     }
