@@ -8,7 +8,7 @@ import type { GatewayError, ModelEvent, ModelRequest, ModelResponse, StreamFn } 
 import { assembleFromJson, ChunkAssembler } from "./assemble.ts";
 import { httpError, isContextWindowMessage, unsupportedParam } from "./errors.ts";
 import { AbortedError, type HttpExchange, IdleTimeoutError, readText, request } from "./http.ts";
-import { chatBody } from "./messages.ts";
+import { chatBodyBytes } from "./messages.ts";
 import { type EffectiveProfile, modelProfile } from "./quirks.ts";
 
 export interface GatewayOptions {
@@ -109,20 +109,19 @@ export function createGateway(options: GatewayOptions): Gateway {
     attemptNo: number,
     profile: EffectiveProfile,
   ): AsyncGenerator<ModelEvent, AttemptResult> {
-    const body = JSON.stringify(
-      chatBody(req, {
-        stream: !buffered,
-        dropParams: droppedParams.get(req.model),
-        replay: profile,
-      }),
-    );
+    // Serialised and encoded message by message: a long history never becomes one huge string.
+    const body = chatBodyBytes(req, {
+      stream: !buffered,
+      dropParams: droppedParams.get(req.model),
+      replay: profile,
+    });
     const url = endpoint("chat/completions");
     log({
       kind: "request",
       url: url.toString(),
       model: req.model,
       stream: !buffered,
-      bytes: body.length,
+      bytes: body.reduce((n, chunk) => n + chunk.length, 0),
       attempt: attemptNo,
     });
     const ex = request("POST", url, headers(!buffered), body, provider.streamIdleTimeoutMs, signal);
