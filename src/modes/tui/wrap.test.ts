@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import stringWidth from "string-width";
 import { cellLines } from "./cells.ts";
 import { renderMarkdown } from "./markdown.ts";
 import { line, lineText, plain, span, truncated } from "./styled.ts";
@@ -78,4 +79,33 @@ test("rows become one string, a row a line; Markdown styles survive wrapping", (
   assert.equal(rows[0].spans[0].bold, true);
   assert.equal(rows[1].spans.find((s) => s.text === "code")?.color, "cyan");
   assert.equal(rowsText([plain("a"), plain(""), plain("b")]).replace(/\u001b\[[0-9;]*m/g, ""), "a\n\nb");
+});
+
+test("widths agree with string-width: every BMP code point alone, and mixed text", () => {
+  const disagree: string[] = [];
+  for (let code = 0x20; code < 0x10000; code++) {
+    if (code >= 0xd800 && code < 0xe000) continue;
+    const ch = String.fromCharCode(code);
+    if (textWidth(ch) !== stringWidth(ch)) disagree.push(code.toString(16));
+  }
+  assert.deepEqual(disagree.slice(0, 20), []);
+  for (const text of [
+    "déjà vu",
+    "中文 and ASCII",
+    "e\u0301t\u0301e",
+    "🙂 ok",
+    "❤️ love",
+    "👩‍💻 dev",
+    "한국어",
+    "ｆｕｌｌ",
+  ])
+    assert.equal(textWidth(text), stringWidth(text), text);
+});
+
+test("a long line of wide characters wraps into rows of the width without measuring it whole", () => {
+  const text = "中文字符测试，这是一段很长的中文文本。".repeat(5_000);
+  const rows = wrapLines(cellLines({ kind: "assistant", text }), 120);
+  for (const r of rows) assert.ok(textWidth(lineText(r)) <= 120);
+  assert.ok(rows.filter((r) => textWidth(lineText(r)) >= 119).length > rows.length - 2, "rows are filled");
+  assert.equal(texts(rows).join("").replace(/\s+/g, ""), `•${text}`);
 });

@@ -4,14 +4,29 @@
 // wider than the terminal (Ink has nothing left to wrap) and each is measured on its own, mostly on the
 // ASCII fast path. Continuation rows keep the hanging indent of their line (bullets, list markers).
 import chalk from "chalk";
+import { eastAsianWidth } from "get-east-asian-width";
 import stringWidth from "string-width";
 import type { Span, StyledLine } from "./styled.ts";
 
 const ASCII = /^[\x20-\x7e]*$/;
+/** A code point that is a character of its own: no mark, control, format, emoji or surrogate half. */
+const PLAIN = /^[^\p{M}\p{C}\p{Extended_Pictographic}\p{Default_Ignorable_Code_Point}]$/u;
 
-/** Columns `text` takes in a terminal. */
+/**
+ * Columns `text` takes in a terminal. Printable ASCII is its length; text of plain characters (accented
+ * letters, CJK, …) is summed code point by code point from the East Asian Width table; anything else
+ * (marks, emoji sequences) goes through string-width's grapheme rules.
+ */
 export function textWidth(text: string): number {
-  return ASCII.test(text) ? text.length : stringWidth(text);
+  if (ASCII.test(text)) return text.length;
+  let width = 0;
+  for (const ch of text) {
+    const code = ch.codePointAt(0) as number;
+    if (code >= 0x20 && code < 0x7f) width += 1;
+    else if (PLAIN.test(ch)) width += eastAsianWidth(code);
+    else return stringWidth(text);
+  }
+  return width;
 }
 
 /** The indent continuation rows keep: leading spaces, bullets and list markers. */
@@ -121,7 +136,13 @@ export function wrapLine(l: StyledLine, width: number): StyledLine[] {
       const space = /^\s/.test(token);
       // Tabs count as four columns; string-width gives them none and terminals up to eight.
       const text = space && token.includes("\t") ? token.replace(/\t/g, "    ") : token;
-      const w = space ? text.length : textWidth(text);
+      // A long non-ASCII word is never measured whole (string-width slows down more than linearly on long
+      // strings): wider than any row anyway, it is broken character by character.
+      const w = space
+        ? text.length
+        : text.length > 2 * max && !ASCII.test(text)
+          ? Number.POSITIVE_INFINITY
+          : textWidth(text);
       if (rows.width + w <= max) rows.append(text, s, w);
       else if (space) rows.break();
       else if (w <= max - hangWidth && rows.width > hangWidth) {
