@@ -146,6 +146,25 @@ test("a 270 KB answer in one line streams into word-wrapped rows; the TUI stays 
   }
 });
 
+test("a 50 KB pasted line is drawn as a window of wrapped rows and sent whole", { skip }, async () => {
+  const s = await session({ responses: [{ text: "Read it all." }] }, ["-m", "sim-model"]);
+  const term = s.start();
+  try {
+    await term.waitFor(READY);
+    const pasted = `${"Erreur : déjà vu à la ligne 42 — encore. ".repeat(1_200)}FIN`;
+    term.paste(pasted);
+    const screen = await term.waitFor(/encore\. FIN/, 10_000);
+    assert.match(screen, /│ {3}… \d+ rows above/);
+    assert.ok(screen.split("\n").length < 80, "the composer is a window, not the whole paste");
+    term.keys("Enter");
+    await term.waitFor("Read it all.");
+    assert.equal(s.chatBodies()[0].messages.at(-1).content, pasted);
+  } finally {
+    term.kill();
+    await s.close();
+  }
+});
+
 test("approvals with -a untrusted: y runs the command, n sends the user's feedback to the model", {
   skip,
 }, async () => {

@@ -55,6 +55,12 @@ export class Terminal {
     this.tmux("send-keys", "-t", "t", "-l", text);
   }
 
+  /** Text pasted as a terminal pastes it: bracketed (`paste-buffer -p`), all at once. */
+  paste(text: string): void {
+    execFileSync("tmux", ["-S", this.socket, "load-buffer", "-b", "p", "-"], { input: text });
+    this.tmux("paste-buffer", "-p", "-d", "-b", "p", "-t", "t");
+  }
+
   /** The visible screen plus scrollback (finished cells scroll up as the transcript grows). */
   screen(): string {
     return this.tmux("capture-pane", "-p", "-J", "-t", "t", "-S", "-200");

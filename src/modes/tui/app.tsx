@@ -8,7 +8,7 @@ import { cellLines, liveTail, visibleTail } from "./cells.ts";
 import { type CommandContext, type OpenPicker, resumeWithSafeguard, runSlashCommand } from "./commands.ts";
 import { contextIndicator } from "./context.ts";
 import type { TuiController } from "./controller.ts";
-import { editorKey, emptyEditor, submitted } from "./editor.ts";
+import { draftRows, editorKey, emptyEditor, submitted } from "./editor.ts";
 import type { KeyEvent } from "./keys.ts";
 import { Rows, useColumns } from "./lines.tsx";
 import { pickerKey } from "./picker.ts";
@@ -286,10 +286,17 @@ export function App(props: AppProps) {
 
   // What is drawn below the live cells: composer (its lines and border), popup or overlay, working line,
   // footer. The live cells get the rest of the terminal.
-  const composerLines = Math.min(
-    editor.current.text.split("\n").length + 1,
-    Math.max(3, Math.floor((stdout.rows || 24) / 3)),
-  );
+  // The draft wrapped to the box's inner width (border and padding take four columns), a third of the
+  // terminal at most.
+  const draft = editor.current.text
+    ? draftRows(
+        editor.current,
+        "› ",
+        Math.max(8, width - 4),
+        Math.max(3, Math.floor((stdout.rows || 24) / 3)),
+      )
+    : [];
+  const composerLines = Math.max(1, draft.length);
   const below =
     6 +
     composerLines +
@@ -312,11 +319,10 @@ export function App(props: AppProps) {
         <PickerView picker={overlay.current.picker} />
       ) : (
         <Composer
-          editor={editor.current}
+          draft={draft}
           placeholder={
             controller.busy ? "queue a message for when this turn ends" : "Ask codex-litellm to do anything"
           }
-          maxLines={composerLines - 1}
         />
       )}
       {matches.length > 0 ? <SlashPopup matches={matches} index={slashIndex.current} /> : null}

@@ -1,6 +1,8 @@
 // The prompt editor's state, as pure functions: multi-line text with a cursor, and ↑/↓ through earlier prompts
 // (history.jsonl) when the cursor is on the first or last line.
 import type { KeyEvent } from "./keys.ts";
+import { line, plain, type StyledLine, span } from "./styled.ts";
+import { wrapLines } from "./wrap.ts";
 
 export interface EditorState {
   text: string;
@@ -139,4 +141,32 @@ export function editorKey(state: EditorState, event: KeyEvent): EditorState {
 export function submitted(state: EditorState, prompt: string): EditorState {
   const history = state.history.at(-1) === prompt ? state.history : [...state.history, prompt];
   return emptyEditor(history);
+}
+
+/**
+ * The draft as rows no wider than `width`, the cursor an inverse cell, the first line after `prefix` and the
+ * others indented under it; at most `maxRows` rows, the window ending at the cursor's row (a long paste must
+ * neither push the screen past the terminal's height nor reach Ink unwrapped).
+ */
+export function draftRows(state: EditorState, prefix: string, width: number, maxRows: number): StyledLine[] {
+  const { text, cursor } = state;
+  const lines: StyledLine[] = [];
+  let start = 0;
+  for (const [i, l] of text.split("\n").entries()) {
+    const lead = span(i === 0 ? prefix : " ".repeat(prefix.length), { color: "cyan" });
+    const at = cursor - start;
+    if (at >= 0 && at <= l.length) {
+      const under = String.fromCodePoint(l.codePointAt(at) ?? 32);
+      lines.push(line(lead, l.slice(0, at), span(under, { inverse: true }), l.slice(at + under.length)));
+    } else lines.push(line(lead, l));
+    start += l.length + 1;
+  }
+  const rows = wrapLines(lines, width);
+  const cursorRow = Math.max(
+    0,
+    rows.findIndex((r) => r.spans.some((s) => s.inverse)),
+  );
+  if (rows.length <= maxRows) return rows;
+  const first = Math.max(0, Math.min(cursorRow - maxRows + 2, rows.length - maxRows + 1));
+  return [plain(`  … ${first} rows above`, { dim: true }), ...rows.slice(first, first + maxRows - 1)];
 }

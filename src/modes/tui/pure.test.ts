@@ -5,7 +5,7 @@ import { test } from "node:test";
 import type { ApprovalRequest } from "../../tools/policy.ts";
 import { approvalKey, approvalSummary } from "./approvals.ts";
 import { contextIndicator, contextLeftPercent, contextWindowSummary } from "./context.ts";
-import { editorKey, emptyEditor, insertText, submitted } from "./editor.ts";
+import { draftRows, editorKey, emptyEditor, insertText, submitted } from "./editor.ts";
 import { decodeInput, type KeyEvent } from "./keys.ts";
 import { renderMarkdown } from "./markdown.ts";
 import { createPicker, pickerKey } from "./picker.ts";
@@ -76,6 +76,34 @@ test("keys: typed runs ending in Enter, newline keys, arrows, escape and bracket
   assert.deepEqual(decodeInput("\x1b[201~", state), []);
   assert.equal(state.pasting, false);
   assert.deepEqual(decodeInput("\x1b[99~x", state), [text("x")], "unknown sequences are dropped");
+});
+
+test("composer: the draft wraps to the box, the cursor is an inverse cell, long drafts show a window", () => {
+  const short = draftRows({ ...emptyEditor(), text: "hello\nworld", cursor: 8 }, "› ", 40, 5);
+  assert.deepEqual(short.map(lineText), ["› hello", "  world"]);
+  assert.deepEqual(
+    short[1].spans.filter((s) => s.inverse).map((s) => s.text),
+    ["r"],
+  );
+  // A pasted 50 KB line with non-ASCII text: rows of the width, the cursor's row (the end) in view.
+  const text = "Erreur : déjà vu à la ligne 42. ".repeat(1_600);
+  const rows = draftRows({ ...emptyEditor(), text, cursor: text.length }, "› ", 60, 6);
+  assert.equal(rows.length, 6);
+  assert.match(lineText(rows[0]), /^ {2}… \d+ rows above$/);
+  for (const r of rows) assert.ok(lineText(r).length <= 60, lineText(r));
+  assert.ok(
+    rows.at(-1)?.spans.some((s) => s.inverse && s.text === " "),
+    "the cursor after the text",
+  );
+  // The cursor after a full row moves to the next row instead of vanishing.
+  const full = draftRows({ ...emptyEditor(), text: "x".repeat(38), cursor: 38 }, "› ", 40, 5);
+  assert.deepEqual(full.map(lineText), [`› ${"x".repeat(38)}`, "   "]);
+  // An emoji under the cursor stays whole.
+  const emoji = draftRows({ ...emptyEditor(), text: "a🙂b", cursor: 1 }, "› ", 40, 5);
+  assert.deepEqual(
+    emoji[0].spans.filter((s) => s.inverse).map((s) => s.text),
+    ["🙂"],
+  );
 });
 
 test("editor: multi-line editing and history on the first/last line", () => {

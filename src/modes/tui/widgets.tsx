@@ -5,80 +5,23 @@ import { useEffect, useState } from "react";
 import type { ApprovalRequest } from "../../tools/policy.ts";
 import { commandText } from "../exec/human.ts";
 import { type ApprovalView, approvalOptions } from "./approvals.ts";
-import type { EditorState } from "./editor.ts";
-import { useColumns } from "./lines.tsx";
+import { Rows, useColumns } from "./lines.tsx";
 import { type PickerState, pickerWindow, visibleItems } from "./picker.ts";
 import type { SlashCommand } from "./slash.ts";
+import type { StyledLine } from "./styled.ts";
 
-/**
- * The text with the cursor drawn as an inverse cell; at most `maxLines` lines, the window following the
- * cursor (a long paste must not push the screen past the terminal's height).
- */
-function CursorText({
-  text,
-  cursor,
-  prefix,
-  maxLines,
-}: {
-  text: string;
-  cursor: number;
-  prefix: string;
-  maxLines: number;
-}) {
-  const lines = text.split("\n");
-  const cursorLine = text.slice(0, cursor).split("\n").length - 1;
-  const first = Math.max(0, Math.min(cursorLine - maxLines + 1, lines.length - maxLines));
-  let offset = 0;
-  for (let i = 0; i < first; i++) offset += lines[i].length + 1;
-  return (
-    <Box flexDirection="column">
-      {first > 0 ? <Text dimColor>{`  … ${first} lines above`}</Text> : null}
-      {lines.slice(first, first + maxLines).map((l, j) => {
-        const i = first + j;
-        const start = offset;
-        offset += l.length + 1;
-        const here = cursor >= start && cursor <= start + l.length;
-        const lead = i === 0 ? prefix : " ".repeat(prefix.length);
-        if (!here)
-          return (
-            <Text key={i}>
-              <Text color="cyan">{lead}</Text>
-              {l || " "}
-            </Text>
-          );
-        const at = cursor - start;
-        return (
-          <Text key={i}>
-            <Text color="cyan">{lead}</Text>
-            {l.slice(0, at)}
-            <Text inverse>{l[at] ?? " "}</Text>
-            {l.slice(at + 1)}
-          </Text>
-        );
-      })}
-    </Box>
-  );
-}
-
-export function Composer({
-  editor,
-  placeholder,
-  maxLines = 12,
-}: {
-  editor: EditorState;
-  placeholder: string;
-  maxLines?: number;
-}) {
+/** The prompt box: the draft's rows (editor.ts draftRows), or the placeholder when it is empty. */
+export function Composer({ draft, placeholder }: { draft: StyledLine[]; placeholder: string }) {
   return (
     <Box borderStyle="round" borderColor="gray" paddingX={1}>
-      {editor.text === "" ? (
+      {draft.length === 0 ? (
         <Text>
           <Text color="cyan">› </Text>
           <Text inverse> </Text>
           <Text dimColor>{placeholder}</Text>
         </Text>
       ) : (
-        <CursorText text={editor.text} cursor={editor.cursor} prefix="› " maxLines={maxLines} />
+        <Rows rows={draft} />
       )}
     </Box>
   );

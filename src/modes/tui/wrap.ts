@@ -144,7 +144,8 @@ export function wrapLine(l: StyledLine, width: number): StyledLine[] {
           ? Number.POSITIVE_INFINITY
           : textWidth(text);
       if (rows.width + w <= max) rows.append(text, s, w);
-      else if (space) rows.break();
+      // A space at the end of a row is dropped, unless it is drawn (the composer's cursor).
+      else if (space && !s.inverse) rows.break();
       else if (w <= max - hangWidth && rows.width > hangWidth) {
         rows.break();
         rows.append(text, s, w);
