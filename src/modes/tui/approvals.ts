@@ -1,6 +1,11 @@
 // The TUI's ApprovalPrompt: the tool layer asks, the approval overlay answers. Requests queue (one is shown
 // at a time); a request whose turn is interrupted settles as "no" and leaves the queue.
 import type { ApprovalAnswer, ApprovalPrompt, ApprovalRequest } from "../../tools/policy.ts";
+import { commandText } from "../exec/human.ts";
+import { line, plain, type StyledLine, span, truncated } from "./styled.ts";
+
+/** Lines of a command, or files of a patch, the approval overlay shows at most. */
+const SUBJECT_LINES = 6;
 
 export interface PendingApproval {
   request: ApprovalRequest;
@@ -124,4 +129,23 @@ export function approvalKey(
     default:
       return [view, undefined];
   }
+}
+
+/**
+ * What the overlay asks about, kept short: the command's first lines (each cut at the width), or the files
+ * of the patch; what is left out is counted. A heredoc or a hundred files must not outgrow the terminal.
+ */
+export function approvalSubject(request: ApprovalRequest): StyledLine[] {
+  const items =
+    request.kind === "command"
+      ? commandText(request.command)
+          .split("\n")
+          .map((t, i) => truncated(line(span(i === 0 ? "$ " : "  ", { dim: true }), t)))
+      : request.changes.map((c) =>
+          truncated(plain(`${c.kind === "add" ? "A" : c.kind === "delete" ? "D" : "M"} ${c.path}`)),
+        );
+  if (items.length <= SUBJECT_LINES) return items;
+  const more = items.length - (SUBJECT_LINES - 1);
+  const what = request.kind === "command" ? "lines" : "files";
+  return [...items.slice(0, SUBJECT_LINES - 1), plain(`  … ${more} more ${what}`, { dim: true })];
 }

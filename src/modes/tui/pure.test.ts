@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { ApprovalRequest } from "../../tools/policy.ts";
-import { approvalKey, approvalSummary } from "./approvals.ts";
+import { approvalKey, approvalSubject, approvalSummary } from "./approvals.ts";
 import { contextIndicator, contextLeftPercent, contextWindowSummary } from "./context.ts";
 import { draftRows, editorKey, emptyEditor, insertText, submitted } from "./editor.ts";
 import { decodeInput, type KeyEvent } from "./keys.ts";
@@ -177,6 +177,24 @@ test("approvals: y, a, and n with feedback; the summary line", () => {
   assert.deepEqual(answer, { decision: "no", feedback: "use y" });
   assert.deepEqual(approvalKey(request, { index: 0 }, key("escape"))[1], { decision: "no" });
   assert.equal(approvalSummary(request, { decision: "always" }), "✔ approved for this session: touch x");
+
+  // A heredoc is shown by its first lines, the rest counted.
+  const script = ["cat > big.txt <<'EOF'", ...Array.from({ length: 40 }, (_, i) => `line ${i}`), "EOF"].join(
+    "\n",
+  );
+  const subject = approvalSubject({ ...request, command: ["bash", "-lc", script] });
+  assert.deepEqual(subject.map(lineText), [
+    "$ cat > big.txt <<'EOF'",
+    "  line 0",
+    "  line 1",
+    "  line 2",
+    "  line 3",
+    "  … 37 more lines",
+  ]);
+  assert.ok(
+    subject.slice(0, 5).every((l) => l.truncate),
+    "long lines are cut, not wrapped",
+  );
 });
 
 test("transcript: streams settle into finished cells in order; interrupts mark running commands", () => {

@@ -3,12 +3,12 @@
 import { Box, Text } from "ink";
 import { useEffect, useState } from "react";
 import type { ApprovalRequest } from "../../tools/policy.ts";
-import { commandText } from "../exec/human.ts";
-import { type ApprovalView, approvalOptions } from "./approvals.ts";
+import { type ApprovalView, approvalOptions, approvalSubject } from "./approvals.ts";
 import { Rows, useColumns } from "./lines.tsx";
 import { type PickerState, pickerWindow, visibleItems } from "./picker.ts";
 import type { SlashCommand } from "./slash.ts";
-import type { StyledLine } from "./styled.ts";
+import { plain, type StyledLine } from "./styled.ts";
+import { wrapLines } from "./wrap.ts";
 
 /** The prompt box: the draft's rows (editor.ts draftRows), or the placeholder when it is empty. */
 export function Composer({ draft, placeholder }: { draft: StyledLine[]; placeholder: string }) {
@@ -78,6 +78,7 @@ export function PickerView<T>({ picker, rows = 10 }: { picker: PickerState<T>; r
 }
 
 export function ApprovalOverlay({ request, view }: { request: ApprovalRequest; view: ApprovalView }) {
+  const columns = useColumns();
   const options = approvalOptions(request);
   const title = request.kind === "command" ? "Allow this command to run?" : "Allow these file changes?";
   return (
@@ -85,23 +86,17 @@ export function ApprovalOverlay({ request, view }: { request: ApprovalRequest; v
       <Text bold color="yellow">
         {title}
       </Text>
-      {request.kind === "command" ? (
-        <Text wrap="truncate-end">
-          <Text dimColor>{"$ "}</Text>
-          {commandText(request.command)}
-        </Text>
-      ) : (
-        request.changes.map((c) => (
-          <Text key={c.path} wrap="truncate-end">
-            {`${c.kind === "add" ? "A" : c.kind === "delete" ? "D" : "M"} ${c.path}`}
-          </Text>
-        ))
-      )}
+      <Rows rows={wrapLines(approvalSubject(request), columns - 4)} />
       <Text dimColor wrap="truncate-end">
         {`reason: ${request.reason}${request.kind === "command" && request.unsandboxed ? " (runs without the sandbox)" : ""}`}
       </Text>
       {request.kind === "command" && request.justification ? (
-        <Text dimColor>{`the model says: ${request.justification}`}</Text>
+        <Rows
+          rows={wrapLines(
+            [plain(`the model says: ${request.justification}`, { dim: true })],
+            columns - 4,
+          ).slice(0, 3)}
+        />
       ) : null}
       {view.feedback !== undefined ? (
         <Box flexDirection="column">
