@@ -1,5 +1,15 @@
 import assert from "node:assert/strict";
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  lstatSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -108,7 +118,7 @@ test("trust: changes the decision in an existing table, whatever its quoting, ne
     '# projects\n[projects.\'/a/b\']\ntrust_level = "trusted" # mine\nnote = 1\n\n[projects."/c"]\ntrust_level = "trusted"\n';
   assert.equal(
     editTableText(text, ["projects", "/a/b"], { trust_level: "untrusted" }),
-    text.replace('trust_level = "trusted" # mine', 'trust_level = "untrusted"'),
+    text.replace('trust_level = "trusted" # mine', 'trust_level = "untrusted" # mine'),
   );
   const spaced = '[ projects . "/c" ]\nother = true\n';
   assert.equal(
@@ -156,6 +166,18 @@ test("saveProjectTrust writes atomically and keeps comments", () => {
     saveProjectTrust(path, "/w/repo", "trusted");
     assert.equal(readFileSync(path, "utf8"), `${EXISTING}\n[projects."/w/repo"]\ntrust_level = "trusted"\n`);
     assert.deepEqual(readdirSync(dir), ["config.toml"], "no temporary file is left behind");
+
+    // A config.toml that is a symlink stays one; the file it points to gets the edit.
+    const real = join(dir, "dotfiles-config.toml");
+    const link = join(dir, "linked.toml");
+    writeFileSync(real, "# mine\n");
+    symlinkSync(real, link);
+    saveProjectTrust(link, "/w/x\u007fy", "trusted");
+    assert.ok(lstatSync(link).isSymbolicLink());
+    assert.equal(
+      readFileSync(real, "utf8"),
+      '# mine\n\n[projects."/w/x\\u007Fy"]\ntrust_level = "trusted"\n',
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

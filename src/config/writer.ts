@@ -3,7 +3,15 @@
 // (onboarding). Both are minimal textual edits: comments, unknown keys and the layout of everything else stay
 // byte for byte as they were. An edit is checked by parsing the result
 // and comparing it with the intended table; when that fails nothing is written (ConfigError).
-import { chmodSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  mkdirSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { dirname } from "node:path";
 import { parse as parseToml, TomlError } from "smol-toml";
 import { parseDotEnvLine } from "./env.ts";
@@ -25,7 +33,12 @@ function readText(path: string): string {
 }
 
 /** Writes through a temporary file and a rename, keeping an existing file's mode (new files get `mode`). */
-function writeAtomic(path: string, text: string, mode: number, forceMode = false): void {
+function writeAtomic(link: string, text: string, mode: number, forceMode = false): void {
+  // A config kept as a symlink (a dotfiles repository) is written where it points, and stays a link.
+  let path = link;
+  try {
+    path = realpathSync(link);
+  } catch {}
   let keep = mode;
   if (!forceMode) {
     try {
@@ -39,9 +52,29 @@ function writeAtomic(path: string, text: string, mode: number, forceMode = false
   renameSync(tmp, path);
 }
 
-/** A TOML basic string: JSON's escapes are a subset of TOML's. */
+/**
+ * A TOML basic string. JSON's escapes are a subset of TOML's, but JSON leaves DEL (U+007F) as it is, which
+ * TOML forbids in basic strings.
+ */
 function tomlString(value: string): string {
-  return JSON.stringify(value);
+  return JSON.stringify(value).replace(/\u007f/g, "\\u007F");
+}
+
+/**
+ * The comment after a `key = value` line's value, with the spaces before it ("" when none): kept when the
+ * value is replaced. Single-line string and scalar values only; anything else keeps no comment.
+ */
+export function trailingComment(line: string): string {
+  const value = /^[^=]*=\s*/.exec(line);
+  if (!value) return "";
+  let i = value[0].length;
+  const quote = line[i];
+  if (quote === '"' || quote === "'") {
+    for (i++; i < line.length && line[i] !== quote; i++) if (quote === '"' && line[i] === "\\") i++;
+    i++;
+  } else while (i < line.length && line[i] !== "#") i++;
+  const comment = /^(\s*)(#.*)$/.exec(line.slice(i));
+  return comment ? `${comment[1] || " "}${comment[2]}` : "";
 }
 
 /** A table path as written in a header: bare segments where possible, else quoted. */
@@ -146,7 +179,7 @@ export function editTableText(
           end--;
         } else {
           const indent = /^\s*/.exec(lines[at])?.[0] ?? "";
-          lines[at] = `${indent}${key} = ${tomlString(value)}`;
+          lines[at] = `${indent}${key} = ${tomlString(value)}${trailingComment(lines[at])}`;
         }
       } else if (value !== undefined) {
         // After the table's last non-blank line, so blank lines and comments before the next header stay put.

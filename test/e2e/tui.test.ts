@@ -146,6 +146,39 @@ test("a 270 KB answer in one line streams into word-wrapped rows; the TUI stays 
   }
 });
 
+test("a terminal made shorter while an answer streams keeps the earlier answers", { skip }, async () => {
+  const long = Array.from({ length: 150 }, (_, i) => `streamed line ${i + 1}`).join("\n");
+  const s = await session(
+    {
+      responses: [
+        { text: "First answer kept." },
+        { text: "Second answer kept." },
+        { text: `${long}\nLAST LINE.`, chunk_size: 12, fault: { chunk_delay_ms: 10 } },
+      ],
+    },
+    ["-m", "sim-model"],
+  );
+  const term = s.start();
+  try {
+    await term.waitFor(READY);
+    await term.submit("one");
+    await term.waitFor("First answer kept.");
+    await term.submit("two");
+    await term.waitFor("Second answer kept.");
+    await term.submit("three");
+    await term.waitFor("streamed line 60");
+    term.resize(120, 30);
+    await term.waitFor("LAST LINE.", 20_000);
+    await term.waitFor(READY);
+    const screen = term.screen();
+    assert.match(screen, /First answer kept\./);
+    assert.match(screen, /Second answer kept\./);
+  } finally {
+    term.kill();
+    await s.close();
+  }
+});
+
 test("a 50 KB pasted line is drawn as a window of wrapped rows and sent whole", { skip }, async () => {
   const s = await session({ responses: [{ text: "Read it all." }] }, ["-m", "sim-model"]);
   const term = s.start();
@@ -224,6 +257,8 @@ test("prompts typed during a turn are queued and sent when it ends; Esc puts the
       responses: [
         { text: "First answer, streamed slowly to its end.", chunk_size: 3, fault: { chunk_delay_ms: 60 } },
         { text: "Second answer." },
+        { text: "Summary of the conversation so far.", chunk_size: 3, fault: { chunk_delay_ms: 60 } },
+        { text: "After compact." },
         { text: "never", fault: { hang_before_headers: true } },
       ],
     },
@@ -243,6 +278,15 @@ test("prompts typed during a turn are queued and sent when it ends; Esc puts the
     assert.equal(s.chatBodies().length, 2);
     assert.equal(s.chatBodies()[1].messages.at(-1).content, "second question");
 
+    // Compaction makes the session busy too: what is queued meanwhile goes out when it ends.
+    await term.submit("/compact");
+    await term.waitFor(/Compacting \(\d+s/);
+    await term.submit("after the summary");
+    await term.waitFor("↳ queued: after the summary");
+    await term.waitFor("After compact.");
+    assert.equal(s.chatBodies().length, 4);
+    assert.equal(s.chatBodies()[3].messages.at(-1).content, "after the summary");
+
     await term.submit("hang");
     await term.waitFor(/Working \(\d+s • esc to interrupt\)/);
     await term.submit("keep this");
@@ -251,7 +295,7 @@ test("prompts typed during a turn are queued and sent when it ends; Esc puts the
     await term.waitFor("turn interrupted");
     const back = await term.waitFor(/│ › keep this/);
     assert.doesNotMatch(back, /↳ queued/);
-    assert.equal(s.chatBodies().length, 3, "the queued prompt was not sent");
+    assert.equal(s.chatBodies().length, 5, "the queued prompt was not sent");
   } finally {
     term.kill();
     await s.close();

@@ -55,6 +55,11 @@ export class Terminal {
     this.tmux("send-keys", "-t", "t", "-l", text);
   }
 
+  /** Resizes the window, as a user dragging the terminal's edge. */
+  resize(columns: number, rows: number): void {
+    this.tmux("resize-window", "-t", "t", "-x", String(columns), "-y", String(rows));
+  }
+
   /** Text pasted as a terminal pastes it: bracketed (`paste-buffer -p`), all at once. */
   paste(text: string): void {
     execFileSync("tmux", ["-S", this.socket, "load-buffer", "-b", "p", "-"], { input: text });

@@ -1,7 +1,7 @@
-// The interactive app: transcript (finished cells are printed once into the terminal's scrollback), live
+// The interactive app: transcript (finished cells go to the terminal's scrollback through <Static>), live
 // cells, the working indicator, then the composer or whichever overlay is open, and the footer.
-import { Box, useApp, useStdout } from "ink";
-import { useEffect, useLayoutEffect, useReducer, useRef, useState } from "react";
+import { Box, Static, useApp, useStdout } from "ink";
+import { useEffect, useReducer, useRef, useState } from "react";
 import type { SessionFile } from "../../session/find.ts";
 import { type ApprovalBroker, type ApprovalView, approvalKey, approvalSummary } from "./approvals.ts";
 import { cellLines, liveTail, visibleTail } from "./cells.ts";
@@ -26,7 +26,7 @@ import {
   SlashPopup,
   Working,
 } from "./widgets.tsx";
-import { rowsText, wrapLines } from "./wrap.ts";
+import { wrapLines } from "./wrap.ts";
 
 export interface AppProps {
   controller: TuiController;
@@ -74,22 +74,12 @@ export function App(props: AppProps) {
   // the composer instead.
   const queued = useRef<string[]>([]);
   const interrupted = useRef(false);
+  const latest = useRef({ sendQueued: () => {} });
   const [now, setNow] = useState(Date.now());
   // Ink redraws the live area every frame; taller than the terminal it would redraw everything, so live
   // cells show their last rows only (the whole cell is printed once it is finished).
-  const { stdout, write } = useStdout();
+  const { stdout } = useStdout();
   const width = useColumns();
-  // Finished cells are printed once, above the live area, with Ink's write (which redraws the live area
-  // below them): like <Static>, without Ink laying out and diffing every character of a long answer.
-  const printed = useRef(0);
-  useLayoutEffect(() => {
-    if (transcript.done.length === printed.current) return;
-    let text = "";
-    for (const cell of transcript.done.slice(printed.current))
-      text += `${rowsText(wrapLines(cellLines(cell), width))}\n\n`;
-    printed.current = transcript.done.length;
-    write(text);
-  });
   useEffect(() => {
     // Live cells are wrapped to the width: draw them again when it changes.
     stdout.on("resize", rerender);
@@ -101,8 +91,12 @@ export function App(props: AppProps) {
   useEffect(
     () =>
       controller.subscribe((event) => {
-        if (event.type === "ui_state") rerender();
-        else {
+        if (event.type === "ui_state") {
+          rerender();
+          // Whatever made the session busy (a prompt, /init, /compact, a resume's compaction) has ended.
+          if (!controller.busy && queued.current.length > 0) setTimeout(() => latest.current.sendQueued(), 0);
+        } else {
+          if (event.type === "turn_started") interrupted.current = false;
           if (event.type === "turn_aborted") interrupted.current = true;
           dispatch(event);
         }
@@ -171,12 +165,12 @@ export function App(props: AppProps) {
     editor.current = submitted(editor.current, text);
     slashIndex.current = 0;
     if (parsed) runSlashCommand(ctx, parsed);
-    else {
-      interrupted.current = false;
-      void controller.submit(text).then(sendQueued);
-    }
+    else void controller.submit(text);
     rerender();
   }
+
+  // The subscription above outlives renders; it calls this render's functions.
+  latest.current = { sendQueued };
 
   function sendQueued() {
     const next = queued.current;
@@ -190,8 +184,7 @@ export function App(props: AppProps) {
     }
     const text = next.shift() as string;
     controller.note("tui.queue_sent", { left: next.length });
-    interrupted.current = false;
-    void controller.submit(text).then(sendQueued);
+    void controller.submit(text);
     rerender();
   }
 
@@ -305,9 +298,17 @@ export function App(props: AppProps) {
     (pending || overlay.current ? 16 : 0);
   const liveRows = Math.max(3, (stdout.rows || 24) - below);
 
-  if (exiting) return null;
+  // Finished cells are drawn once, as one text of rows already wrapped to the width: Ink neither measures
+  // nor wraps them, and keeps them for its full redraw (a terminal made shorter than the live area).
+  const staticCells = (
+    <Static items={transcript.done}>
+      {(cell) => <Rows key={cell.id} rows={wrapLines(cellLines(cell), width)} marginBottom={1} />}
+    </Static>
+  );
+  if (exiting) return staticCells;
   return (
     <Box flexDirection="column">
+      {staticCells}
       <LiveCells cells={transcript.live} now={now} rows={liveRows} />
       {controller.busy && !pending ? (
         <Working label={controller.busy.label} since={controller.busy.since} />

@@ -63,6 +63,12 @@ test("command cell: command, output tail, exit code and duration", () => {
   assert.equal(formatDuration(65_000), "1m 05s");
   const tail = liveTail(cellLines({ kind: "assistant", text: "a\nb\nc\nd\ne" }), 3);
   assert.deepEqual(tail.map(lineText), ["  … 3 lines above", "  d", "  e"]);
+  // Never taller than asked, even with room for one row only or lines cut before.
+  const five = cellLines({ kind: "assistant", text: "a\nb\nc\nd\ne" });
+  for (const rows of [1, 2, 3, 5, 6])
+    for (const hidden of [0, 4]) assert.ok(liveTail(five, rows, hidden).length <= rows, `${rows}/${hidden}`);
+  assert.deepEqual(liveTail(five, 1).map(lineText), ["  e"]);
+  assert.deepEqual(liveTail(five, 5, 4).map(lineText), ["  … 5 lines above", "  b", "  c", "  d", "  e"]);
 });
 
 test("patch cell: the file, its counts and the coloured hunk", () => {

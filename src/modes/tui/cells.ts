@@ -139,13 +139,10 @@ export function visibleTail(cell: Cell, rows: number): { cell: Cell; hidden: num
 
 /** The last `rows` lines, the cut marked: how a live cell is drawn. `hidden`: lines already cut before. */
 export function liveTail(lines: StyledLine[], rows: number, hidden = 0): StyledLine[] {
-  if (hidden > 0 && lines.length <= rows)
-    return [plain(`  … ${hidden} lines above`, { dim: true }), ...lines.slice(-(rows - 1))];
-  if (lines.length <= rows) return lines;
-  return [
-    plain(`  … ${lines.length - rows + 1 + hidden} lines above`, { dim: true }),
-    ...lines.slice(-(rows - 1)),
-  ];
+  if (lines.length <= rows && hidden === 0) return lines;
+  if (rows <= 1) return lines.slice(-1);
+  const shown = lines.slice(Math.max(0, lines.length - (rows - 1)));
+  return [plain(`  … ${lines.length - shown.length + hidden} lines above`, { dim: true }), ...shown];
 }
 
 /** The lines of a cell; `now` drives the elapsed time of running commands. */

@@ -378,6 +378,8 @@ export class TuiController {
    */
   setPermissions(approvalPolicy: ApprovalPolicy, sandboxMode: SandboxMode): ToolPolicy {
     const next = permissionsUpdate(this.options, this.options.cwd, approvalPolicy, sandboxMode);
+    const previous = this.options.policy.registryOptions.safety;
+    if (previous) next.policy.registryOptions.safety?.keepApprovalsOf(previous);
     Object.assign(this.options, { config: next.config, policy: next.policy, context: next.context });
     this.tools = new ToolRegistry(next.policy.registryOptions);
     const history = this.agent?.history ?? [];

@@ -167,6 +167,12 @@ export function draftRows(state: EditorState, prefix: string, width: number, max
     rows.findIndex((r) => r.spans.some((s) => s.inverse)),
   );
   if (rows.length <= maxRows) return rows;
+  // One row marks what is cut; the window ends at the cursor's row, or starts at the top.
   const first = Math.max(0, Math.min(cursorRow - maxRows + 2, rows.length - maxRows + 1));
+  if (first === 0)
+    return [
+      ...rows.slice(0, maxRows - 1),
+      plain(`  … ${rows.length - maxRows + 1} rows below`, { dim: true }),
+    ];
   return [plain(`  … ${first} rows above`, { dim: true }), ...rows.slice(first, first + maxRows - 1)];
 }

@@ -95,6 +95,11 @@ test("composer: the draft wraps to the box, the cursor is an inverse cell, long 
     rows.at(-1)?.spans.some((s) => s.inverse && s.text === " "),
     "the cursor after the text",
   );
+  // With the cursor at the top, the window starts there and counts what is below.
+  const top = draftRows({ ...emptyEditor(), text, cursor: 0 }, "› ", 60, 6);
+  assert.equal(top.length, 6);
+  assert.ok(top[0].spans.some((s) => s.inverse));
+  assert.match(lineText(top[5]), /^ {2}… \d+ rows below$/);
   // The cursor after a full row moves to the next row instead of vanishing.
   const full = draftRows({ ...emptyEditor(), text: "x".repeat(38), cursor: 38 }, "› ", 40, 5);
   assert.deepEqual(full.map(lineText), [`› ${"x".repeat(38)}`, "   "]);

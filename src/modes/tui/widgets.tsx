@@ -7,7 +7,7 @@ import { type ApprovalView, approvalOptions, approvalSubject } from "./approvals
 import { Rows, useColumns } from "./lines.tsx";
 import { type PickerState, pickerWindow, visibleItems } from "./picker.ts";
 import type { SlashCommand } from "./slash.ts";
-import { plain, type StyledLine } from "./styled.ts";
+import { plain, type StyledLine, truncated } from "./styled.ts";
 import { wrapLines } from "./wrap.ts";
 
 /** The prompt box: the draft's rows (editor.ts draftRows), or the placeholder when it is empty. */
@@ -77,6 +77,16 @@ export function PickerView<T>({ picker, rows = 10 }: { picker: PickerState<T>; r
   );
 }
 
+/** At most `max` rows of `lines` wrapped to `width`, the last ending in "…" when more were cut. */
+function firstRows(lines: StyledLine[], width: number, max: number): StyledLine[] {
+  const rows = wrapLines(lines, width);
+  if (rows.length <= max) return rows;
+  const shown = rows.slice(0, max);
+  const last = shown[max - 1];
+  shown[max - 1] = wrapLines([{ spans: [...last.spans, { text: " …" }], truncate: true }], width)[0];
+  return shown;
+}
+
 export function ApprovalOverlay({ request, view }: { request: ApprovalRequest; view: ApprovalView }) {
   const columns = useColumns();
   const options = approvalOptions(request);
@@ -92,10 +102,7 @@ export function ApprovalOverlay({ request, view }: { request: ApprovalRequest; v
       </Text>
       {request.kind === "command" && request.justification ? (
         <Rows
-          rows={wrapLines(
-            [plain(`the model says: ${request.justification}`, { dim: true })],
-            columns - 4,
-          ).slice(0, 3)}
+          rows={firstRows([plain(`the model says: ${request.justification}`, { dim: true })], columns - 4, 3)}
         />
       ) : null}
       {view.feedback !== undefined ? (
@@ -154,17 +161,16 @@ export function Footer({ left, right }: { left: string; right: string }) {
 /** Queued prompts shown at most. */
 export const QUEUE_ROWS = 3;
 
-/** Prompts waiting for the running turn to end. */
+/** Prompts waiting for the running turn to end, a row each (cut here: Ink would measure them whole). */
 export function Queued({ prompts }: { prompts: string[] }) {
+  const columns = useColumns();
+  const rows = prompts
+    .slice(0, QUEUE_ROWS)
+    .map((p) => truncated(plain(`↳ queued: ${p.slice(0, columns * 2).replace(/\s+/g, " ")}`, { dim: true })));
+  if (prompts.length > QUEUE_ROWS) rows.push(plain(`  … ${prompts.length - QUEUE_ROWS} more`, { dim: true }));
   return (
-    <Box flexDirection="column" paddingX={2}>
-      {prompts.slice(0, QUEUE_ROWS).map((p, i) => (
-        // biome-ignore lint/suspicious/noArrayIndexKey: queued prompts only leave from the front
-        <Text key={i} dimColor wrap="truncate-end">
-          {`↳ queued: ${p.replace(/\s+/g, " ")}`}
-        </Text>
-      ))}
-      {prompts.length > QUEUE_ROWS ? <Text dimColor>{`  … ${prompts.length - QUEUE_ROWS} more`}</Text> : null}
+    <Box paddingX={2}>
+      <Rows rows={wrapLines(rows, columns - 4)} />
     </Box>
   );
 }

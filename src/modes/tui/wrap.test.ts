@@ -109,3 +109,24 @@ test("a long line of wide characters wraps into rows of the width without measur
   assert.ok(rows.filter((r) => textWidth(lineText(r)) >= 119).length > rows.length - 2, "rows are filled");
   assert.equal(texts(rows).join("").replace(/\s+/g, ""), `•${text}`);
 });
+
+test("a word spanning several styles wraps as one word; deep indents do not hang", () => {
+  assert.deepEqual(texts(wrapLine(line("abc ", span("def", { bold: true }), "ghi jkl"), 8)), [
+    "abc ",
+    "defghi ",
+    "jkl",
+  ]);
+  assert.deepEqual(texts(wrapLine(plain("      • alpha beta gamma delta"), 10)), [
+    "      • ",
+    "alpha beta",
+    "gamma ",
+    "delta",
+  ]);
+});
+
+test("escape sequences, tabs and control characters never reach the terminal raw", () => {
+  const rows = wrapLine(truncated(plain("\tall:\t\u001b[31mred\u001b[0m and more text here\u0007")), 20);
+  assert.deepEqual(texts(rows), ["    all:    red and…"]);
+  assert.equal(textWidth(lineText(rows[0])), 20);
+  assert.deepEqual(texts(wrapLine(plain("a\u001b[2Jb\rc"), 10)), ["abc"]);
+});

@@ -6,6 +6,7 @@
 import chalk from "chalk";
 import { eastAsianWidth } from "get-east-asian-width";
 import stringWidth from "string-width";
+import stripAnsi from "strip-ansi";
 import type { Span, StyledLine } from "./styled.ts";
 
 const ASCII = /^[\x20-\x7e]*$/;
@@ -39,7 +40,7 @@ class RowBuilder {
   width = 0;
 
   constructor(
-    private readonly hang: string,
+    readonly hang: string,
     readonly max: number,
   ) {}
 
@@ -93,13 +94,28 @@ function hardBreak(rows: RowBuilder, word: string, style: Span): void {
   if (piece) rows.append(piece, style, pieceWidth);
 }
 
-function cut(l: StyledLine, width: number): StyledLine {
-  const spans: Span[] = [];
+/** C0 controls but tab, and DEL: they would move the cursor or ring the bell instead of taking a column. */
+const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f]/g;
+
+/**
+ * Text as the terminal should show it: escape sequences removed (they would restyle or move the cursor, and
+ * take no column), tabs as four spaces (string-width gives them none, terminals up to eight), other control
+ * characters dropped.
+ */
+function printable(text: string): string {
+  if (ASCII.test(text)) return text;
+  let t = text.includes("\u001b") || text.includes("\u009b") ? stripAnsi(text) : text;
+  if (t.includes("\t")) t = t.replace(/\t/g, "    ");
+  return t.replace(CONTROL, "");
+}
+
+function cut(spans: Span[], width: number): StyledLine {
+  const out: Span[] = [];
   let used = 0;
-  for (const s of l.spans) {
+  for (const s of spans) {
     const w = textWidth(s.text);
     if (used + w <= width - 1) {
-      spans.push(s);
+      out.push(s);
       used += w;
       continue;
     }
@@ -110,48 +126,72 @@ function cut(l: StyledLine, width: number): StyledLine {
       text += ch;
       used += cw;
     }
-    spans.push({ ...s, text: `${text}…` });
+    out.push({ ...s, text: `${text}…` });
     break;
   }
-  return { spans };
+  return { spans: out };
 }
 
-/** `l` as rows of at most `width` columns: words wrap, longer words break, `truncate` lines are cut with "…". */
+interface Piece {
+  text: string;
+  style: Span;
+}
+
+/** Width of a piece; a long non-ASCII piece is not measured (string-width slows down on long strings). */
+function pieceWidth(text: string, max: number): number {
+  return text.length > 2 * max && !ASCII.test(text) ? Number.POSITIVE_INFINITY : textWidth(text);
+}
+
+/**
+ * `l` as rows of at most `width` columns: words wrap (a word may span several styles), longer words break,
+ * `truncate` lines are cut with "…".
+ */
 export function wrapLine(l: StyledLine, width: number): StyledLine[] {
   const max = Math.max(1, width);
   let length = 0;
-  let ascii = true;
+  let clean = true;
   for (const s of l.spans) {
     length += s.text.length;
-    if (ascii && !ASCII.test(s.text)) ascii = false;
+    if (clean && !ASCII.test(s.text)) clean = false;
   }
-  if (ascii && length <= max) return [l];
-  if (l.truncate) return textWidth(l.spans.map((s) => s.text).join("")) <= max ? [l] : [cut(l, max)];
+  if (clean && length <= max) return [l];
+  const spans = clean ? l.spans : l.spans.map((s) => ({ ...s, text: printable(s.text) }));
+  if (l.truncate)
+    return textWidth(spans.map((s) => s.text).join("")) <= max ? [{ spans }] : [cut(spans, max)];
 
-  const lead = HANG.exec(l.spans.map((s) => s.text.slice(0, 16)).join(""))?.[0] ?? "";
+  const lead = HANG.exec(spans.map((s) => s.text.slice(0, 16)).join(""))?.[0] ?? "";
   const hangWidth = textWidth(lead);
   const rows = new RowBuilder(hangWidth <= max / 2 ? " ".repeat(hangWidth) : "", max);
-  for (const s of l.spans) {
+  // Words are runs of non-space pieces, across spans: "**bold**ly" or the composer's cursor inside a word
+  // wraps as one word.
+  let word: Piece[] = [];
+  const place = () => {
+    if (word.length === 0) return;
+    let w = 0;
+    for (const p of word) w += pieceWidth(p.text, max);
+    if (rows.width + w > max && w <= max - rows.hang.length && rows.width > rows.hang.length) rows.break();
+    if (rows.width + w <= max) for (const p of word) rows.append(p.text, p.style, textWidth(p.text));
+    else for (const p of word) hardBreak(rows, p.text, p.style);
+    word = [];
+  };
+  for (const s of spans) {
     for (const token of s.text.match(/\s+|\S+/g) ?? []) {
-      const space = /^\s/.test(token);
-      // Tabs count as four columns; string-width gives them none and terminals up to eight.
-      const text = space && token.includes("\t") ? token.replace(/\t/g, "    ") : token;
-      // A long non-ASCII word is never measured whole (string-width slows down more than linearly on long
-      // strings): wider than any row anyway, it is broken character by character.
-      const w = space
-        ? text.length
-        : text.length > 2 * max && !ASCII.test(text)
-          ? Number.POSITIVE_INFINITY
-          : textWidth(text);
-      if (rows.width + w <= max) rows.append(text, s, w);
+      if (!/^\s/.test(token)) {
+        word.push({ text: token, style: s });
+        continue;
+      }
+      place();
+      const w = ASCII.test(token) ? token.length : textWidth(token);
+      if (rows.width + w <= max) rows.append(token, s, w);
       // A space at the end of a row is dropped, unless it is drawn (the composer's cursor).
-      else if (space && !s.inverse) rows.break();
-      else if (w <= max - hangWidth && rows.width > hangWidth) {
-        rows.break();
-        rows.append(text, s, w);
-      } else hardBreak(rows, text, s);
+      else if (!s.inverse) rows.break();
+      else {
+        if (rows.width > rows.hang.length) rows.break();
+        hardBreak(rows, token, s);
+      }
     }
   }
+  place();
   return rows.end();
 }
 

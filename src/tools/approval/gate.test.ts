@@ -108,6 +108,12 @@ describe("SafetyGate: commands", () => {
       reason: "the user declined this command and said: use the Makefile",
     });
     assert.equal(tui.asked.length, 2);
+
+    // A gate that replaces this one (/approvals) keeps what the user approved for the session.
+    const next = gate("untrusted", "read-only", fakeSandbox, []);
+    next.g.keepApprovalsOf(tui.g);
+    assert.ok((await next.g.beforeCommand(WRITE, "/ws", req())).allow);
+    assert.equal(next.asked.length, 0);
   });
 
   test("escalation out of the sandbox: refused under never, asked otherwise", async () => {

@@ -47,6 +47,12 @@ export class SafetyGate {
   private readonly approvedCommands = new Set<string>();
   private readonly approvedPaths = new Set<string>();
 
+  /** Carries the session's "always" approvals over from the gate this one replaces (`/approvals`). */
+  keepApprovalsOf(previous: SafetyGate): void {
+    for (const c of previous.approvedCommands) this.approvedCommands.add(c);
+    for (const p of previous.approvedPaths) this.approvedPaths.add(p);
+  }
+
   constructor(options: SafetyGateOptions) {
     this.approvalPolicy = options.approvalPolicy;
     this.sandbox = options.sandbox;
