@@ -85,6 +85,19 @@ function browse(state: EditorState, dir: -1 | 1): EditorState {
   };
 }
 
+const isLow = (code: number) => code >= 0xdc00 && code <= 0xdfff;
+
+/** The offset one code point before `at`: an emoji's two UTF-16 units move and delete together. */
+function prevCodePoint(text: string, at: number): number {
+  if (at <= 0) return 0;
+  return at >= 2 && isLow(text.charCodeAt(at - 1)) && !isLow(text.charCodeAt(at - 2)) ? at - 2 : at - 1;
+}
+
+function nextCodePoint(text: string, at: number): number {
+  if (at >= text.length) return text.length;
+  return Math.min(text.length, at + ((text.codePointAt(at) ?? 0) > 0xffff ? 2 : 1));
+}
+
 /** Applies one key to the editor. Enter, Esc, Ctrl-C/D and Tab are the caller's (submit, interrupt, quit). */
 export function editorKey(state: EditorState, event: KeyEvent): EditorState {
   const { text, cursor } = state;
@@ -92,16 +105,18 @@ export function editorKey(state: EditorState, event: KeyEvent): EditorState {
   switch (event.name) {
     case "newline":
       return insertText(state, "\n");
-    case "backspace":
-      return cursor === 0 ? state : edit(state, text.slice(0, cursor - 1) + text.slice(cursor), cursor - 1);
+    case "backspace": {
+      const to = prevCodePoint(text, cursor);
+      return cursor === 0 ? state : edit(state, text.slice(0, to) + text.slice(cursor), to);
+    }
     case "delete":
       return cursor >= text.length
         ? state
-        : edit(state, text.slice(0, cursor) + text.slice(cursor + 1), cursor);
+        : edit(state, text.slice(0, cursor) + text.slice(nextCodePoint(text, cursor)), cursor);
     case "left":
-      return { ...state, cursor: Math.max(0, cursor - 1) };
+      return { ...state, cursor: prevCodePoint(text, cursor) };
     case "right":
-      return { ...state, cursor: Math.min(text.length, cursor + 1) };
+      return { ...state, cursor: nextCodePoint(text, cursor) };
     case "word-left":
       return { ...state, cursor: wordStart(text, cursor) };
     case "word-right":

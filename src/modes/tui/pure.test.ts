@@ -111,6 +111,21 @@ test("composer: the draft wraps to the box, the cursor is an inverse cell, long 
   );
 });
 
+test("editor: an emoji moves and deletes as one character", () => {
+  const text = "a🙂b";
+  let st = { ...emptyEditor(), text, cursor: text.length };
+  st = editorKey(st, key("left"));
+  assert.equal(st.cursor, 3);
+  st = editorKey(st, key("left"));
+  assert.equal(st.cursor, 1, "over both halves of the emoji");
+  st = editorKey(st, key("right"));
+  assert.equal(st.cursor, 3);
+  st = editorKey(st, key("backspace"));
+  assert.deepEqual([st.text, st.cursor], ["ab", 1]);
+  st = editorKey({ ...st, text, cursor: 1 }, key("delete"));
+  assert.deepEqual([st.text, st.cursor], ["ab", 1]);
+});
+
 test("editor: multi-line editing and history on the first/last line", () => {
   let e = insertText(emptyEditor(["first", "second"]), "ab");
   e = editorKey(e, key("newline"));
