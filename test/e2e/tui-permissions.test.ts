@@ -2,40 +2,16 @@
 // real terminal (tmux) against the gateway simulator. Each test has its own tmux server, simulator, workspace
 // and CODEX_HOME, all removed in `finally`.
 import assert from "node:assert/strict";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { CLI, runCli } from "../helpers/cli.ts";
-import { e2e, TEST_KEY, trustToml } from "../helpers/e2e.ts";
-import { HAVE_TMUX, startInPane } from "../helpers/terminal.ts";
-import type { Scenario } from "../simulator/scenario.ts";
+import { runCli } from "../helpers/cli.ts";
+import { trustToml } from "../helpers/e2e.ts";
+import { HAVE_TMUX } from "../helpers/terminal.ts";
+import { READY, tuiSession } from "../helpers/tui.ts";
 
 const skip = HAVE_TMUX ? false : "tmux is not installed";
-const READY = "Ask codex-litellm to do anything";
 const TRUST = "You are running codex-litellm in";
-
-/** Starts `codex-litellm <args>` in a pane that stays after exit. */
-const startCli = (socketDir: string, cwd: string, env: Record<string, string>, args: string[]) =>
-  startInPane(socketDir, cwd, env, [process.execPath, CLI, ...args]);
-
-async function session(scenario: Scenario, options: { git?: boolean; trust?: boolean } = {}) {
-  const t = await e2e(scenario, options);
-  const env = {
-    HOME: t.ws.dir,
-    CODEX_HOME: t.ws.home,
-    TMPDIR: t.ws.tmp,
-    LITELLM_BASE_URL: t.sim.origin,
-    LITELLM_API_KEY: TEST_KEY,
-  };
-  const config = join(t.ws.home, "config.toml");
-  return {
-    ...t,
-    env,
-    config,
-    readConfig: () => (existsSync(config) ? readFileSync(config, "utf8") : undefined),
-    start: (args: string[] = ["-m", "sim-model"]) => startCli(t.ws.tmp, t.ws.dir, env, args),
-  };
-}
 
 const literal = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
@@ -47,7 +23,10 @@ const touch = (id: string, file: string, extra: object = {}) => ({
 test("first start: the trust prompt; No records untrusted and commands then ask; the next start does not ask", {
   skip,
 }, async () => {
-  const s = await session({ responses: [touch("c1", "made.txt"), { text: "Made it." }] }, { trust: false });
+  const s = await tuiSession(
+    { responses: [touch("c1", "made.txt"), { text: "Made it." }] },
+    { trust: false },
+  );
   let term = s.start();
   try {
     const screen = await term.waitFor(TRUST);
@@ -89,7 +68,7 @@ test("first start: the trust prompt; No records untrusted and commands then ask;
 test("trust prompt: Esc quits writing nothing; Yes records trusted and keeps the file's comments", {
   skip,
 }, async () => {
-  const s = await session({ responses: [] }, { trust: false });
+  const s = await tuiSession({ responses: [] }, { trust: false });
   const original = '# my settings\nmodel = "sim-model"   # kept as is\n\n[profiles.other]\nmodel = "x"\n';
   writeFileSync(s.config, original);
   let term = s.start([]);
@@ -121,7 +100,7 @@ test("trust prompt: Esc quits writing nothing; Yes records trusted and keeps the
 test("no prompt outside a terminal, in exec, or when -a/-s/approval_policy decide; a plain folder defaults to No", {
   skip,
 }, async () => {
-  const s = await session({ responses: [{ text: "Done." }] }, { git: false, trust: false });
+  const s = await tuiSession({ responses: [{ text: "Done." }] }, { git: false, trust: false });
   let term = s.start(["-m", "sim-model", "-s", "workspace-write"]);
   try {
     await term.waitFor(READY);
@@ -159,7 +138,7 @@ test("no prompt outside a terminal, in exec, or when -a/-s/approval_policy decid
 });
 
 test("exec in an untrusted folder keeps exec's never-prompt policy", async () => {
-  const s = await session({ responses: [{ text: "Done." }] }, { trust: false });
+  const s = await tuiSession({ responses: [{ text: "Done." }] }, { trust: false });
   try {
     writeFileSync(s.config, trustToml(s.ws.dir, "untrusted"));
     const r = await runCli(["exec", "-m", "sim-model", "hi"], { cwd: s.ws.dir, env: s.env });
@@ -179,7 +158,7 @@ test("/approvals: Full Access runs what needed approval without a prompt; /statu
   skip,
 }, async () => {
   const escalated = { sandbox_permissions: "require_escalated", justification: "needs it" };
-  const s = await session({
+  const s = await tuiSession({
     responses: [
       touch("c1", "first.txt", escalated),
       { text: "Done one." },

@@ -7,35 +7,12 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { compactTokens } from "../../src/telemetry/usage.ts";
 import { CLI, runCli } from "../helpers/cli.ts";
-import { e2e, TEST_KEY, trustToml } from "../helpers/e2e.ts";
+import { TEST_KEY, trustToml } from "../helpers/e2e.ts";
 import { listRollouts } from "../helpers/rollouts.ts";
 import { cleanEnv, HAVE_TMUX, shellQuote, startInPane, Terminal } from "../helpers/terminal.ts";
-import type { Scenario } from "../simulator/scenario.ts";
+import { READY, tuiSession } from "../helpers/tui.ts";
 
 const skip = HAVE_TMUX ? false : "tmux is not installed";
-
-/** Starts `codex-litellm <args>` in a pane that stays after exit. */
-const startCli = (socketDir: string, cwd: string, env: Record<string, string>, args: string[]) =>
-  startInPane(socketDir, cwd, env, [process.execPath, CLI, ...args]);
-
-async function session(scenario: Scenario, args: string[], extraEnv: Record<string, string> = {}) {
-  const t = await e2e(scenario);
-  const env = {
-    HOME: t.ws.dir,
-    CODEX_HOME: t.ws.home,
-    TMPDIR: t.ws.tmp,
-    LITELLM_BASE_URL: t.sim.origin,
-    LITELLM_API_KEY: TEST_KEY,
-    ...extraEnv,
-  };
-  return {
-    ...t,
-    env,
-    start: (more: string[] = []) => startCli(t.ws.tmp, t.ws.dir, env, [...args, ...more]),
-  };
-}
-
-const READY = "Ask codex-litellm to do anything";
 
 test("a turn: streamed answer, command and patch cells, /status with the LiteLLM usage card, /quit", {
   skip,
@@ -48,7 +25,7 @@ test("a turn: streamed answer, command and patch cells, /status with the LiteLLM
     chunk_size: 4,
     fault: { chunk_delay_ms: 60 },
   });
-  const s = await session(scenario, ["-m", "sim-model"]);
+  const s = await tuiSession(scenario);
   const term = s.start();
   try {
     await term.waitFor(READY);
@@ -107,7 +84,7 @@ test("a 270 KB answer in one line streams into word-wrapped rows; the TUI stays 
 }, async () => {
   const END = "THE END OF THE ANSWER.";
   const answer = `${"The quick brown fox jumps over the lazy dog. ".repeat(6_000)}${END}`;
-  const s = await session({ responses: [{ text: answer, chunk_size: 7 }] }, ["-m", "sim-model"]);
+  const s = await tuiSession({ responses: [{ text: answer, chunk_size: 7 }] });
   // The pane's shell writes its pid and becomes node (exec), so the test can signal the TUI itself.
   const pidFile = join(s.ws.tmp, "tui.pid");
   const command = `sh -c ${shellQuote(`echo $$ > ${shellQuote(pidFile)}; exec env -i ${cleanEnv(s.env)} ${shellQuote(process.execPath)} ${shellQuote(CLI)} -m sim-model`)}; echo "[exit $?]"; sleep 120`;
@@ -148,16 +125,13 @@ test("a 270 KB answer in one line streams into word-wrapped rows; the TUI stays 
 
 test("a terminal made shorter while an answer streams keeps the earlier answers", { skip }, async () => {
   const long = Array.from({ length: 150 }, (_, i) => `streamed line ${i + 1}`).join("\n");
-  const s = await session(
-    {
-      responses: [
-        { text: "First answer kept." },
-        { text: "Second answer kept." },
-        { text: `${long}\nLAST LINE.`, chunk_size: 12, fault: { chunk_delay_ms: 10 } },
-      ],
-    },
-    ["-m", "sim-model"],
-  );
+  const s = await tuiSession({
+    responses: [
+      { text: "First answer kept." },
+      { text: "Second answer kept." },
+      { text: `${long}\nLAST LINE.`, chunk_size: 12, fault: { chunk_delay_ms: 10 } },
+    ],
+  });
   const term = s.start();
   try {
     await term.waitFor(READY);
@@ -180,7 +154,7 @@ test("a terminal made shorter while an answer streams keeps the earlier answers"
 });
 
 test("a 50 KB pasted line is drawn as a window of wrapped rows and sent whole", { skip }, async () => {
-  const s = await session({ responses: [{ text: "Read it all." }] }, ["-m", "sim-model"]);
+  const s = await tuiSession({ responses: [{ text: "Read it all." }] });
   const term = s.start();
   try {
     await term.waitFor(READY);
@@ -201,7 +175,7 @@ test("a 50 KB pasted line is drawn as a window of wrapped rows and sent whole", 
 test("approvals with -a untrusted: y runs the command, n sends the user's feedback to the model", {
   skip,
 }, async () => {
-  const s = await session(
+  const s = await tuiSession(
     {
       responses: [
         {
@@ -220,7 +194,7 @@ test("approvals with -a untrusted: y runs the command, n sends the user's feedba
         { text: "Understood." },
       ],
     },
-    ["-m", "sim-model", "-a", "untrusted"],
+    { args: ["-m", "sim-model", "-a", "untrusted"] },
   );
   const term = s.start();
   try {
@@ -252,18 +226,15 @@ test("approvals with -a untrusted: y runs the command, n sends the user's feedba
 test("prompts typed during a turn are queued and sent when it ends; Esc puts them back in the composer", {
   skip,
 }, async () => {
-  const s = await session(
-    {
-      responses: [
-        { text: "First answer, streamed slowly to its end.", chunk_size: 3, fault: { chunk_delay_ms: 60 } },
-        { text: "Second answer." },
-        { text: "Summary of the conversation so far.", chunk_size: 3, fault: { chunk_delay_ms: 60 } },
-        { text: "After compact." },
-        { text: "never", fault: { hang_before_headers: true } },
-      ],
-    },
-    ["-m", "sim-model"],
-  );
+  const s = await tuiSession({
+    responses: [
+      { text: "First answer, streamed slowly to its end.", chunk_size: 3, fault: { chunk_delay_ms: 60 } },
+      { text: "Second answer." },
+      { text: "Summary of the conversation so far.", chunk_size: 3, fault: { chunk_delay_ms: 60 } },
+      { text: "After compact." },
+      { text: "never", fault: { hang_before_headers: true } },
+    ],
+  });
   const term = s.start();
   try {
     await term.waitFor(READY);
@@ -303,10 +274,9 @@ test("prompts typed during a turn are queued and sent when it ends; Esc puts the
 });
 
 test("Esc interrupts a request the gateway never answers; the next prompt works", { skip }, async () => {
-  const s = await session(
-    { responses: [{ text: "never", fault: { hang_before_headers: true } }, { text: "Back again." }] },
-    ["-m", "sim-model"],
-  );
+  const s = await tuiSession({
+    responses: [{ text: "never", fault: { hang_before_headers: true } }, { text: "Back again." }],
+  });
   const term = s.start();
   try {
     await term.waitFor(READY);
@@ -325,7 +295,7 @@ test("Esc interrupts a request the gateway never answers; the next prompt works"
 test("/model picks from the gateway's models and saves into profiles.codex-litellm, keeping the rest", {
   skip,
 }, async () => {
-  const s = await session(
+  const s = await tuiSession(
     {
       models: [
         { id: "sim-model", max_input_tokens: 128000 },
@@ -333,7 +303,7 @@ test("/model picks from the gateway's models and saves into profiles.codex-litel
       ],
       responses: [],
     },
-    ["-a", "on-request"],
+    { args: ["-a", "on-request"] },
   );
   const original =
     '# my settings\nmodel = "gpt-5.4"\nmystery_key = { keep = true }\n\n[profiles.codex-litellm]\n# chosen here\nmodel = "sim-model"\n';
@@ -370,11 +340,10 @@ test("/model picks from the gateway's models and saves into profiles.codex-litel
 test("first run: asks for base URL, key and model, writes .env (0600) and the profile", {
   skip,
 }, async () => {
-  const s = await session({ responses: [] }, [], { LITELLM_BASE_URL: "", LITELLM_API_KEY: "" });
-  const env = { ...s.env };
-  delete (env as Record<string, string | undefined>).LITELLM_BASE_URL;
-  delete (env as Record<string, string | undefined>).LITELLM_API_KEY;
-  const term = startCli(s.ws.tmp, s.ws.dir, env, []);
+  const s = await tuiSession({ responses: [] });
+  // No gateway configured at all: neither variable is set.
+  const { LITELLM_BASE_URL: _url, LITELLM_API_KEY: _key, ...env } = s.env;
+  const term = startInPane(s.ws.tmp, s.ws.dir, env, [process.execPath, CLI]);
   try {
     await term.waitFor("LiteLLM base URL");
     await term.submit(s.sim.origin);
@@ -411,16 +380,13 @@ test("first run: asks for base URL, key and model, writes .env (0600) and the pr
 });
 
 test("resuming a session larger than the window asks to compact or abort", { skip }, async () => {
-  const s = await session(
-    {
-      responses: [
-        { text: "Noted." },
-        { text: "Summary: the user pasted a long log." },
-        { text: "Continuing." },
-      ],
-    },
-    ["-m", "sim-model"],
-  );
+  const s = await tuiSession({
+    responses: [
+      { text: "Noted." },
+      { text: "Summary: the user pasted a long log." },
+      { text: "Continuing." },
+    ],
+  });
   try {
     // A stored session of this directory, ~2,500 tokens, resumed with a 1,000-token window.
     const first = await runCli(["exec", "-m", "sim-model", `look at this: ${"log line ".repeat(1100)}`], {
@@ -428,7 +394,7 @@ test("resuming a session larger than the window asks to compact or abort", { ski
       env: s.env,
     });
     assert.equal(first.code, 0, first.stderr);
-    const term = s.start(["resume", "--last", "-c", "context_length=1000"]);
+    const term = s.start(["-m", "sim-model", "resume", "--last", "-c", "context_length=1000"]);
     try {
       await term.waitFor("This session is larger than the context window");
       term.keys("Enter");
