@@ -277,26 +277,21 @@ export function App(props: AppProps) {
       ? "ctrl-c again to quit"
       : "⏎ send · ctrl-j newline · / commands";
 
-  // What is drawn below the live cells: composer (its lines and border), popup or overlay, working line,
-  // footer. The live cells get the rest of the terminal.
+  const termRows = stdout.rows || 24;
   // The draft wrapped to the box's inner width (border and padding take four columns), a third of the
   // terminal at most.
   const draft = editor.current.text
-    ? draftRows(
-        editor.current,
-        "› ",
-        Math.max(8, width - 4),
-        Math.max(3, Math.floor((stdout.rows || 24) / 3)),
-      )
+    ? draftRows(editor.current, "› ", Math.max(8, width - 4), Math.max(3, Math.floor(termRows / 3)))
     : [];
-  const composerLines = Math.max(1, draft.length);
+  // Below the live cells: the composer (its rows and border), popup or overlay, queued prompts, working
+  // line and footer. The live cells get the rest of the terminal.
   const below =
     6 +
-    composerLines +
+    Math.max(1, draft.length) +
     matches.length +
     Math.min(queued.current.length, QUEUE_ROWS + 1) +
     (pending || overlay.current ? 16 : 0);
-  const liveRows = Math.max(3, (stdout.rows || 24) - below);
+  const liveRows = Math.max(3, termRows - below);
 
   // Finished cells are drawn once, as one text of rows already wrapped to the width: Ink neither measures
   // nor wraps them, and keeps them for its full redraw (a terminal made shorter than the live area).
