@@ -10,7 +10,7 @@ import { contextIndicator } from "./context.ts";
 import type { TuiController } from "./controller.ts";
 import { draftRows, editorKey, emptyEditor, submitted } from "./editor.ts";
 import type { KeyEvent } from "./keys.ts";
-import { Rows, useColumns } from "./lines.tsx";
+import { Lines, Rows, useColumns } from "./lines.tsx";
 import { pickerKey } from "./picker.ts";
 import { parseSlash, slashMatches } from "./slash.ts";
 import type { Cell } from "./transcript.ts";
@@ -297,7 +297,7 @@ export function App(props: AppProps) {
   // nor wraps them, and keeps them for its full redraw (a terminal made shorter than the live area).
   const staticCells = (
     <Static items={transcript.done}>
-      {(cell) => <Rows key={cell.id} rows={wrapLines(cellLines(cell), width)} marginBottom={1} />}
+      {(cell) => <Lines key={cell.id} lines={cellLines(cell)} marginBottom={1} />}
     </Static>
   );
   if (exiting) return staticCells;
