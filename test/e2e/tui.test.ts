@@ -228,9 +228,9 @@ test("prompts typed during a turn are queued and sent when it ends; Esc puts the
 }, async () => {
   const s = await tuiSession({
     responses: [
-      { text: "First answer, streamed slowly to its end.", chunk_size: 3, fault: { chunk_delay_ms: 60 } },
+      { text: "First answer, streamed slowly to its end.", chunk_size: 3, fault: { chunk_delay_ms: 150 } },
       { text: "Second answer." },
-      { text: "Summary of the conversation so far.", chunk_size: 3, fault: { chunk_delay_ms: 60 } },
+      { text: "Summary of the conversation so far.", chunk_size: 3, fault: { chunk_delay_ms: 150 } },
       { text: "After compact." },
       { text: "never", fault: { hang_before_headers: true } },
     ],
