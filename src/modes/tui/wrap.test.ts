@@ -129,4 +129,7 @@ test("escape sequences, tabs and control characters never reach the terminal raw
   assert.deepEqual(texts(rows), ["    all:    red and…"]);
   assert.equal(textWidth(lineText(rows[0])), 20);
   assert.deepEqual(texts(wrapLine(plain("a\u001b[2Jb\rc"), 10)), ["abc"]);
+  // A long output line with an emoji (measured by string-width's slow path) is cut character by character.
+  const long = wrapLine(truncated(plain(`🙂 ${"é".repeat(100_000)}`)), 12);
+  assert.deepEqual(texts(long), [`🙂 ${"é".repeat(8)}…`]);
 });

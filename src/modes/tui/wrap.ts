@@ -113,7 +113,8 @@ function cut(spans: Span[], width: number): StyledLine {
   const out: Span[] = [];
   let used = 0;
   for (const s of spans) {
-    const w = textWidth(s.text);
+    // A long span is not measured whole (string-width slows down on long strings): it is cut by character.
+    const w = pieceWidth(s.text, width);
     if (used + w <= width - 1) {
       out.push(s);
       used += w;
@@ -157,7 +158,7 @@ export function wrapLine(l: StyledLine, width: number): StyledLine[] {
   if (clean && length <= max) return [l];
   const spans = clean ? l.spans : l.spans.map((s) => ({ ...s, text: printable(s.text) }));
   if (l.truncate)
-    return textWidth(spans.map((s) => s.text).join("")) <= max ? [{ spans }] : [cut(spans, max)];
+    return pieceWidth(spans.map((s) => s.text).join(""), max) <= max ? [{ spans }] : [cut(spans, max)];
 
   const lead = HANG.exec(spans.map((s) => s.text.slice(0, 16)).join(""))?.[0] ?? "";
   const hangWidth = textWidth(lead);
