@@ -1,4 +1,4 @@
-// Every recorded stream in ../shared/fixtures/recorded through the full exec loop: tool calls answered with
+// Every recorded stream in test/fixtures/recorded through the full exec loop: tool calls answered with
 // their exact ids (unknown tools with an error the model can read), and the run finishing.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";

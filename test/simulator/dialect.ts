@@ -1,4 +1,4 @@
-// LiteLLM's wire dialect (see shared/reference/litellm-wire.md §1–§3): chunk and body shapes,
+// LiteLLM's wire dialect (LiteLLM's proxy source and recorded captures): chunk and body shapes,
 // key order, omitted nulls, error bodies and x-litellm-* headers.
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import type { ScenarioModel, ScriptedAnswer, ScriptedUsage } from "./scenario.ts";

@@ -68,7 +68,7 @@ export interface ScriptedAnswer {
 }
 
 export interface ScriptedFixture {
-  /** File name in ../shared/fixtures/recorded (relative to the repo root) or an absolute path. */
+  /** File name in test/fixtures/recorded or an absolute path. */
   fixture: string;
   headers?: Record<string, string>;
   fault?: Fault;
@@ -90,7 +90,7 @@ export interface Scenario {
 }
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-export const recordedDir = resolve(repoRoot, "../shared/fixtures/recorded");
+export const recordedDir = resolve(repoRoot, "test/fixtures/recorded");
 export const scenariosDir = resolve(dirname(fileURLToPath(import.meta.url)), "scenarios");
 
 export function isFixture(r: ScriptedResponse): r is ScriptedFixture {
