@@ -60,6 +60,8 @@ export class ChunkAssembler {
   private byIndex = new Map<number, ToolSlot>();
   private lastSlot: ToolSlot | undefined;
   private usage: Usage | undefined;
+  /** LiteLLM's `usage.cost`: on a stream, where no cost header can be sent, the only place it comes. */
+  private cost: number | undefined;
   private model: string | undefined;
   finishReason: string | null = null;
   /** Set once any choice data arrived; a stream that ends before this is treated as truncated. */
@@ -76,6 +78,8 @@ export class ChunkAssembler {
     // chunk with `choices: []`: take the last one that carries counts.
     const usage = parseUsage(chunk.usage);
     if (usage) this.usage = usage;
+    const cost = isObject(chunk.usage) ? chunk.usage.cost : undefined;
+    if (typeof cost === "number" && Number.isFinite(cost) && cost >= 0) this.cost = cost;
     const choices = Array.isArray(chunk.choices) ? chunk.choices : [];
     for (const choice of choices) {
       if (!isObject(choice)) continue;
@@ -233,6 +237,7 @@ export class ChunkAssembler {
     if (this.thinkingBlocks.length) response.thinkingBlocks = this.thinkingBlocks;
     if (this.reasoningDetails.length) response.reasoningDetails = this.reasoningDetails;
     if (this.usage) response.usage = this.usage;
+    if (this.cost !== undefined) response.cost = this.cost;
     if (this.model) response.model = this.model;
     return response;
   }

@@ -32,7 +32,11 @@ test("exec records debug events and per-response usage under CODEX_HOME/logs", a
     for (const line of session) {
       assert.equal(line.session_id, threadId);
       assert.equal(line.model, "sim-model");
-      assert.equal(typeof line.response_cost, "number", "the simulator sends x-litellm-response-cost");
+      assert.equal(
+        typeof line.response_cost,
+        "number",
+        "a stream's cost comes in its usage chunk, as LiteLLM sends it",
+      );
       assert.equal(line.total_tokens, line.prompt_tokens + line.completion_tokens);
     }
     const sum = (k: string) => session.reduce((n, l) => n + l[k], 0);

@@ -90,7 +90,7 @@ export function buildAnswer(s: ScriptedAnswer, requestBody: unknown, requestMode
 }
 
 /** Splits by code points so astral characters never straddle two deltas. */
-function pieces(s: string, size: number): string[] {
+export function pieces(s: string, size: number): string[] {
   const chars = Array.from(s);
   const out: string[] = [];
   for (let i = 0; i < chars.length; i += size) out.push(chars.slice(i, i + size).join(""));
@@ -138,7 +138,8 @@ export function streamChunks(a: Answer): string[] {
   });
   if (first) delta({ content: "" });
   push({ finish_reason: a.finishReason, index: 0, delta: {} });
-  if (a.usage) push({ index: 0, delta: {} }, { usage: a.usage });
+  // LiteLLM cannot send a cost header before a stream's usage is known: it puts the cost in the usage chunk.
+  if (a.usage) push({ index: 0, delta: {} }, { usage: { ...a.usage, cost: Number(responseCost(a.usage)) } });
   return chunks;
 }
 
@@ -190,8 +191,16 @@ export function scriptedErrorBody(status: number, model: string) {
   );
 }
 
+/** LiteLLM's in-band error event as its proxy writes it (Python's json.dumps spacing, `type: null`). */
 export function inBandErrorEvent(): string {
-  return JSON.stringify(errorBody(500, "litellm.InternalServerError: simulator: injected mid-stream error"));
+  const error = {
+    message:
+      "litellm.APIConnectionError: APIConnectionError: OpenAIException - simulator: injected mid-stream error",
+    type: null,
+    param: null,
+    code: "500",
+  };
+  return JSON.stringify({ error }).replace(/":/g, '": ').replace(/,"/g, ', "');
 }
 
 /** Without usage (recorded streams, `usage: false`) a nominal small cost is reported. */
@@ -200,14 +209,18 @@ export function responseCost(u: UsageBody | undefined): string {
   return String(Number((u.prompt_tokens * INPUT_COST + u.completion_tokens * OUTPUT_COST).toPrecision(6)));
 }
 
-/** The x-litellm-* headers LiteLLM computes before the first byte of a response. */
+/**
+ * The x-litellm-* headers LiteLLM computes before the first byte of a response. The cost is among them only
+ * when the whole answer is known by then (`stream: false`); a stream carries it in its usage chunk.
+ */
 export function litellmHeaders(
   callId: string,
   model: string,
   apiBase: string,
-  usage?: UsageBody,
+  usage: UsageBody | undefined,
+  stream: boolean,
 ): Record<string, string> {
-  return {
+  const headers: Record<string, string> = {
     "x-litellm-call-id": callId,
     "x-litellm-model-id": modelId(model),
     "x-litellm-model-group": model,
@@ -220,6 +233,8 @@ export function litellmHeaders(
     "x-litellm-attempted-retries": "0",
     "x-litellm-attempted-fallbacks": "0",
   };
+  if (stream) delete headers["x-litellm-response-cost"];
+  return headers;
 }
 
 export function modelsList(models: ScenarioModel[]) {

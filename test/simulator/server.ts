@@ -19,6 +19,13 @@ import {
 } from "./dialect.ts";
 import { DONE_FRAME, dataFrame, type Frame, type LoadedFixture, loadFixture } from "./fixtures.ts";
 import {
+  anthropicError,
+  anthropicErrorEvent,
+  anthropicMessage,
+  anthropicStream,
+} from "./upstream/anthropic.ts";
+import { ollamaError, ollamaMessage, ollamaShow, ollamaStream } from "./upstream/ollama.ts";
+import {
   type Fault,
   isError,
   isFixture,
@@ -51,8 +58,38 @@ export interface Simulator {
   baseUrl: string;
   origin: string;
   requests: RecordedRequest[];
+  /** Starts over with another scenario: its responses from the first, the request log emptied. */
+  reset(scenario: Scenario | string): void;
   close(): Promise<void>;
 }
+
+/**
+ * How one upstream API frames a stream. The simulator speaks LiteLLM's own dialect on /chat/completions and,
+ * as a provider behind a real LiteLLM proxy, Anthropic's on /v1/messages and Ollama's on /api/chat.
+ */
+interface Wire {
+  contentType: string;
+  /** Written by the `malformed_after_chunks` fault. */
+  malformed: string;
+  /** Written by the `error_event_after_chunks` fault, which then ends the stream. */
+  errorEvent: string;
+}
+
+const OPENAI_WIRE: Wire = {
+  contentType: "text/event-stream",
+  malformed: "data: {not json\n\n",
+  errorEvent: `data: ${inBandErrorEvent()}\n\n`,
+};
+const ANTHROPIC_WIRE: Wire = {
+  contentType: "text/event-stream",
+  malformed: "event: content_block_delta\ndata: {not json\n\n",
+  errorEvent: anthropicErrorEvent(),
+};
+const OLLAMA_WIRE: Wire = {
+  contentType: "application/x-ndjson",
+  malformed: "{not json\n",
+  errorEvent: `${JSON.stringify({ error: "simulator: injected mid-stream error" })}\n`,
+};
 
 const SSE_HEADERS = {
   "content-type": "text/event-stream",
@@ -133,7 +170,13 @@ async function sendBody(ctx: Ctx, headers: Record<string, string>, body: string,
   res.socket?.destroy();
 }
 
-async function sendStream(ctx: Ctx, headers: Record<string, string>, frames: Frame[], fault: Fault) {
+async function sendStream(
+  ctx: Ctx,
+  headers: Record<string, string>,
+  frames: Frame[],
+  fault: Fault,
+  wire: Wire = OPENAI_WIRE,
+) {
   const { res, signal } = ctx;
   if (fault.ping_every_ms) {
     // LiteLLM's keep-alive flushes 200 before the upstream answers, so x-litellm-* are absent.
@@ -143,7 +186,7 @@ async function sendStream(ctx: Ctx, headers: Record<string, string>, frames: Fra
   }
   if (!(await beforeHeaders(ctx, fault))) return;
   if (!res.headersSent) {
-    res.writeHead(200, { ...SSE_HEADERS, ...headers });
+    res.writeHead(200, { ...SSE_HEADERS, "content-type": wire.contentType, ...headers });
     res.flushHeaders();
   }
   let sent = 0;
@@ -156,10 +199,10 @@ async function sendStream(ctx: Ctx, headers: Record<string, string>, frames: Fra
   };
   // Returns true when the stream must stop here (error event, reset, hang).
   const checkpoint = async (): Promise<boolean> => {
-    if (due("malformed_after_chunks")) res.write("data: {not json\n\n");
+    if (due("malformed_after_chunks")) res.write(wire.malformed);
     if (due("error_event_after_chunks")) {
       stopPinger(ctx);
-      res.end(`data: ${inBandErrorEvent()}\n\n`);
+      res.end(wire.errorEvent);
       return true;
     }
     if (due("reset_after_chunks")) {
@@ -217,20 +260,40 @@ const ROUTES: Record<string, string> = {
   "/v1/model/info": "GET",
   "/model_group/info": "GET",
   "/health/liveliness": "GET",
+  // Upstream provider APIs, for tests that put a real LiteLLM proxy in front of the simulator.
+  "/v1/messages": "POST",
+  "/api/chat": "POST",
+  "/api/show": "POST",
 };
 
+type Dialect = "litellm" | "anthropic" | "ollama";
+
+function dialectOf(route: string): Dialect {
+  if (route === "/v1/messages") return "anthropic";
+  if (route === "/api/chat") return "ollama";
+  return "litellm";
+}
+
 export async function startSimulator(opts: SimulatorOptions): Promise<Simulator> {
-  const scenario = loadScenario(opts.scenario);
+  let scenario: Scenario = { responses: [] };
   const fixtures = new Map<string, LoadedFixture>();
-  for (const r of scenario.responses) if (isFixture(r)) fixtures.set(r.fixture, loadFixture(r.fixture));
-  const models = scenario.models ?? DEFAULT_MODELS;
+  let models = DEFAULT_MODELS;
   const requests: RecordedRequest[] = [];
   let next = 0;
   let origin = "";
+  const load = (s: Scenario | string) => {
+    scenario = loadScenario(s);
+    fixtures.clear();
+    for (const r of scenario.responses) if (isFixture(r)) fixtures.set(r.fixture, loadFixture(r.fixture));
+    models = scenario.models ?? DEFAULT_MODELS;
+    requests.length = 0;
+    next = 0;
+  };
+  load(opts.scenario);
 
   function unauthorized(req: IncomingMessage): object | undefined {
     if (opts.apiKey === undefined) return undefined;
-    const header = req.headers.authorization ?? req.headers["x-litellm-api-key"];
+    const header = req.headers.authorization ?? req.headers["x-litellm-api-key"] ?? req.headers["x-api-key"];
     const given = typeof header === "string" ? header.replace(/^Bearer\s+/i, "") : "";
     if (given === opts.apiKey) return undefined;
     if (!given) return errorBody(401, "Authentication Error, No api key passed in.", "auth_error");
@@ -245,7 +308,12 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
     );
   }
 
-  async function chat(ctx: Ctx, rec: RecordedRequest, note: (s: string) => void): Promise<void> {
+  async function chat(
+    ctx: Ctx,
+    rec: RecordedRequest,
+    note: (s: string) => void,
+    dialect: Dialect,
+  ): Promise<void> {
     const { res } = ctx;
     const body = rec.body;
     if (!body || typeof body !== "object" || Array.isArray(body)) {
@@ -257,7 +325,8 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
       );
     }
     const model = typeof body.model === "string" ? body.model : (models[0]?.id ?? "sim-model");
-    const stream = body.stream === true;
+    // Ollama streams unless told not to; the OpenAI and Anthropic APIs only when asked.
+    const stream = dialect === "ollama" ? body.stream !== false : body.stream === true;
     const total = scenario.responses.length;
     if (next >= total) {
       note("500 scenario exhausted");
@@ -270,7 +339,13 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
     const callId = typeof callHeader === "string" ? callHeader : randomUUID();
     const apiBase = `${origin}/upstream`;
     if (isError(scripted)) {
-      const errBody = scripted.body ?? scriptedErrorBody(scripted.status, model);
+      const fallback =
+        dialect === "anthropic"
+          ? anthropicError(scripted.status)
+          : dialect === "ollama"
+            ? ollamaError(scripted.status)
+            : scriptedErrorBody(scripted.status, model);
+      const errBody = scripted.body ?? fallback;
       return sendJson(res, scripted.status, errBody, { "x-litellm-call-id": callId, ...scripted.headers });
     }
     const fault = scripted.fault ?? {};
@@ -278,11 +353,24 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
     let answer: Answer | undefined;
     if (!isFixture(scripted)) answer = buildAnswer(scripted, body, model);
     else if (fixture?.kind === "model_response") answer = buildAnswer(fixture.answer, body, model);
-    const headers = { ...litellmHeaders(callId, model, apiBase, answer?.usage), ...scripted.headers };
+    const streamed = stream && fixture?.kind !== "json";
+    const headers = {
+      ...litellmHeaders(callId, model, apiBase, answer?.usage, streamed),
+      ...scripted.headers,
+    };
     if (fixture?.kind === "stream") return sendStream(ctx, headers, fixture.frames, fault);
     if (fixture?.kind === "json") return sendBody(ctx, headers, fixture.raw, fault);
     if (!stream && fixture?.kind === "model_response") return sendBody(ctx, headers, fixture.raw, fault);
     if (!answer) throw new Error("simulator: unreachable fixture kind");
+    const own = scripted.headers ?? {};
+    if (dialect === "anthropic") {
+      if (!stream) return sendBody(ctx, own, JSON.stringify(anthropicMessage(answer)), fault);
+      return sendStream(ctx, own, anthropicStream(answer), fault, ANTHROPIC_WIRE);
+    }
+    if (dialect === "ollama") {
+      if (!stream) return sendBody(ctx, own, JSON.stringify(ollamaMessage(answer)), fault);
+      return sendStream(ctx, own, ollamaStream(answer), fault, OLLAMA_WIRE);
+    }
     if (!stream) return sendBody(ctx, headers, JSON.stringify(modelResponse(answer)), fault);
     return sendStream(ctx, headers, [...streamChunks(answer).map(dataFrame), DONE_FRAME], fault);
   }
@@ -332,8 +420,11 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
         note("401");
         return sendJson(res, 401, denied);
       }
-      if (route.endsWith("/chat/completions")) return await chat(ctx, rec, note);
+      const dialect = dialectOf(route);
+      if (route.endsWith("/chat/completions") || dialect !== "litellm")
+        return await chat(ctx, rec, note, dialect);
       note("200");
+      if (route === "/api/show") return sendJson(res, 200, ollamaShow(models[0]?.max_input_tokens ?? 32768));
       if (route.endsWith("/models")) return sendJson(res, 200, modelsList(models));
       if (route.endsWith("/model/info")) return sendJson(res, 200, modelInfo(models));
       const group = url.searchParams.get("model_group");
@@ -366,6 +457,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
     baseUrl: `${origin}/v1`,
     origin,
     requests,
+    reset: load,
     close() {
       closing ??= new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -23,9 +23,10 @@ describe("streamed answers speak LiteLLM's dialect", () => {
       assert.match(res.headers.get("x-litellm-call-id") ?? "", /^[0-9a-f-]{36}$/);
       assert.match(res.headers.get("x-litellm-model-id") ?? "", /^[0-9a-f]{32}$/);
       assert.equal(res.headers.get("x-litellm-model-group"), "my-group");
-      const cost = Number(res.headers.get("x-litellm-response-cost"));
-      assert.ok(cost > 0 && cost < 0.01, `cost ${cost}`);
+      assert.equal(res.headers.get("x-litellm-response-cost"), null, "a stream's cost is in its usage chunk");
       const { events, ended } = await collect(res);
+      const cost = events.at(-2)?.json?.usage?.cost;
+      assert.ok(cost > 0 && cost < 0.01, `cost ${cost}`);
       assert.ok(ended);
       for (const e of events) assert.match(e.raw, /^data: [^\n]+\n\n$/);
       assert.equal(events.at(-1)?.data, "[DONE]");
@@ -66,6 +67,7 @@ describe("streamed answers speak LiteLLM's dialect", () => {
       assert.deepEqual(Object.keys(usage.usage).sort(), [
         "completion_tokens",
         "completion_tokens_details",
+        "cost",
         "prompt_tokens",
         "prompt_tokens_details",
         "total_tokens",
@@ -102,6 +104,7 @@ describe("streamed answers speak LiteLLM's dialect", () => {
         total_tokens: 15,
         completion_tokens_details: { reasoning_tokens: 2 },
         prompt_tokens_details: { cached_tokens: 4 },
+        cost: 0.00002,
       });
       const plain = (await collect(await chat(sim))).data;
       assert.equal(plain.length, 3, "content, finish, [DONE]: no usage chunk");
