@@ -75,7 +75,7 @@ export function httpError(
   const error: GatewayError = {
     kind: "http",
     status,
-    message: `gateway answered ${status}${statusLabel(status)}: ${detail}`,
+    message: `gateway answered ${status}${statusLabel(status, detail)}: ${detail}`,
     retryable: RETRYABLE_STATUS.has(status),
   };
   const after = retryAfterSeconds(headers, detail);
@@ -83,7 +83,15 @@ export function httpError(
   return error;
 }
 
-function statusLabel(status: number): string {
+/**
+ * A LiteLLM proxy with a master key but no database cannot look up any other key: it answers
+ * 400 `no_db_connection` ("No connected db."), not 401, to a wrong key.
+ */
+const LITELLM_UNKNOWN_KEY = /^No connected db\.?$/i;
+
+function statusLabel(status: number, detail: string): string {
+  if (LITELLM_UNKNOWN_KEY.test(detail))
+    return " (LiteLLM rejected the key: without a key database it accepts only its master key; check LITELLM_API_KEY)";
   switch (status) {
     case 400:
       return " (bad request)";

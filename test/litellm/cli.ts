@@ -7,7 +7,14 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { scenariosDir } from "../simulator/scenario.ts";
 import { type Simulator, startSimulator } from "../simulator/server.ts";
-import { DEFAULT_CONFIG, ensureLitellm, LITELLM_VERSION, type LitellmProxy, startLitellm } from "./proxy.ts";
+import {
+  DEFAULT_CONFIG,
+  ensureLitellm,
+  LITELLM_VERSION,
+  type LitellmProxy,
+  startLitellm,
+  upstreamEnv,
+} from "./proxy.ts";
 
 const USAGE = `usage: npm run gateway:litellm -- [--config FILE] [--port N] [--scenario NAME|FILE] [--key KEY]
 
@@ -47,7 +54,7 @@ async function main(): Promise<void> {
   const env: Record<string, string> = {};
   if (config === DEFAULT_CONFIG) {
     sim = await startSimulator({ scenario: scenarioPath(values.scenario ?? "hello") });
-    env.CODEX_LITELLM_UPSTREAM = sim.origin;
+    Object.assign(env, upstreamEnv(sim.origin));
     console.error(`gateway simulator (upstream of every model) on ${sim.origin}`);
   }
   console.error(`starting LiteLLM ${LITELLM_VERSION} on 127.0.0.1:${port} …`);

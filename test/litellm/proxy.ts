@@ -93,6 +93,11 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** The variables test/litellm/config.yaml routes its models by, for a gateway simulator at `origin`. */
+export function upstreamEnv(origin: string): Record<string, string> {
+  return { CODEX_LITELLM_UPSTREAM: origin, CODEX_LITELLM_OPENAI_UPSTREAM: `${origin}/openai/v1` };
+}
+
 export interface LitellmProxy {
   /** `http://127.0.0.1:PORT`; clients use it as their base URL (codex-litellm adds /v1). */
   origin: string;

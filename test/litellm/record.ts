@@ -6,7 +6,7 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { repoRoot, type Scenario } from "../simulator/scenario.ts";
 import { startSimulator } from "../simulator/server.ts";
-import { LITELLM_VERSION, startLitellm } from "./proxy.ts";
+import { LITELLM_VERSION, startLitellm, upstreamEnv } from "./proxy.ts";
 import { CAPTURES, type Capture } from "./captures.ts";
 
 /** Headers kept with a capture: the ones a client reads. Ids and durations vary per run and are left out. */
@@ -21,7 +21,7 @@ async function main(): Promise<void> {
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
   const sim = await startSimulator({ scenario: { responses: [] } });
-  const proxy = await startLitellm({ env: { CODEX_LITELLM_UPSTREAM: sim.origin } });
+  const proxy = await startLitellm({ env: upstreamEnv(sim.origin) });
   const index: Record<string, unknown>[] = [];
   try {
     for (const capture of CAPTURES) {

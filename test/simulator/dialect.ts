@@ -97,8 +97,11 @@ export function pieces(s: string, size: number): string[] {
   return out;
 }
 
-/** The chunk JSON texts (without `data: ` framing) for a streamed answer, [DONE] excluded. */
-export function streamChunks(a: Answer): string[] {
+/**
+ * The chunk JSON texts (without `data: ` framing) for a streamed answer, [DONE] excluded. `withCost`: the
+ * usage chunk carries LiteLLM's `cost` (a plain OpenAI upstream sends none).
+ */
+export function streamChunks(a: Answer, withCost = true): string[] {
   const chunks: string[] = [];
   let first = true;
   const push = (choice: Record<string, unknown>, extra?: Record<string, unknown>) => {
@@ -139,7 +142,11 @@ export function streamChunks(a: Answer): string[] {
   if (first) delta({ content: "" });
   push({ finish_reason: a.finishReason, index: 0, delta: {} });
   // LiteLLM cannot send a cost header before a stream's usage is known: it puts the cost in the usage chunk.
-  if (a.usage) push({ index: 0, delta: {} }, { usage: { ...a.usage, cost: Number(responseCost(a.usage)) } });
+  if (a.usage)
+    push(
+      { index: 0, delta: {} },
+      { usage: withCost ? { ...a.usage, cost: Number(responseCost(a.usage)) } : a.usage },
+    );
   return chunks;
 }
 

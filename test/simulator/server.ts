@@ -266,12 +266,18 @@ const ROUTES: Record<string, string> = {
   "/api/show": "POST",
 };
 
-type Dialect = "litellm" | "anthropic" | "ollama";
+/**
+ * "openai" is a plain OpenAI upstream (the simulator's own routes under /openai/): LiteLLM's dialect without
+ * what only LiteLLM adds (x-litellm-* headers, `usage.cost`), which a proxy in front would pass through.
+ */
+type Dialect = "litellm" | "openai" | "anthropic" | "ollama";
 
-function dialectOf(route: string): Dialect {
+const OPENAI_PREFIX = "/openai";
+
+function dialectOf(route: string, plainOpenai: boolean): Dialect {
   if (route === "/v1/messages") return "anthropic";
   if (route === "/api/chat") return "ollama";
-  return "litellm";
+  return plainOpenai ? "openai" : "litellm";
 }
 
 export async function startSimulator(opts: SimulatorOptions): Promise<Simulator> {
@@ -354,15 +360,15 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
     if (!isFixture(scripted)) answer = buildAnswer(scripted, body, model);
     else if (fixture?.kind === "model_response") answer = buildAnswer(fixture.answer, body, model);
     const streamed = stream && fixture?.kind !== "json";
-    const headers = {
-      ...litellmHeaders(callId, model, apiBase, answer?.usage, streamed),
-      ...scripted.headers,
-    };
+    const own = scripted.headers ?? {};
+    const plain = dialect === "openai";
+    const headers = plain
+      ? own
+      : { ...litellmHeaders(callId, model, apiBase, answer?.usage, streamed), ...own };
     if (fixture?.kind === "stream") return sendStream(ctx, headers, fixture.frames, fault);
     if (fixture?.kind === "json") return sendBody(ctx, headers, fixture.raw, fault);
     if (!stream && fixture?.kind === "model_response") return sendBody(ctx, headers, fixture.raw, fault);
     if (!answer) throw new Error("simulator: unreachable fixture kind");
-    const own = scripted.headers ?? {};
     if (dialect === "anthropic") {
       if (!stream) return sendBody(ctx, own, JSON.stringify(anthropicMessage(answer)), fault);
       return sendStream(ctx, own, anthropicStream(answer), fault, ANTHROPIC_WIRE);
@@ -372,7 +378,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
       return sendStream(ctx, own, ollamaStream(answer), fault, OLLAMA_WIRE);
     }
     if (!stream) return sendBody(ctx, headers, JSON.stringify(modelResponse(answer)), fault);
-    return sendStream(ctx, headers, [...streamChunks(answer).map(dataFrame), DONE_FRAME], fault);
+    return sendStream(ctx, headers, [...streamChunks(answer, !plain).map(dataFrame), DONE_FRAME], fault);
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse, ctx: Ctx): Promise<void> {
@@ -393,7 +399,8 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
     };
     try {
       const url = new URL(path, origin);
-      const route = url.pathname.replace(/(.)\/+$/, "$1");
+      const plainOpenai = url.pathname.startsWith(`${OPENAI_PREFIX}/`);
+      const route = url.pathname.slice(plainOpenai ? OPENAI_PREFIX.length : 0).replace(/(.)\/+$/, "$1");
       const allowed = ROUTES[route];
       if (!allowed) {
         note("404");
@@ -420,7 +427,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
         note("401");
         return sendJson(res, 401, denied);
       }
-      const dialect = dialectOf(route);
+      const dialect = dialectOf(route, plainOpenai);
       if (route.endsWith("/chat/completions") || dialect !== "litellm")
         return await chat(ctx, rec, note, dialect);
       note("200");
