@@ -113,3 +113,21 @@ test("loading exec does not load the TUI's ink, react or yoga", {
   for (const file of staticClosure(join(chunks, exec)))
     assert.doesNotMatch(readFileSync(file, "utf8"), marks, `${relative(root, file)} carries ink/react`);
 });
+
+test("nothing in the repository refers to a path outside it", () => {
+  const skip = new Set(["node_modules", "dist", "out", ".git", ".cache", ".test-report"]);
+  // Built from parts, so this file does not match itself.
+  const outside = new RegExp(["\\.\\./", "shared/", "|", "/work", "/main"].join(""));
+  const hits: string[] = [];
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir)) {
+      if (skip.has(name)) continue;
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else if (statSync(path).size < 2_000_000 && outside.test(readFileSync(path, "utf8")))
+        hits.push(relative(root, path));
+    }
+  };
+  walk(root);
+  assert.deepEqual(hits, [], "these files name paths outside the repository");
+});

@@ -150,9 +150,15 @@ export const CAPTURES: Capture[] = [
     request: ask("claude-sim", true),
   },
   {
+    name: "upstream-reset-early",
+    what: "the upstream connection is reset after its first chunk, before LiteLLM has answered",
+    upstream: { responses: [{ ...TOOL_ANSWER, fault: { reset_after_chunks: 1 } }] },
+    request: ask("openai-sim", true),
+  },
+  {
     name: "upstream-reset",
-    what: "the upstream connection is reset after 3 chunks",
-    upstream: { responses: [{ ...TOOL_ANSWER, fault: { reset_after_chunks: 3 } }] },
+    what: "the upstream connection is reset after 8 chunks 50 ms apart, mid-stream",
+    upstream: { responses: [{ ...TOOL_ANSWER, fault: { reset_after_chunks: 8, chunk_delay_ms: 50 } }] },
     request: ask("openai-sim", true),
   },
   {

@@ -6,8 +6,8 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { repoRoot, type Scenario } from "../simulator/scenario.ts";
 import { startSimulator } from "../simulator/server.ts";
-import { LITELLM_VERSION, startLitellm, upstreamEnv } from "./proxy.ts";
 import { CAPTURES, type Capture } from "./captures.ts";
+import { LITELLM_VERSION, startLitellm, upstreamEnv } from "./proxy.ts";
 
 /** Headers kept with a capture: the ones a client reads. Ids and durations vary per run and are left out. */
 const KEPT =

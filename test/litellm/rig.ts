@@ -2,8 +2,8 @@
 // serves a whole test file; each case gets a fresh scenario, workspace and CODEX_HOME.
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { trustToml } from "../helpers/e2e.ts";
 import { type RunOptions, type RunResult, runCli } from "../helpers/cli.ts";
+import { trustToml } from "../helpers/e2e.ts";
 import { createWorkspace, type Workspace } from "../helpers/workspace.ts";
 import type { RecordedRequest, Simulator } from "../simulator/index.ts";
 import type { Scenario } from "../simulator/scenario.ts";

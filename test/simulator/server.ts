@@ -19,13 +19,6 @@ import {
 } from "./dialect.ts";
 import { DONE_FRAME, dataFrame, type Frame, type LoadedFixture, loadFixture } from "./fixtures.ts";
 import {
-  anthropicError,
-  anthropicErrorEvent,
-  anthropicMessage,
-  anthropicStream,
-} from "./upstream/anthropic.ts";
-import { ollamaError, ollamaMessage, ollamaShow, ollamaStream } from "./upstream/ollama.ts";
-import {
   type Fault,
   isError,
   isFixture,
@@ -33,6 +26,13 @@ import {
   type Scenario,
   type ScriptedResponse,
 } from "./scenario.ts";
+import {
+  anthropicError,
+  anthropicErrorEvent,
+  anthropicMessage,
+  anthropicStream,
+} from "./upstream/anthropic.ts";
+import { ollamaError, ollamaMessage, ollamaShow, ollamaStream } from "./upstream/ollama.ts";
 
 export interface SimulatorOptions {
   scenario: Scenario | string;
