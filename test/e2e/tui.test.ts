@@ -260,6 +260,8 @@ test("prompts typed during a turn are queued and sent when it ends; Esc puts the
 
     await term.submit("hang");
     await term.waitFor(/Working \(\d+s • esc to interrupt\)/);
+    // "Working" shows before the request has reached the gateway; on a loaded machine Esc could come first.
+    for (let i = 0; i < 200 && s.chatBodies().length < 5; i++) await new Promise((r) => setTimeout(r, 25));
     await term.submit("keep this");
     await term.waitFor("↳ queued: keep this");
     term.keys("Escape");
