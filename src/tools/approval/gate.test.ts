@@ -10,7 +10,7 @@ import type { ApprovalAnswer, ApprovalRequest } from "./types.ts";
 
 const fakeSandbox: SandboxAvailability = {
   available: true,
-  backend: { name: "fake", wrap: (command) => ["fake-sandbox", ...command] },
+  backend: { name: "fake", wrap: (command) => ({ argv: ["fake-sandbox", ...command], fds: [] }) },
 };
 const noSandbox: SandboxAvailability = { available: false, reason: "bubblewrap (bwrap) is not installed" };
 
@@ -64,6 +64,7 @@ describe("SafetyGate: commands", () => {
         assert.ok(d.allow && d.launcher, `${p} ${command}`);
         assert.deepEqual(d.launcher.prepare(command, "/ws", { A: "1" }), {
           argv: ["fake-sandbox", ...command],
+          fds: [],
           env: { A: "1", CODEX_SANDBOX: "fake", CODEX_SANDBOX_NETWORK_DISABLED: "1" },
         });
       }

@@ -64,7 +64,7 @@ export class SafetyGate {
       const policy = options.sandbox;
       this.launcher = {
         prepare: (command, cwd, env) => ({
-          argv: backend.wrap(command, cwd, policy),
+          ...backend.wrap(command, cwd, policy),
           // Codex's markers, so test suites and tools can tell they are sandboxed.
           env: {
             ...env,

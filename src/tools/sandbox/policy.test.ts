@@ -111,6 +111,8 @@ describe("bwrapArgs", () => {
       "/w/ws/.git",
       "--unshare-pid",
       "--unshare-net",
+      "--seccomp",
+      "3",
       "--proc",
       "/proc",
       "--chdir",
@@ -125,6 +127,13 @@ describe("bwrapArgs", () => {
       { mode: "workspace-write", writableRoots: [], readOnlySubpaths: [], networkAccess: true },
       { mountProc: false },
     );
-    assert.ok(!open.includes("--unshare-net") && !open.includes("--proc"));
+    assert.ok(!open.includes("--unshare-net") && !open.includes("--seccomp") && !open.includes("--proc"));
+    // Without a fresh /proc, the host's (with the agent's environment in /proc/<pid>/environ) is covered.
+    assert.deepEqual(open.slice(open.indexOf("--tmpfs"), open.indexOf("--chdir")), [
+      "--tmpfs",
+      "/proc",
+      "--remount-ro",
+      "/proc",
+    ]);
   });
 });

@@ -47,7 +47,7 @@ export interface CommandLauncher {
     command: string[],
     cwd: string,
     env: Record<string, string>,
-  ): { argv: string[]; env: Record<string, string> };
+  ): { argv: string[]; env: Record<string, string>; fds?: number[] };
   /** Rewrites the result of a launched run (launcher-level failures into ordinary ones). */
   finish?(command: string[], result: RunResult): RunResult;
 }
@@ -178,6 +178,7 @@ async function executeShell(
     return runCommand(spawned.argv, {
       cwd,
       env: spawned.env,
+      fds: "fds" in spawned ? spawned.fds : undefined,
       timeoutMs: parsed.timeoutMs ?? defaultTimeoutMs,
       signal: ctx.signal,
       onOutput: (chunk) => deltas.push(chunk),
