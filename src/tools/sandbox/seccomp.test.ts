@@ -13,7 +13,7 @@ function run(program: Buffer, nr: number, arch: number, args: number[] = []): st
   const data = Buffer.alloc(64);
   data.writeInt32LE(nr, 0);
   data.writeUInt32LE(arch, 4);
-  args.forEach((a, i) => data.writeUInt32LE(a >>> 0, 16 + 8 * i));
+  for (const [i, a] of args.entries()) data.writeUInt32LE(a >>> 0, 16 + 8 * i);
   let acc = 0;
   for (let pc = 0; pc < program.length / 8; pc++) {
     const code = program.readUInt16LE(pc * 8);
