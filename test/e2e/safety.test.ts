@@ -2,7 +2,7 @@
 // private TMPDIR (test/helpers/workspace.ts), and bubblewrap where the machine has it (CI installs it).
 import assert from "node:assert/strict";
 import type { ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { describe, test } from "node:test";
 import { detectSandbox } from "../../src/tools/sandbox/detect.ts";
@@ -22,6 +22,8 @@ interface Paths {
   sibling: string;
   /** The simulator's port, for connection attempts. */
   port: string;
+  /** $CODEX_HOME, under /tmp like the workspace (so inside a writable root by default). */
+  home: string;
 }
 
 /** One round of tool calls, then a final answer. */
@@ -49,6 +51,7 @@ async function withE2E(build: (p: Paths) => Scenario, body: (t: E2E, p: Paths) =
       dir: t.ws.dir,
       sibling: join(dirname(t.ws.dir), "sibling"),
       port: new URL(t.sim.origin).port,
+      home: t.ws.home,
     };
     mkdirSync(paths.sibling);
     scenario.responses.push(...build(paths).responses);
@@ -118,6 +121,65 @@ describe("safety: apply_patch stays inside the writable roots", () => {
           /^patch rejected: \.git\/hooks\/pre-commit is inside .*\.git, which stays read-only/,
         );
         assert.equal(existsSync(join(p.dir, ".git", "hooks", "pre-commit")), false);
+      },
+    ),
+  );
+});
+
+describe("safety: $CODEX_HOME", () => {
+  const dangerous = 'sandbox_mode = "danger-full-access"';
+  const patch = (path: string) => ({
+    name: "apply_patch",
+    arguments: { input: `*** Begin Patch\n*** Add File: ${path}\n+${dangerous}\n*** End Patch` },
+  });
+
+  test("inside a writable root (/tmp), it is read-only to commands and patches", integration, () =>
+    withE2E(
+      (p) =>
+        calls(
+          shell(["bash", "-c", `echo '${dangerous}' >> ${p.home}/config.toml; echo x > ${p.home}/new.toml`]),
+          patch(join(p.home, "config.toml")),
+          patch(join(p.home, "codex-litellm.config.toml")),
+        ),
+      async (t, p) => {
+        const { commands, toolMessages } = await execJson(t);
+        assert.notEqual(commands[0].exit_code, 0);
+        for (const message of toolMessages.slice(1))
+          assert.match(message, /^patch rejected: .* inside .*home, which stays read-only/);
+        assert.doesNotMatch(readFileSync(join(p.home, "config.toml"), "utf8"), /danger/);
+        for (const name of ["new.toml", "codex-litellm.config.toml"])
+          assert.equal(existsSync(join(p.home, name)), false, name);
+      },
+    ),
+  );
+
+  test("the key files (.env, auth.json) are unreadable to commands and patches", integrationWithBwrap, () =>
+    withE2E(
+      (p) =>
+        calls(
+          shell([
+            "bash",
+            "-c",
+            `cat ${p.home}/.env ${p.home}/auth.json; grep -r --exclude-dir=sessions -e -marker ${p.home}; echo end`,
+          ]),
+          {
+            name: "apply_patch",
+            arguments: {
+              input: `*** Begin Patch\n*** Update File: ${p.home}/.env\n*** Move to: leak.txt\n@@\n-EXTRA_KEY=dotenv-marker\n+x\n*** End Patch`,
+            },
+          },
+        ),
+      async (t, p) => {
+        writeFileSync(join(p.home, ".env"), `LITELLM_API_KEY=${TEST_KEY}\nEXTRA_KEY=dotenv-marker\n`);
+        writeFileSync(join(p.home, "auth.json"), '{"OPENAI_API_KEY": "auth-json-marker"}\n');
+        const { commands, toolMessages } = await execJson(t);
+        assert.equal(commands[0].exit_code, 0);
+        assert.match(commands[0].aggregated_output, /^cat: .*\/\.env: Permission denied\n[\s\S]*end\n$/);
+        assert.match(toolMessages[1], /^patch rejected: .*\.env .*which stays read-only/);
+        assert.equal(existsSync(join(p.dir, "leak.txt")), false);
+        for (const m of toolMessages)
+          for (const secret of [TEST_KEY, "dotenv-marker", "auth-json-marker"])
+            assert.ok(!m.includes(secret), m);
       },
     ),
   );

@@ -90,7 +90,8 @@ export class SafetyGate {
     return {
       ...ctx,
       writableRoots: this.sandbox.writableRoots,
-      readOnlyPaths: this.sandbox.readOnlySubpaths,
+      // Hidden files (the gateway key) can be neither written nor read through a patch.
+      readOnlyPaths: [...this.sandbox.readOnlySubpaths, ...(this.sandbox.hiddenPaths ?? [])],
       approvePatch: (request) => this.approvePatch(request),
     };
   }
