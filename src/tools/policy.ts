@@ -25,7 +25,9 @@ export type PolicyConfig = Pick<
   | "excludeTmpdirEnvVar"
   | "shellEnvironmentPolicy"
 > &
-  Partial<Pick<ResolvedConfig, "approvalPolicyExplicit" | "codexHome">> & { provider: { envKey?: string } };
+  Partial<Pick<ResolvedConfig, "approvalPolicyExplicit" | "codexHome" | "shellTimeoutMaxMs">> & {
+    provider: { envKey?: string };
+  };
 
 export interface ToolPolicyOptions {
   /** The process environment: commands' base environment and $TMPDIR. Default process.env. */
@@ -123,6 +125,7 @@ export function createToolPolicy(
       envPolicy: config.shellEnvironmentPolicy,
       baseEnv: env,
       secretEnvNames: config.provider.envKey ? [config.provider.envKey] : [],
+      shellTimeoutMaxMs: config.shellTimeoutMaxMs,
       safety: gate,
     },
     sandboxBackend: gate.launcher && availability.available ? availability.backend.name : undefined,

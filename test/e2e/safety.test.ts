@@ -2,7 +2,7 @@
 // private TMPDIR (test/helpers/workspace.ts), and bubblewrap where the machine has it (CI installs it).
 import assert from "node:assert/strict";
 import type { ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { describe, test } from "node:test";
 import { detectSandbox } from "../../src/tools/sandbox/detect.ts";
@@ -95,6 +95,34 @@ describe("safety: apply_patch stays inside the writable roots", () => {
           items.filter((i) => i.type === "file_change").map((i) => i.status),
           ["failed", "failed", "completed"],
         );
+      },
+    ));
+
+  test("deleting or moving a link outside the roots that points inside is refused", () =>
+    withE2E(
+      () =>
+        calls(
+          {
+            name: "apply_patch",
+            arguments: { input: "*** Begin Patch\n*** Delete File: ../sibling/link\n*** End Patch" },
+          },
+          {
+            name: "apply_patch",
+            arguments: {
+              input:
+                "*** Begin Patch\n*** Update File: ../sibling/link\n*** Move to: moved.txt\n@@\n-a\n+b\n*** End Patch",
+            },
+          },
+        ),
+      async (t, p) => {
+        writeFileSync(join(p.dir, "target.txt"), "a\n");
+        symlinkSync(join(p.dir, "target.txt"), join(p.sibling, "link"));
+        const { toolMessages } = await execJson(t, NO_SLASH_TMP);
+        for (const m of toolMessages)
+          assert.match(m, /^patch rejected: \.\.\/sibling\/link .*outside the writable roots/);
+        assert.ok(lstatSync(join(p.sibling, "link")).isSymbolicLink());
+        assert.equal(readFileSync(join(p.dir, "target.txt"), "utf8"), "a\n");
+        assert.equal(existsSync(join(p.dir, "moved.txt")), false);
       },
     ));
 
@@ -281,6 +309,23 @@ describe("safety: the sandbox", () => {
         const { commands, toolMessages } = await execJson(t);
         assert.equal(commands[0].exit_code, 124);
         assert.match(toolMessages[0], /^Exit code: 124\n[\s\S]*command timed out after 400 ms\nbefore\n/);
+      },
+    ));
+
+  test("a huge timeout_ms (2^31, 1e308) is clamped to shell_timeout_max_ms", () =>
+    withE2E(
+      () =>
+        calls(
+          shell(["bash", "-c", "echo started; sleep 10"], { timeout_ms: 2 ** 31 }),
+          shell(["bash", "-c", "echo started; sleep 10"], { timeout_ms: 1e308 }),
+        ),
+      async (t) => {
+        const { commands, toolMessages } = await execJson(t, ["-c", "shell_timeout_max_ms=300"]);
+        assert.deepEqual(
+          commands.map((c) => c.exit_code),
+          [124, 124],
+        );
+        for (const m of toolMessages) assert.match(m, /command timed out after 300 ms\nstarted\n/);
       },
     ));
 

@@ -343,8 +343,9 @@ export function runCommand(argv: string[], opts: RunOptions): Promise<RunResult>
     }
     opts.signal?.addEventListener("abort", onAbort, { once: true });
 
-    if (Number.isFinite(opts.timeoutMs) && opts.timeoutMs > 0 && opts.timeoutMs <= MAX_TIMER_MS) {
-      later(opts.timeoutMs, () => {
+    if (Number.isFinite(opts.timeoutMs) && opts.timeoutMs > 0) {
+      // A longer delay overflows node's timer (it would fire at once, with a warning): the longest one it takes.
+      later(Math.min(opts.timeoutMs, MAX_TIMER_MS), () => {
         if (settled || timedOut || aborted) return;
         timedOut = true;
         stop();
