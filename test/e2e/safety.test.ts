@@ -1,7 +1,7 @@
 // Safety end to end: the built CLI, the gateway simulator scripting tool calls, a real git workspace with a
 // private TMPDIR (test/helpers/workspace.ts), and bubblewrap where the machine has it (CI installs it).
 import assert from "node:assert/strict";
-import type { ChildProcess } from "node:child_process";
+import { type ChildProcess, execFileSync } from "node:child_process";
 import { existsSync, lstatSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { describe, test } from "node:test";
@@ -399,6 +399,51 @@ describe("safety: what exec says", () => {
       },
     ),
   );
+});
+
+describe("safety: without a sandbox, only known read-only commands run", () => {
+  /** A PATH without bwrap (outside every writable root, so its programs are trusted). */
+  function bareBin(dir: string): string {
+    mkdirSync(dir);
+    for (const name of ["bash", "sh", "cat", "ls", "git", "uniq", "touch", "grep", "head"])
+      symlinkSync(
+        execFileSync("bash", ["-c", `command -v ${name}`], { encoding: "utf8" }).trim(),
+        join(dir, name),
+      );
+    return dir;
+  }
+
+  test("git with a planted fsmonitor, /proc/*/environ, uniq's output operand and abbreviations are refused", () =>
+    withE2E(
+      (p) =>
+        calls(
+          shell(["bash", "-lc", "cd sub && git status"]),
+          shell(["cat", "/proc/self/environ"]),
+          shell(["bash", "-lc", `head -c 300 /proc/$PPID/environ`]),
+          shell(["uniq", "a.txt", "out.txt"]),
+          shell(["bash", "-lc", `cat ${p.home}/.env`]),
+          shell(["bash", "-lc", "ls && cat a.txt"]),
+        ),
+      async (t, p) => {
+        const pwned = join(p.sibling, "PWNED");
+        execFileSync("git", ["init", "-q", join(p.dir, "sub")]);
+        execFileSync("git", ["-C", join(p.dir, "sub"), "config", "core.fsmonitor", `touch ${pwned}; false`]);
+        writeFileSync(join(p.dir, "a.txt"), "a\n");
+        writeFileSync(join(p.home, ".env"), "EXTRA_KEY=dotenv-marker\n");
+        const bin = bareBin(join(dirname(p.dir), "bin"));
+        const { commands, toolMessages } = await execJson(t, NO_SLASH_TMP, { PATH: bin });
+        assert.deepEqual(
+          commands.map((c) => c.status),
+          ["declined", "declined", "declined", "declined", "declined", "completed"],
+        );
+        for (const m of toolMessages.slice(0, 5))
+          assert.match(m, /^command declined and not run: no sandbox/);
+        assert.equal(toolMessages[5].split("Output:\n")[1], "a.txt\nsub\na\n");
+        assert.equal(existsSync(pwned), false);
+        assert.equal(existsSync(join(p.dir, "out.txt")), false);
+        for (const m of toolMessages) assert.ok(!m.includes(TEST_KEY) && !m.includes("dotenv-marker"), m);
+      },
+    ));
 });
 
 /** Samples the child's resident set size (KiB) until it exits. */
