@@ -413,7 +413,7 @@ describe("safety: without a sandbox, only known read-only commands run", () => {
     return dir;
   }
 
-  test("git with a planted fsmonitor, /proc/*/environ, uniq's output operand and abbreviations are refused", () =>
+  test("git with a planted fsmonitor, /proc/*/environ, uniq IN OUT and the key file are refused", () =>
     withE2E(
       (p) =>
         calls(

@@ -40,9 +40,13 @@ const ALLOWED_DEVICES = new Set(["/dev/null"]);
 const SHELLS = new Set(["bash", "sh", "zsh"]);
 const SHELL_DIRS = ["/bin/", "/usr/bin/", "/usr/local/bin/"];
 
-/** True when `command` (an argv, possibly `bash -lc <script>`) only reads. */
+/**
+ * True when `command` (an argv, possibly `bash -lc <script>`) only reads. Whoever decides whether a command
+ * runs (the SafetyGate) passes the context; without one the answer only classifies a command as exploration
+ * (auto-continue's heuristics) and assumes it runs in the sandbox.
+ */
 export function isKnownSafeCommand(command: string[], context?: SafeCommandContext): boolean {
-  const ctx: SafeCommandContext = context ?? { cwd: process.cwd(), sandboxed: false };
+  const ctx: SafeCommandContext = context ?? { cwd: process.cwd(), sandboxed: true };
   const script = shellScript(command);
   const lines =
     script === undefined ? [command.map((value) => ({ value, expands: false }))] : parseSimpleScript(script);
