@@ -131,6 +131,7 @@ export function loadConfig(opts: LoadConfigOptions): ResolvedConfig {
       includeOnly: sep.stringArray("include_only") ?? [],
       set: sep.stringMap("set") ?? {},
     },
+    shellTimeoutMaxMs: r.int("shell_timeout_max_ms", 1),
     projectDocMaxBytes: r.int("project_doc_max_bytes", 0) ?? DEFAULT_PROJECT_DOC_MAX_BYTES,
     projectDocFallbackFilenames: r.stringArray("project_doc_fallback_filenames") ?? [],
     historyPersistence: r.table("history").oneOf("persistence", HISTORY_PERSISTENCE) ?? "save-all",

@@ -82,6 +82,9 @@ export interface ResolvedConfig {
   /** `[sandbox_workspace_write] exclude_tmpdir_env_var`: $TMPDIR is not a writable root in workspace-write. */
   excludeTmpdirEnvVar: boolean;
   shellEnvironmentPolicy: ShellEnvironmentPolicy;
+  /** `shell_timeout_max_ms` (ours): cap on every command's timeout, the model's `timeout_ms` included. Unset:
+   * the shell tool's default (10 minutes). */
+  shellTimeoutMaxMs?: number;
   projectDocMaxBytes: number;
   projectDocFallbackFilenames: string[];
   historyPersistence: "save-all" | "none";

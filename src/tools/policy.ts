@@ -1,5 +1,7 @@
 // The front ends' single entry point to safety: from the resolved config to the writable roots, the registry
 // options (approval gate + sandbox + secret-free environment) and the notices to print once.
+import { mkdirSync } from "node:fs";
+import { codexHome } from "../config/env.ts";
 import type { ApprovalPolicy, ResolvedConfig, SandboxMode } from "../config/types.ts";
 import { SafetyGate } from "./approval/gate.ts";
 import type { ApprovalPrompt } from "./approval/types.ts";
@@ -23,7 +25,9 @@ export type PolicyConfig = Pick<
   | "excludeTmpdirEnvVar"
   | "shellEnvironmentPolicy"
 > &
-  Partial<Pick<ResolvedConfig, "approvalPolicyExplicit">> & { provider: { envKey?: string } };
+  Partial<Pick<ResolvedConfig, "approvalPolicyExplicit" | "codexHome" | "shellTimeoutMaxMs">> & {
+    provider: { envKey?: string };
+  };
 
 export interface ToolPolicyOptions {
   /** The process environment: commands' base environment and $TMPDIR. Default process.env. */
@@ -65,7 +69,18 @@ export function createToolPolicy(
 ): ToolPolicy {
   const env = options.env ?? process.env;
   const mode = config.sandboxMode;
+  const home = config.codexHome ?? codexHome(env);
+  // A $CODEX_HOME that does not exist yet cannot be mounted read-only; were it inside a writable root, a
+  // command could create it with its own config.toml. The agent creates it anyway (sessions, history).
+  if (mode === "workspace-write") {
+    try {
+      mkdirSync(home, { recursive: true, mode: 0o700 });
+    } catch {
+      // Not creatable here: then no command can create it either.
+    }
+  }
   const { policy, notices } = resolveSandboxPolicy({
+    codexHome: home,
     mode,
     cwd,
     extraRoots: config.writableRoots,
@@ -110,6 +125,7 @@ export function createToolPolicy(
       envPolicy: config.shellEnvironmentPolicy,
       baseEnv: env,
       secretEnvNames: config.provider.envKey ? [config.provider.envKey] : [],
+      shellTimeoutMaxMs: config.shellTimeoutMaxMs,
       safety: gate,
     },
     sandboxBackend: gate.launcher && availability.available ? availability.backend.name : undefined,

@@ -15,6 +15,8 @@ export interface RegistryOptions {
   baseEnv?: Record<string, string | undefined>;
   /** Names always removed from command environments (the provider's key variable). */
   secretEnvNames?: string[];
+  /** `shell_timeout_max_ms`: the longest any command may run, whatever `timeout_ms` the model asks for. */
+  shellTimeoutMaxMs?: number;
   /**
    * Approval and sandbox decisions (built by `createToolPolicy`). It supplies the writable roots every tool
    * enforces, overriding the context's. Absent: commands run unsandboxed and patches stay in ctx.writableRoots.
@@ -54,6 +56,7 @@ export class ToolRegistry {
         envPolicy: options.envPolicy,
         baseEnv: options.baseEnv,
         secretEnvNames: options.secretEnvNames,
+        maxTimeoutMs: options.shellTimeoutMaxMs,
         ...options.safety?.shellHooks(),
       }),
       createApplyPatchTool(),

@@ -1,8 +1,8 @@
 // Safety end to end: the built CLI, the gateway simulator scripting tool calls, a real git workspace with a
 // private TMPDIR (test/helpers/workspace.ts), and bubblewrap where the machine has it (CI installs it).
 import assert from "node:assert/strict";
-import type { ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { type ChildProcess, execFileSync } from "node:child_process";
+import { existsSync, lstatSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { describe, test } from "node:test";
 import { detectSandbox } from "../../src/tools/sandbox/detect.ts";
@@ -22,6 +22,8 @@ interface Paths {
   sibling: string;
   /** The simulator's port, for connection attempts. */
   port: string;
+  /** $CODEX_HOME, under /tmp like the workspace (so inside a writable root by default). */
+  home: string;
 }
 
 /** One round of tool calls, then a final answer. */
@@ -49,6 +51,7 @@ async function withE2E(build: (p: Paths) => Scenario, body: (t: E2E, p: Paths) =
       dir: t.ws.dir,
       sibling: join(dirname(t.ws.dir), "sibling"),
       port: new URL(t.sim.origin).port,
+      home: t.ws.home,
     };
     mkdirSync(paths.sibling);
     scenario.responses.push(...build(paths).responses);
@@ -95,6 +98,34 @@ describe("safety: apply_patch stays inside the writable roots", () => {
       },
     ));
 
+  test("deleting or moving a link outside the roots that points inside is refused", () =>
+    withE2E(
+      () =>
+        calls(
+          {
+            name: "apply_patch",
+            arguments: { input: "*** Begin Patch\n*** Delete File: ../sibling/link\n*** End Patch" },
+          },
+          {
+            name: "apply_patch",
+            arguments: {
+              input:
+                "*** Begin Patch\n*** Update File: ../sibling/link\n*** Move to: moved.txt\n@@\n-a\n+b\n*** End Patch",
+            },
+          },
+        ),
+      async (t, p) => {
+        writeFileSync(join(p.dir, "target.txt"), "a\n");
+        symlinkSync(join(p.dir, "target.txt"), join(p.sibling, "link"));
+        const { toolMessages } = await execJson(t, NO_SLASH_TMP);
+        for (const m of toolMessages)
+          assert.match(m, /^patch rejected: \.\.\/sibling\/link .*outside the writable roots/);
+        assert.ok(lstatSync(join(p.sibling, "link")).isSymbolicLink());
+        assert.equal(readFileSync(join(p.dir, "target.txt"), "utf8"), "a\n");
+        assert.equal(existsSync(join(p.dir, "moved.txt")), false);
+      },
+    ));
+
   test("read-only refuses every patch: the sandbox is read-only", () =>
     withE2E(
       () => calls(addFile("new.txt")),
@@ -118,6 +149,65 @@ describe("safety: apply_patch stays inside the writable roots", () => {
           /^patch rejected: \.git\/hooks\/pre-commit is inside .*\.git, which stays read-only/,
         );
         assert.equal(existsSync(join(p.dir, ".git", "hooks", "pre-commit")), false);
+      },
+    ),
+  );
+});
+
+describe("safety: $CODEX_HOME", () => {
+  const dangerous = 'sandbox_mode = "danger-full-access"';
+  const patch = (path: string) => ({
+    name: "apply_patch",
+    arguments: { input: `*** Begin Patch\n*** Add File: ${path}\n+${dangerous}\n*** End Patch` },
+  });
+
+  test("inside a writable root (/tmp), it is read-only to commands and patches", integration, () =>
+    withE2E(
+      (p) =>
+        calls(
+          shell(["bash", "-c", `echo '${dangerous}' >> ${p.home}/config.toml; echo x > ${p.home}/new.toml`]),
+          patch(join(p.home, "config.toml")),
+          patch(join(p.home, "codex-litellm.config.toml")),
+        ),
+      async (t, p) => {
+        const { commands, toolMessages } = await execJson(t);
+        assert.notEqual(commands[0].exit_code, 0);
+        for (const message of toolMessages.slice(1))
+          assert.match(message, /^patch rejected: .* inside .*home, which stays read-only/);
+        assert.doesNotMatch(readFileSync(join(p.home, "config.toml"), "utf8"), /danger/);
+        for (const name of ["new.toml", "codex-litellm.config.toml"])
+          assert.equal(existsSync(join(p.home, name)), false, name);
+      },
+    ),
+  );
+
+  test("the key files (.env, auth.json) are unreadable to commands and patches", integrationWithBwrap, () =>
+    withE2E(
+      (p) =>
+        calls(
+          shell([
+            "bash",
+            "-c",
+            `cat ${p.home}/.env ${p.home}/auth.json; grep -r --exclude-dir=sessions -e -marker ${p.home}; echo end`,
+          ]),
+          {
+            name: "apply_patch",
+            arguments: {
+              input: `*** Begin Patch\n*** Update File: ${p.home}/.env\n*** Move to: leak.txt\n@@\n-EXTRA_KEY=dotenv-marker\n+x\n*** End Patch`,
+            },
+          },
+        ),
+      async (t, p) => {
+        writeFileSync(join(p.home, ".env"), `LITELLM_API_KEY=${TEST_KEY}\nEXTRA_KEY=dotenv-marker\n`);
+        writeFileSync(join(p.home, "auth.json"), '{"OPENAI_API_KEY": "auth-json-marker"}\n');
+        const { commands, toolMessages } = await execJson(t);
+        assert.equal(commands[0].exit_code, 0);
+        assert.match(commands[0].aggregated_output, /^cat: .*\/\.env: Permission denied\n[\s\S]*end\n$/);
+        assert.match(toolMessages[1], /^patch rejected: .*\.env .*which stays read-only/);
+        assert.equal(existsSync(join(p.dir, "leak.txt")), false);
+        for (const m of toolMessages)
+          for (const secret of [TEST_KEY, "dotenv-marker", "auth-json-marker"])
+            assert.ok(!m.includes(secret), m);
       },
     ),
   );
@@ -222,6 +312,23 @@ describe("safety: the sandbox", () => {
       },
     ));
 
+  test("a huge timeout_ms (2^31, 1e308) is clamped to shell_timeout_max_ms", () =>
+    withE2E(
+      () =>
+        calls(
+          shell(["bash", "-c", "echo started; sleep 10"], { timeout_ms: 2 ** 31 }),
+          shell(["bash", "-c", "echo started; sleep 10"], { timeout_ms: 1e308 }),
+        ),
+      async (t) => {
+        const { commands, toolMessages } = await execJson(t, ["-c", "shell_timeout_max_ms=300"]);
+        assert.deepEqual(
+          commands.map((c) => c.exit_code),
+          [124, 124],
+        );
+        for (const m of toolMessages) assert.match(m, /command timed out after 300 ms\nstarted\n/);
+      },
+    ));
+
   test("a command printing 300 MB completes with bounded memory", () =>
     withE2E(
       () => calls(shell(["bash", "-c", "yes | head -c 300000000"])),
@@ -292,6 +399,51 @@ describe("safety: what exec says", () => {
       },
     ),
   );
+});
+
+describe("safety: without a sandbox, only known read-only commands run", () => {
+  /** A PATH without bwrap (outside every writable root, so its programs are trusted). */
+  function bareBin(dir: string): string {
+    mkdirSync(dir);
+    for (const name of ["bash", "sh", "cat", "ls", "git", "uniq", "touch", "grep", "head"])
+      symlinkSync(
+        execFileSync("bash", ["-c", `command -v ${name}`], { encoding: "utf8" }).trim(),
+        join(dir, name),
+      );
+    return dir;
+  }
+
+  test("git with a planted fsmonitor, /proc/*/environ, uniq IN OUT and the key file are refused", () =>
+    withE2E(
+      (p) =>
+        calls(
+          shell(["bash", "-lc", "cd sub && git status"]),
+          shell(["cat", "/proc/self/environ"]),
+          shell(["bash", "-lc", `head -c 300 /proc/$PPID/environ`]),
+          shell(["uniq", "a.txt", "out.txt"]),
+          shell(["bash", "-lc", `cat ${p.home}/.env`]),
+          shell(["bash", "-lc", "ls && cat a.txt"]),
+        ),
+      async (t, p) => {
+        const pwned = join(p.sibling, "PWNED");
+        execFileSync("git", ["init", "-q", join(p.dir, "sub")]);
+        execFileSync("git", ["-C", join(p.dir, "sub"), "config", "core.fsmonitor", `touch ${pwned}; false`]);
+        writeFileSync(join(p.dir, "a.txt"), "a\n");
+        writeFileSync(join(p.home, ".env"), "EXTRA_KEY=dotenv-marker\n");
+        const bin = bareBin(join(dirname(p.dir), "bin"));
+        const { commands, toolMessages } = await execJson(t, NO_SLASH_TMP, { PATH: bin });
+        assert.deepEqual(
+          commands.map((c) => c.status),
+          ["declined", "declined", "declined", "declined", "declined", "completed"],
+        );
+        for (const m of toolMessages.slice(0, 5))
+          assert.match(m, /^command declined and not run: no sandbox/);
+        assert.equal(toolMessages[5].split("Output:\n")[1], "a.txt\nsub\na\n");
+        assert.equal(existsSync(pwned), false);
+        assert.equal(existsSync(join(p.dir, "out.txt")), false);
+        for (const m of toolMessages) assert.ok(!m.includes(TEST_KEY) && !m.includes("dotenv-marker"), m);
+      },
+    ));
 });
 
 /** Samples the child's resident set size (KiB) until it exits. */

@@ -316,3 +316,32 @@ describe("applyPatch: writable roots", () => {
     assert.equal(await read("gitless.txt"), "ok\n");
   });
 });
+
+describe("the entry itself must be writable, not only what it points to", () => {
+  test("delete, move and add through a link outside the roots that points inside are refused", async () => {
+    await write("target.txt", "a\n");
+    await fs.symlink(path.join(ws, "target.txt"), path.join(outside, "link"));
+    await fs.symlink(path.join(ws, "target.txt"), path.join(outside, "link2"));
+    for (const body of [
+      "*** Delete File: ../outside/link",
+      "*** Update File: ../outside/link\n*** Move to: moved.txt\n@@\n-a\n+b",
+      "*** Update File: target.txt\n*** Move to: ../outside/link2\n@@\n-a\n+b",
+      "*** Add File: ../outside/link\n+b",
+      `*** Delete File: ${path.join(outside, "link")}`,
+    ]) {
+      const message = await applyError(apply(body));
+      assert.match(message, /^patch rejected: .*outside\/link2? .*outside the writable roots/, body);
+    }
+    assert.ok(await exists(path.join(outside, "link")));
+    assert.ok(await exists(path.join(outside, "link2")));
+    assert.equal(await read("target.txt"), "a\n");
+    assert.equal(await exists(path.join(ws, "moved.txt")), false);
+  });
+
+  test("a directory link outside the roots pointing inside: the entry's parent resolves inside, so it is allowed", async () => {
+    await write("sub/f.txt", "a\n");
+    await fs.symlink(path.join(ws, "sub"), path.join(outside, "dirlink"));
+    await apply("*** Delete File: ../outside/dirlink/f.txt");
+    assert.equal(await exists(path.join(ws, "sub", "f.txt")), false);
+  });
+});

@@ -10,7 +10,7 @@ import type { ApprovalAnswer, ApprovalRequest } from "./types.ts";
 
 const fakeSandbox: SandboxAvailability = {
   available: true,
-  backend: { name: "fake", wrap: (command) => ["fake-sandbox", ...command] },
+  backend: { name: "fake", wrap: (command) => ({ argv: ["fake-sandbox", ...command], fds: [] }) },
 };
 const noSandbox: SandboxAvailability = { available: false, reason: "bubblewrap (bwrap) is not installed" };
 
@@ -64,6 +64,7 @@ describe("SafetyGate: commands", () => {
         assert.ok(d.allow && d.launcher, `${p} ${command}`);
         assert.deepEqual(d.launcher.prepare(command, "/ws", { A: "1" }), {
           argv: ["fake-sandbox", ...command],
+          fds: [],
           env: { A: "1", CODEX_SANDBOX: "fake", CODEX_SANDBOX_NETWORK_DISABLED: "1" },
         });
       }
@@ -72,8 +73,19 @@ describe("SafetyGate: commands", () => {
 
   test("without a sandbox only known read-only commands run; the rest is declined (exec) or asked", async () => {
     const { g } = gate("never", "workspace-write", noSandbox);
-    const safe = await g.beforeCommand(READ, "/ws", req());
-    assert.deepEqual(safe, { allow: true, launcher: undefined });
+    const safe = await g.beforeCommand(["bash", "-lc", "ls && pwd"], "/ws", req());
+    // Known commands run without the login and rc files a patch could have planted.
+    assert.ok(safe.allow && safe.launcher);
+    assert.deepEqual(
+      safe.launcher.prepare(["bash", "-lc", "ls && pwd"], "/ws", { A: "1", BASH_ENV: "/ws/x" }),
+      {
+        argv: ["bash", "--noprofile", "--norc", "-c", "ls && pwd"],
+        env: { A: "1" },
+      },
+    );
+    // git reads repository config, which can run programs: not without a sandbox.
+    assert.equal((await g.beforeCommand(READ, "/ws", req())).allow, false);
+    assert.equal((await g.beforeCommand(["cat", "/proc/1/environ"], "/ws", req())).allow, false);
     const unsafe = await g.beforeCommand(WRITE, "/ws", req());
     assert.ok(!unsafe.allow);
     assert.match(

@@ -20,7 +20,7 @@ import type {
 } from "../shell/index.ts";
 import type { RunResult } from "../shell/run.ts";
 import type { PatchApprovalRequest, PatchVerdict, ToolContext } from "../types.ts";
-import { isKnownSafeCommand } from "./safe-commands.ts";
+import { isKnownSafeCommand, shellScript } from "./safe-commands.ts";
 import type { ApprovalPrompt, ApprovalRequest } from "./types.ts";
 
 export interface SafetyGateOptions {
@@ -33,7 +33,7 @@ export interface SafetyGateOptions {
 }
 
 const SAFE_EXAMPLES =
-  "ls, cat, rg, grep, sed -n, head, tail, wc, git status/diff/log/show, find without -exec/-delete";
+  "ls, cat, rg, grep, sed -n, head, tail, wc, find without -exec/-delete; git status/diff/log/show in the sandbox";
 const NO_PROMPT = "this session cannot ask the user (exec never prompts)";
 
 export class SafetyGate {
@@ -64,7 +64,7 @@ export class SafetyGate {
       const policy = options.sandbox;
       this.launcher = {
         prepare: (command, cwd, env) => ({
-          argv: backend.wrap(command, cwd, policy),
+          ...backend.wrap(command, cwd, policy),
           // Codex's markers, so test suites and tools can tell they are sandboxed.
           env: {
             ...env,
@@ -90,14 +90,23 @@ export class SafetyGate {
     return {
       ...ctx,
       writableRoots: this.sandbox.writableRoots,
-      readOnlyPaths: this.sandbox.readOnlySubpaths,
+      // Hidden files (the gateway key) can be neither written nor read through a patch.
+      readOnlyPaths: [...this.sandbox.readOnlySubpaths, ...(this.sandbox.hiddenPaths ?? [])],
       approvePatch: (request) => this.approvePatch(request),
     };
   }
 
   async beforeCommand(command: string[], cwd: string, request: RunRequest): Promise<BeforeRunDecision> {
-    const known = isKnownSafeCommand(command) || this.approvedCommands.has(JSON.stringify(command));
     const { mode } = this.sandbox;
+    const sandboxed = mode !== "danger-full-access" && this.launcher !== undefined && !request.escalate;
+    const safe = isKnownSafeCommand(command, {
+      cwd,
+      sandboxed,
+      hiddenPaths: this.sandbox.hiddenPaths,
+      // Danger-full-access: everything is writable, so no program on PATH is more trustworthy than another.
+      writableRoots: mode === "danger-full-access" ? undefined : this.sandbox.writableRoots,
+    });
+    const known = safe || this.approvedCommands.has(JSON.stringify(command));
     const untrusted = this.approvalPolicy === "untrusted";
     const base = { kind: "command" as const, callId: request.callId, command, cwd };
 
@@ -126,7 +135,7 @@ export class SafetyGate {
       );
     }
 
-    if (known) return { allow: true, launcher: this.launcher };
+    if (known) return { allow: true, launcher: this.launcher ?? (safe ? UNSANDBOXED_READ_ONLY : undefined) };
     if (untrusted) {
       return this.approveCommand(
         { ...base, reason: "approval_policy is untrusted", unsandboxed: !this.launcher },
@@ -156,7 +165,7 @@ export class SafetyGate {
     result: RunResult,
     request: RunRequest,
   ): Promise<AfterRunAdvice | undefined> {
-    if (!looksBlockedBySandbox(result.output, this.sandbox)) return undefined;
+    if (!this.launcher || !looksBlockedBySandbox(result.output, this.sandbox)) return undefined;
     if (this.approvalPolicy === "on-failure" && this.ask) {
       const answer = await this.ask.ask(
         {
@@ -237,6 +246,23 @@ export class SafetyGate {
     return { allow: true, launcher: request.unsandboxed ? undefined : this.launcher };
   }
 }
+
+/**
+ * How a known read-only command runs when there is no sandbox: a `bash -lc` script without the login and rc
+ * files (and BASH_ENV/ENV), which a patch may have written when $HOME lies in a writable root. The script only
+ * holds commands the allow-list accepted, which need none of them.
+ */
+const UNSANDBOXED_READ_ONLY: CommandLauncher = {
+  prepare: (command, _cwd, env) => {
+    const { BASH_ENV: _bashEnv, ENV: _env, ...rest } = env;
+    const script = shellScript(command);
+    if (script === undefined) return { argv: command, env: rest };
+    const shell = command[0];
+    const name = shell.slice(shell.lastIndexOf("/") + 1);
+    const options = name === "bash" ? ["--noprofile", "--norc"] : name === "zsh" ? ["-f"] : [];
+    return { argv: [shell, ...options, "-c", script], env: rest };
+  },
+};
 
 const FALLBACK_HINT =
   "Inspect with read-only commands and edit files with apply_patch; if a command is essential, tell the user " +

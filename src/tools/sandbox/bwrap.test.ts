@@ -32,7 +32,8 @@ const env = { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: base, TMPDIR: tmp
 async function wrapped(command: string[], policy = workspaceWrite, opts: Partial<RunOptions> = {}) {
   if (!availability.available) throw new Error("unreachable: the suite is skipped");
   const { backend } = availability;
-  const r = await runCommand(backend.wrap(command, ws, policy), { cwd: ws, env, timeoutMs: 10_000, ...opts });
+  const { argv, fds } = backend.wrap(command, ws, policy);
+  const r = await runCommand(argv, { cwd: ws, env, fds, timeoutMs: 10_000, ...opts });
   return backend.translate?.(command, r) ?? r;
 }
 
@@ -123,6 +124,79 @@ describe("bwrap sandbox", { skip }, () => {
       });
       assert.equal(r.exitCode, 0, r.output);
       assert.equal(r.output, "hello\n");
+    });
+  });
+
+  describe("Unix sockets and io_uring with the network off", () => {
+    // Servers like a tmux server, D-Bus, ssh-agent or docker.sock: one outside the writable roots, one in $TMPDIR.
+    const paths = [join(sibling, "agent.sock"), join(tmp, "tmux.sock")];
+    const servers: Server[] = [];
+    let connections = 0;
+    before(async () => {
+      for (const path of paths) {
+        const server = createServer((socket) => {
+          connections++;
+          socket.end("hello\n");
+        });
+        await new Promise<void>((resolve) => server.listen(path, resolve));
+        servers.push(server);
+      }
+    });
+    after(() => Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve)))));
+
+    const nodeConnect = (path: string) =>
+      `node -e 'require("net").connect(${JSON.stringify(path)}).on("connect",()=>console.log("CONNECTED")).on("error",e=>{console.log(e.code);process.exit(3)})'`;
+    const pyConnect = (path: string) =>
+      `python3 -c 'import socket; s=socket.socket(socket.AF_UNIX); s.connect(${JSON.stringify(path)}); print("CONNECTED")'`;
+
+    test("no path-named Unix socket can be reached, in read-only or workspace-write", async () => {
+      const readOnly: SandboxPolicy = {
+        ...workspaceWrite,
+        mode: "read-only",
+        writableRoots: [],
+        readOnlySubpaths: [],
+      };
+      for (const policy of [workspaceWrite, readOnly]) {
+        for (const path of paths) {
+          const viaNode = await sandboxed(nodeConnect(path), policy);
+          assert.equal(viaNode.exitCode, 3, viaNode.output);
+          assert.equal(viaNode.output, "EPERM\n");
+          const viaPython = await sandboxed(pyConnect(path), policy);
+          assert.notEqual(viaPython.exitCode, 0);
+          assert.match(viaPython.output, /PermissionError: \[Errno 1\] Operation not permitted/);
+        }
+      }
+      assert.equal(connections, 0);
+      // The same command reaches the socket when the network is on (the user's choice), so the test can fail.
+      const open = await sandboxed(nodeConnect(paths[0]), { ...workspaceWrite, networkAccess: true });
+      assert.equal(open.output, "CONNECTED\n");
+      assert.equal(connections, 1);
+      connections = 0;
+    });
+
+    test("io_uring_setup and x32 syscalls fail with EPERM; socketpair and the private loopback work", async () => {
+      const r = await sandboxed(
+        `python3 -c '
+import ctypes, socket
+libc = ctypes.CDLL(None, use_errno=True)
+params = ctypes.create_string_buffer(120)
+print("io_uring", libc.syscall(425, 8, params), ctypes.get_errno())
+print("x32", libc.syscall(0x40000000 + 39), ctypes.get_errno())
+a, b = socket.socketpair(); a.send(b"x"); print("pair", b.recv(1))
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(); c = socket.create_connection(s.getsockname()); print("loopback ok")
+'`,
+      );
+      assert.equal(r.exitCode, 0, r.output);
+      assert.equal(r.output, "io_uring -1 1\nx32 -1 1\npair b'x'\nloopback ok\n");
+    });
+
+    test("ordinary tools still work under the filter", async () => {
+      const r = await sandboxed(
+        "git init -q repo && git -C repo status --short && ls repo && node -e 'console.log(6*7)' && " +
+          "python3 -c 'import socket; print(socket.getaddrinfo(\"localhost\", 80)[0][0].name)' && id -u >/dev/null && echo ok",
+      );
+      assert.equal(r.exitCode, 0, r.output);
+      assert.match(r.output, /^42\nAF_INET6?\nok\n$/);
     });
   });
 

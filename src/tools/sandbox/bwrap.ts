@@ -4,19 +4,29 @@
 //   1. `--ro-bind / /`           the whole file system, read-only;
 //   2. `--dev /dev`              a minimal private /dev (null, zero, urandom, tty, a fresh devpts);
 //   3. `--bind R R`              each writable root, shallowest first;
-//   4. `--ro-bind P P`           protected paths inside the roots (`.git`, `.codex`) re-bound read-only, so
-//                                they win over step 3 (and cannot be renamed away: they are mount points);
-//   5. `--unshare-pid --proc /proc`  a private PID namespace: when the sandbox's init dies the kernel kills
+//   4. `--ro-bind P P`           protected paths inside the roots (`.git`, `.codex`, $CODEX_HOME) re-bound
+//                                read-only, so they win over step 3 (and cannot be renamed away: they are mount
+//                                points);
+//   5. `--ro-bind /dev/null F`   hidden files (the gateway key in $CODEX_HOME/.env, auth.json) read as empty;
+//   6. `--unshare-pid --proc /proc`  a private PID namespace: when the sandbox's init dies the kernel kills
 //                                every process in it, so killing bwrap stops the whole tree, background and
-//                                `setsid` children included;
-//   6. `--unshare-net`           no network (only a private loopback) unless the policy allows it.
+//                                `setsid` children included. Where /proc cannot be mounted, an empty tmpfs
+//                                takes its place: the host's /proc would show the agent's own environment
+//                                (`/proc/<pid>/environ`, the gateway key among it);
+//   7. `--unshare-net --seccomp 3`  no network (only a private loopback) unless the policy allows it, and the
+//                                seccomp filter of seccomp.ts (no Unix sockets, no io_uring), read from fd 3.
 // `--die-with-parent` ties the sandbox to the bwrap process our runner spawns as a process-group leader, so
 // timeouts and Ctrl-C (which signal that group) tear everything down. `--new-session` keeps the command off
 // any terminal (no TIOCSTI injection). `--cap-drop ALL` matters when we run as root: without it the command
 // keeps CAP_SYS_ADMIN and could simply `mount -o remount,rw /`.
 import { spawnSync } from "node:child_process";
+import { closeSync, realpathSync, statSync } from "node:fs";
 import type { RunResult } from "../shell/run.ts";
-import type { SandboxAvailability, SandboxBackend, SandboxPolicy } from "./types.ts";
+import { openSeccompProgram } from "./seccomp.ts";
+import type { SandboxAvailability, SandboxBackend, SandboxPolicy, WrappedCommand } from "./types.ts";
+
+/** The descriptor the seccomp program is passed on: the first one after stdin, stdout and stderr. */
+export const SECCOMP_FD = 3;
 
 export interface BwrapOptions {
   /** Mount a fresh /proc; some containers forbid it, and the probe then falls back to the host's view. */
@@ -35,11 +45,51 @@ export function bwrapArgs(
   const roots = [...policy.writableRoots].sort((a, b) => depth(a) - depth(b) || a.localeCompare(b));
   for (const root of roots) args.push("--bind", root, root);
   for (const path of policy.readOnlySubpaths) args.push("--ro-bind", path, path);
+  for (const path of existingHiddenPaths(policy)) {
+    if (statSync(path).isDirectory()) args.push("--tmpfs", path, "--remount-ro", path);
+    else args.push("--ro-bind", "/dev/null", path);
+  }
   args.push("--unshare-pid");
-  if (!policy.networkAccess) args.push("--unshare-net");
+  if (!policy.networkAccess) args.push("--unshare-net", "--seccomp", String(SECCOMP_FD));
   if (options.mountProc) args.push("--proc", "/proc");
+  else args.push("--tmpfs", "/proc", "--remount-ro", "/proc");
   args.push("--chdir", cwd, "--", ...command);
   return args;
+}
+
+/**
+ * Real paths of the policy's hidden files that exist now (bwrap cannot mount over a missing one, and must not
+ * create it). Read at each command, so a `.env` written after the session started is hidden too.
+ */
+function existingHiddenPaths(policy: SandboxPolicy): string[] {
+  const out: string[] = [];
+  for (const path of policy.hiddenPaths ?? []) {
+    try {
+      const real = realpathSync(path);
+      if (!out.includes(real)) out.push(real);
+    } catch {
+      // Does not exist (or a dangling link): nothing to hide.
+    }
+  }
+  return out;
+}
+
+/**
+ * `command` wrapped in bwrap at `path`, with the seccomp program opened for it when the network is off.
+ * Throws (fail closed) when the filter is needed but cannot be opened.
+ */
+export function wrapInBwrap(
+  path: string,
+  command: string[],
+  cwd: string,
+  policy: SandboxPolicy,
+  options: BwrapOptions,
+): WrappedCommand {
+  const argv = [path, ...bwrapArgs(command, cwd, policy, options)];
+  if (policy.networkAccess) return { argv, fds: [] };
+  const fd = openSeccompProgram();
+  if (fd === undefined) throw new Error(`no seccomp filter for ${process.arch}: the sandbox cannot start`);
+  return { argv, fds: [fd] };
 }
 
 function depth(path: string): number {
@@ -50,7 +100,7 @@ function depth(path: string): number {
 export function createBwrapBackend(path: string, options: BwrapOptions): SandboxBackend {
   return {
     name: "bwrap",
-    wrap: (command, cwd, policy) => [path, ...bwrapArgs(command, cwd, policy, options)],
+    wrap: (command, cwd, policy) => wrapInBwrap(path, command, cwd, policy, options),
     translate: translateBwrapResult,
   };
 }
@@ -74,14 +124,19 @@ export function translateBwrapResult(command: string[], result: RunResult): RunR
 export interface ProbeOptions {
   /** Absolute path of bwrap. */
   path: string;
-  /** Seam for tests; node's spawnSync by default. */
-  spawn?: (path: string, args: string[]) => { status: number | null; stderr: string; error?: Error };
+  /** Seam for tests; node's spawnSync by default. `fds` become the child's fd 3, 4, … */
+  spawn?: (
+    path: string,
+    args: string[],
+    fds: number[],
+  ) => { status: number | null; stderr: string; error?: Error };
 }
 
 /**
- * Starts one trivial sandbox with the flags real runs use (bwrap itself, `--version`, is the command: it is
- * certainly there). Fails inside containers without user namespaces, under AppArmor's userns restriction, and
- * so on; the first line bwrap printed becomes the reason.
+ * Starts one trivial sandbox with the flags real runs use, seccomp filter included (bwrap itself, `--version`,
+ * is the command: it is certainly there). Fails inside containers without user namespaces, under AppArmor's
+ * userns restriction, on architectures we have no filter for, and so on; the first line bwrap printed becomes
+ * the reason. Also writes the seccomp program before any command runs.
  */
 export function probeBwrap(options: ProbeOptions): SandboxAvailability {
   const spawn = options.spawn ?? defaultSpawn;
@@ -93,7 +148,17 @@ export function probeBwrap(options: ProbeOptions): SandboxAvailability {
   };
   let firstError = "";
   for (const mountProc of [true, false]) {
-    const result = spawn(options.path, bwrapArgs([options.path, "--version"], "/", policy, { mountProc }));
+    let result: ReturnType<typeof spawn>;
+    try {
+      const wrapped = wrapInBwrap(options.path, [options.path, "--version"], "/", policy, { mountProc });
+      try {
+        result = spawn(wrapped.argv[0], wrapped.argv.slice(1), wrapped.fds);
+      } finally {
+        for (const fd of wrapped.fds) closeSync(fd);
+      }
+    } catch (error) {
+      result = { status: null, stderr: "", error: error as Error };
+    }
     if (result.status === 0) {
       return { available: true, backend: createBwrapBackend(options.path, { mountProc }) };
     }
@@ -106,7 +171,11 @@ export function probeBwrap(options: ProbeOptions): SandboxAvailability {
   };
 }
 
-function defaultSpawn(path: string, args: string[]) {
-  const r = spawnSync(path, args, { encoding: "utf8", timeout: 5000, stdio: ["ignore", "ignore", "pipe"] });
+function defaultSpawn(path: string, args: string[], fds: number[]) {
+  const r = spawnSync(path, args, {
+    encoding: "utf8",
+    timeout: 5000,
+    stdio: ["ignore", "ignore", "pipe", ...fds],
+  });
   return { status: r.status, stderr: r.stderr ?? "", error: r.error };
 }

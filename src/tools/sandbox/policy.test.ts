@@ -15,7 +15,26 @@ function dir(...parts: string[]): string {
   return path;
 }
 
+/** A $CODEX_HOME outside every root (it need not exist). */
+const HOME = join(base, "no-such-codex-home");
+
 describe("resolveSandboxPolicy", () => {
+  test("$CODEX_HOME inside a writable root stays read-only; its key files are hidden in every mode", () => {
+    const ws = dir("home", "ws");
+    const tmp = dir("home", "tmp");
+    const input = { cwd: ws, extraRoots: [], networkAccess: false, includeSlashTmp: false, tmpdir: tmp };
+    for (const home of [dir("home", "tmp", "codex"), dir("home", "ws", "sub", "codex")]) {
+      symlinkSync(home, join(base, "home", `link-${home.length}`));
+      // Named through a symlink: the real path is what gets protected.
+      const named = join(base, "home", `link-${home.length}`);
+      const { policy } = resolveSandboxPolicy({ ...input, mode: "workspace-write", codexHome: named });
+      assert.deepEqual(policy.readOnlySubpaths, [home]);
+      assert.deepEqual(policy.hiddenPaths, [join(home, ".env"), join(home, "auth.json")]);
+      const ro = resolveSandboxPolicy({ ...input, mode: "read-only", codexHome: named }).policy;
+      assert.deepEqual(ro.hiddenPaths, [join(home, ".env"), join(home, "auth.json")]);
+    }
+  });
+
   test("workspace-write: workspace, $TMPDIR, /tmp and writable_roots, real paths, deduplicated", () => {
     const ws = dir("ww", "ws");
     const tmp = dir("ww", "tmp");
@@ -28,6 +47,7 @@ describe("resolveSandboxPolicy", () => {
       networkAccess: true,
       tmpdir: tmp,
       includeSlashTmp: true,
+      codexHome: HOME,
     });
     assert.deepEqual(policy.writableRoots, [ws, tmp, realpathSync("/tmp"), extra]);
     assert.equal(policy.networkAccess, true);
@@ -38,6 +58,7 @@ describe("resolveSandboxPolicy", () => {
       extraRoots: [],
       networkAccess: false,
       includeSlashTmp: false,
+      codexHome: HOME,
     });
     assert.deepEqual(narrow.policy.writableRoots, [ws]);
   });
@@ -55,6 +76,7 @@ describe("resolveSandboxPolicy", () => {
       extraRoots: [wt],
       networkAccess: false,
       includeSlashTmp: false,
+      codexHome: HOME,
     });
     assert.deepEqual(policy.readOnlySubpaths, [
       join(ws, ".git"),
@@ -65,13 +87,14 @@ describe("resolveSandboxPolicy", () => {
   });
 
   test("read-only has no writable roots and no network; danger-full-access is everything", () => {
-    const input = { cwd: base, extraRoots: [], networkAccess: true, includeSlashTmp: true };
+    const input = { cwd: base, extraRoots: [], networkAccess: true, includeSlashTmp: true, codexHome: HOME };
     const ro = resolveSandboxPolicy({ ...input, mode: "read-only" }).policy;
     assert.deepEqual(ro, {
       mode: "read-only",
       writableRoots: [],
       readOnlySubpaths: [],
       networkAccess: false,
+      hiddenPaths: [join(HOME, ".env"), join(HOME, "auth.json")],
     });
     const full = resolveSandboxPolicy({ ...input, mode: "danger-full-access" }).policy;
     assert.deepEqual(full.writableRoots, ["/"]);
@@ -111,6 +134,8 @@ describe("bwrapArgs", () => {
       "/w/ws/.git",
       "--unshare-pid",
       "--unshare-net",
+      "--seccomp",
+      "3",
       "--proc",
       "/proc",
       "--chdir",
@@ -125,6 +150,13 @@ describe("bwrapArgs", () => {
       { mode: "workspace-write", writableRoots: [], readOnlySubpaths: [], networkAccess: true },
       { mountProc: false },
     );
-    assert.ok(!open.includes("--unshare-net") && !open.includes("--proc"));
+    assert.ok(!open.includes("--unshare-net") && !open.includes("--seccomp") && !open.includes("--proc"));
+    // Without a fresh /proc, the host's (with the agent's environment in /proc/<pid>/environ) is covered.
+    assert.deepEqual(open.slice(open.indexOf("--tmpfs"), open.indexOf("--chdir")), [
+      "--tmpfs",
+      "/proc",
+      "--remount-ro",
+      "/proc",
+    ]);
   });
 });

@@ -18,6 +18,20 @@ export interface SandboxPolicyInput {
   tmpdir?: string;
   /** False with `exclude_slash_tmp`. */
   includeSlashTmp: boolean;
+  /**
+   * `$CODEX_HOME`. Always read-only to commands and patches (its config.toml decides the next run's sandbox),
+   * and its key files are hidden: see `codexHomeSecrets`.
+   */
+  codexHome: string;
+}
+
+/** Files under $CODEX_HOME holding credentials: the gateway key (`.env`) and Codex's `auth.json`. */
+export const CODEX_HOME_SECRET_FILES = [".env", "auth.json"];
+
+/** The key files of `codexHome`, as paths (they may not exist yet: bwrap checks at each command). */
+export function codexHomeSecrets(codexHome: string): string[] {
+  const real = realDirectory(codexHome) ?? resolve(codexHome);
+  return CODEX_HOME_SECRET_FILES.map((name) => join(real, name));
 }
 
 export interface ResolvedSandboxPolicy {
@@ -33,9 +47,16 @@ export function resolveSandboxPolicy(input: SandboxPolicyInput): ResolvedSandbox
       notices: [],
     };
   }
+  const hiddenPaths = codexHomeSecrets(input.codexHome);
   if (input.mode === "read-only") {
     return {
-      policy: { mode: input.mode, writableRoots: [], readOnlySubpaths: [], networkAccess: false },
+      policy: {
+        mode: input.mode,
+        writableRoots: [],
+        readOnlySubpaths: [],
+        networkAccess: false,
+        hiddenPaths,
+      },
       notices: [],
     };
   }
@@ -61,8 +82,19 @@ export function resolveSandboxPolicy(input: SandboxPolicyInput): ResolvedSandbox
       if (!readOnlySubpaths.includes(path)) readOnlySubpaths.push(path);
     }
   }
+  // Inside a writable root (under /tmp, $TMPDIR or the workspace), $CODEX_HOME would let a command or a patch
+  // set `sandbox_mode = "danger-full-access"` for the next run. createToolPolicy makes sure it exists.
+  const home = realDirectory(input.codexHome);
+  if (home && roots.some((r) => isInside(r, home)) && !readOnlySubpaths.includes(home))
+    readOnlySubpaths.push(home);
   return {
-    policy: { mode: input.mode, writableRoots: roots, readOnlySubpaths, networkAccess: input.networkAccess },
+    policy: {
+      mode: input.mode,
+      writableRoots: roots,
+      readOnlySubpaths,
+      networkAccess: input.networkAccess,
+      hiddenPaths,
+    },
     notices,
   };
 }

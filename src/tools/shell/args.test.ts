@@ -49,10 +49,13 @@ test("errors are actionable messages", () => {
     (normalizeShellArgs({ command: ["x"], timeout_ms: "soon" }) as { error: string }).error,
     /timeout_ms/,
   );
-  assert.match(
-    (normalizeShellArgs({ command: ["x"], timeout_ms: -1 }) as { error: string }).error,
-    /positive/,
-  );
+  // Values that would mean "no limit" are dropped, so the default timeout applies.
+  for (const timeout_ms of [-1, 0, Number.POSITIVE_INFINITY, "Infinity", "-5"])
+    assert.deepEqual(
+      normalizeShellArgs({ command: ["x"], timeout_ms }),
+      { command: ["x"] },
+      String(timeout_ms),
+    );
   assert.match((normalizeShellArgs({ command: ["x"], workdir: 3 }) as { error: string }).error, /workdir/);
 });
 

@@ -29,10 +29,12 @@ export function normalizeShellArgs(args: Record<string, unknown>): ShellArgs | {
   const timeout = args.timeout_ms ?? args.timeout;
   if (timeout !== undefined && timeout !== null && timeout !== "") {
     const ms = typeof timeout === "string" ? Number(timeout.trim()) : timeout;
-    if (typeof ms !== "number" || !Number.isFinite(ms) || ms <= 0) {
+    if (typeof ms !== "number" || Number.isNaN(ms)) {
       return { error: "shell: `timeout_ms` must be a positive number of milliseconds" };
     }
-    out.timeoutMs = Math.ceil(ms);
+    // Infinity, 0 and negative numbers would mean "no limit" to a timer: the default applies instead. Too large
+    // a value is clamped by the shell tool (`shell_timeout_max_ms`).
+    if (Number.isFinite(ms) && ms > 0) out.timeoutMs = Math.ceil(ms);
   }
   return out;
 }

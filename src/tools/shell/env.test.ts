@@ -89,3 +89,29 @@ test("globToRegExp", () => {
   assert.ok(!globToRegExp("a.b").test("axb"));
   assert.ok(globToRegExp("a[b").test("a[b"));
 });
+
+test("addresses of servers that run things outside the sandbox never reach commands", () => {
+  const sockets = {
+    TMUX: "/tmp/tmux-0/default,1234,0",
+    TMUX_PANE: "%1",
+    STY: "1234.pts-0.host",
+    SSH_AUTH_SOCK: "/tmp/ssh-x/agent.1",
+    SSH_AGENT_PID: "99",
+    DBUS_SESSION_BUS_ADDRESS: "unix:path=/run/user/0/bus",
+    DISPLAY: ":0",
+    WAYLAND_DISPLAY: "wayland-0",
+    XAUTHORITY: "/root/.Xauthority",
+    GPG_AGENT_INFO: "/run/user/0/gnupg/S.gpg-agent:0:1",
+    DOCKER_HOST: "unix:///var/run/docker.sock",
+    KITTY_LISTEN_ON: "unix:/tmp/kitty",
+    VSCODE_IPC_HOOK_CLI: "/run/user/0/vscode-ipc.sock",
+    WSL_INTEROP: "/run/WSL/1_interop",
+  };
+  for (const p of [policy(), policy({ ignoreDefaultExcludes: true })]) {
+    const env = buildCommandEnv(p, { ...base, ...sockets });
+    for (const name of Object.keys(sockets)) assert.equal(env[name], undefined, name);
+    assert.equal(env.EDITOR, "vi");
+  }
+  // An explicit `set` is the user's own choice.
+  assert.equal(buildCommandEnv(policy({ set: { DISPLAY: ":1" } }), sockets).DISPLAY, ":1");
+});

@@ -28,8 +28,49 @@ const ANDROID_CORE_ENV_VARS: readonly string[] = ["PREFIX", "LD_PRELOAD", "ANDRO
 
 const DEFAULT_EXCLUDE_PATTERNS = ["*KEY*", "*SECRET*", "*TOKEN*"];
 
-/** Removed whatever the policy says (unless `set` names them). */
-export const ALWAYS_EXCLUDED_ENV_VARS: readonly string[] = ["LITELLM_API_KEY"];
+/**
+ * Removed whatever the policy says (unless `set` names them): the gateway key, and the addresses of servers that
+ * run things on request outside the sandbox (terminal multiplexers, agents, session buses, display servers,
+ * container engines, editors' remote control). The sandbox's seccomp filter already refuses Unix sockets when
+ * the network is off; these stay hidden with the network on too.
+ */
+export const ALWAYS_EXCLUDED_ENV_VARS: readonly string[] = [
+  "LITELLM_API_KEY",
+  // tmux, screen, zellij
+  "TMUX",
+  "TMUX_PANE",
+  "TMUX_TMPDIR",
+  "STY",
+  "ZELLIJ",
+  "ZELLIJ_SESSION_NAME",
+  // ssh and gpg agents
+  "SSH_AUTH_SOCK",
+  "SSH_AGENT_PID",
+  "GPG_AGENT_INFO",
+  // session buses, display servers, sound servers, window managers
+  "DBUS_SESSION_BUS_ADDRESS",
+  "DBUS_SYSTEM_BUS_ADDRESS",
+  "DISPLAY",
+  "WAYLAND_DISPLAY",
+  "XAUTHORITY",
+  "PULSE_SERVER",
+  "SWAYSOCK",
+  "I3SOCK",
+  "HYPRLAND_INSTANCE_SIGNATURE",
+  // container engines
+  "DOCKER_HOST",
+  "CONTAINER_HOST",
+  "BUILDKIT_HOST",
+  // terminals' and editors' remote control, WSL's interop (runs Windows programs)
+  "KITTY_LISTEN_ON",
+  "WEZTERM_UNIX_SOCKET",
+  "ALACRITTY_SOCKET",
+  "NVIM",
+  "NVIM_LISTEN_ADDRESS",
+  "VSCODE_IPC_HOOK_CLI",
+  "VSCODE_GIT_IPC_HANDLE",
+  "WSL_INTEROP",
+];
 
 export interface BuildEnvOptions {
   /** Extra names removed unconditionally, e.g. the active provider's `env_key`. */

@@ -23,6 +23,11 @@ export { runCommand } from "./run.ts";
  * interrupt at any time (the abort signal kills the process group).
  */
 export const DEFAULT_SHELL_TIMEOUT_MS = 120_000;
+/**
+ * Default cap on a model-chosen `timeout_ms` (`shell_timeout_max_ms`): the model is untrusted, and a huge value
+ * (2^31 ms and more even overflowed the timer) would let a command run unbounded.
+ */
+export const DEFAULT_SHELL_TIMEOUT_MAX_MS = 10 * 60_000;
 /** Output deltas are batched: at most one event per this many ms. */
 export const OUTPUT_DELTA_INTERVAL_MS = 50;
 /** Characters streamed to the front end per call; the rest is only in the (capped) end event. */
@@ -47,7 +52,7 @@ export interface CommandLauncher {
     command: string[],
     cwd: string,
     env: Record<string, string>,
-  ): { argv: string[]; env: Record<string, string> };
+  ): { argv: string[]; env: Record<string, string>; fds?: number[] };
   /** Rewrites the result of a launched run (launcher-level failures into ordinary ones). */
   finish?(command: string[], result: RunResult): RunResult;
 }
@@ -68,6 +73,8 @@ export interface ShellToolOptions {
   /** Environment the policy starts from; default process.env (read at each call). */
   baseEnv?: Record<string, string | undefined>;
   defaultTimeoutMs?: number;
+  /** Upper bound on every command's timeout, the model's `timeout_ms` included; default 10 minutes. */
+  maxTimeoutMs?: number;
   /** Names never passed to commands besides LITELLM_API_KEY, e.g. the active provider's `env_key`. */
   secretEnvNames?: string[];
   /**
@@ -84,20 +91,24 @@ export interface ShellToolOptions {
   ) => Promise<AfterRunAdvice | undefined>;
 }
 
-const DESCRIPTION = (timeoutMs: number) =>
+const DESCRIPTION = (timeoutMs: number, maxMs: number) =>
   [
     "Runs a shell command and returns its output.",
     '- The arguments to `shell` will be passed to execvp(). Most terminal commands should be prefixed with ["bash", "-lc"].',
     "- Always set the `workdir` param when using the shell function. Do not use `cd` unless absolutely necessary.",
-    `- Commands are stopped after ${Math.round(timeoutMs / 1000)} seconds unless \`timeout_ms\` is set; stdin is closed, so do not run interactive programs.`,
+    `- Commands are stopped after ${Math.round(timeoutMs / 1000)} seconds unless \`timeout_ms\` is set (at most ${Math.round(maxMs / 1000)} seconds); stdin is closed, so do not run interactive programs.`,
   ].join("\n");
 
 export function createShellTool(opts: ShellToolOptions): Tool {
-  const defaultTimeoutMs = opts.defaultTimeoutMs ?? DEFAULT_SHELL_TIMEOUT_MS;
+  const maxTimeoutMs = positiveOr(opts.maxTimeoutMs, DEFAULT_SHELL_TIMEOUT_MAX_MS);
+  const defaultTimeoutMs = Math.min(
+    positiveOr(opts.defaultTimeoutMs, DEFAULT_SHELL_TIMEOUT_MS),
+    maxTimeoutMs,
+  );
   return {
     spec: {
       name: "shell",
-      description: DESCRIPTION(defaultTimeoutMs),
+      description: DESCRIPTION(defaultTimeoutMs, maxTimeoutMs),
       parameters: {
         type: "object",
         properties: {
@@ -114,8 +125,13 @@ export function createShellTool(opts: ShellToolOptions): Tool {
         additionalProperties: false,
       },
     },
-    execute: (args, ctx) => executeShell(args, ctx, opts, defaultTimeoutMs),
+    execute: (args, ctx) => executeShell(args, ctx, opts, defaultTimeoutMs, maxTimeoutMs),
   };
+}
+
+/** `value` when it is a usable timeout (finite, positive), else `fallback`. */
+function positiveOr(value: number | undefined, fallback: number): number {
+  return value !== undefined && Number.isFinite(value) && value > 0 ? value : fallback;
 }
 
 async function executeShell(
@@ -123,6 +139,7 @@ async function executeShell(
   ctx: ToolContext,
   opts: ShellToolOptions,
   defaultTimeoutMs: number,
+  maxTimeoutMs: number,
 ): Promise<ToolResult> {
   const parsed = normalizeShellArgs(args);
   if ("error" in parsed) return { output: parsed.error, isError: true };
@@ -178,7 +195,8 @@ async function executeShell(
     return runCommand(spawned.argv, {
       cwd,
       env: spawned.env,
-      timeoutMs: parsed.timeoutMs ?? defaultTimeoutMs,
+      fds: "fds" in spawned ? spawned.fds : undefined,
+      timeoutMs: Math.min(parsed.timeoutMs ?? defaultTimeoutMs, maxTimeoutMs),
       signal: ctx.signal,
       onOutput: (chunk) => deltas.push(chunk),
     }).then((result) => via?.finish?.(command, result) ?? result);

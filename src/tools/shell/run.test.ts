@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, fstatSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
@@ -36,6 +36,17 @@ async function waitDead(pid: number, ms = 1000): Promise<boolean> {
 }
 
 describe("runCommand", () => {
+  test("extra descriptors reach the child as fd 3 and are closed here, spawned or not", async () => {
+    writeFileSync(join(dir, "fd3.txt"), "through fd 3\n");
+    const fd = openSync(join(dir, "fd3.txt"), "r");
+    const r = await runCommand(["bash", "-c", "cat <&3"], { ...base, fds: [fd] });
+    assert.equal(r.output, "through fd 3\n");
+    assert.throws(() => fstatSync(fd), /EBADF/);
+    const unused = openSync(join(dir, "fd3.txt"), "r");
+    await runCommand(["no-such-command-xyz"], { ...base, fds: [unused] });
+    assert.throws(() => fstatSync(unused), /EBADF/);
+  });
+
   test("exit codes and plain output", async () => {
     const ok = await runCommand(["bash", "-c", "echo hello"], base);
     assert.equal(ok.exitCode, 0);

@@ -2,7 +2,7 @@
 // Contract: never throws and never hangs on pipes held open by background children; every failure
 // (missing executable, bad cwd, timeout, abort) becomes an exit code plus a message in `output`.
 import { spawn } from "node:child_process";
-import { statSync } from "node:fs";
+import { closeSync, statSync } from "node:fs";
 import { constants } from "node:os";
 import { StringDecoder } from "node:string_decoder";
 
@@ -29,6 +29,11 @@ export interface RunOptions {
   onOutput?: (chunk: string) => void;
   /** Cap on the output kept in memory (half head, half rolling tail). Default 1 MiB. */
   maxCaptureBytes?: number;
+  /**
+   * Open descriptors passed to the child as fd 3, 4, … (a sandbox's seccomp program). runCommand owns them:
+   * they are closed in this process once the child is spawned, or when it is not.
+   */
+  fds?: number[];
   /** Overrides of the timing constants above (tests). */
   killGraceMs?: number;
   drainMs?: number;
@@ -166,7 +171,18 @@ export function runCommand(argv: string[], opts: RunOptions): Promise<RunResult>
   const killGraceMs = opts.killGraceMs ?? KILL_GRACE_MS;
   const drainMs = opts.drainMs ?? PIPE_DRAIN_MS;
 
+  const fds = opts.fds ?? [];
+  const closeFds = () => {
+    for (const fd of fds.splice(0)) {
+      try {
+        closeSync(fd);
+      } catch {
+        // Already closed.
+      }
+    }
+  };
   const immediate = (exitCode: number, message: string, aborted = false): Promise<RunResult> => {
+    closeFds();
     capture.push(message);
     return Promise.resolve({
       exitCode,
@@ -190,9 +206,10 @@ export function runCommand(argv: string[], opts: RunOptions): Promise<RunResult>
         cwd: opts.cwd,
         env: opts.env,
         detached: true,
-        stdio: ["ignore", "pipe", "pipe"],
+        stdio: ["ignore", "pipe", "pipe", ...fds],
         windowsHide: true,
       });
+      closeFds();
     } catch (err) {
       // Synchronous failures: invalid arguments such as NUL bytes in argv.
       const [code, message] = spawnErrorResult(err as NodeJS.ErrnoException, argv[0], opts.cwd);
@@ -326,8 +343,9 @@ export function runCommand(argv: string[], opts: RunOptions): Promise<RunResult>
     }
     opts.signal?.addEventListener("abort", onAbort, { once: true });
 
-    if (Number.isFinite(opts.timeoutMs) && opts.timeoutMs > 0 && opts.timeoutMs <= MAX_TIMER_MS) {
-      later(opts.timeoutMs, () => {
+    if (Number.isFinite(opts.timeoutMs) && opts.timeoutMs > 0) {
+      // A longer delay overflows node's timer (it would fire at once, with a warning): the longest one it takes.
+      later(Math.min(opts.timeoutMs, MAX_TIMER_MS), () => {
         if (settled || timedOut || aborted) return;
         timedOut = true;
         stop();
