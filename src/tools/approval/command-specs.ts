@@ -155,6 +155,16 @@ const RG: CommandSpec = {
   defaultPath: ".",
 };
 
+/** head and tail take the same options; tail has no -f/-F: following a file never ends. */
+const HEAD_OR_TAIL: CommandSpec = {
+  flags: "qvz",
+  valueFlags: "nc",
+  numeric: true,
+  long: ["--quiet", "--silent", "--verbose", "--zero-terminated"],
+  longValue: ["--lines", "--bytes"],
+  operands: "read",
+};
+
 export const COMMAND_SPECS: Record<string, CommandSpec> = {
   cat: {
     flags: "AbeEnstTuv",
@@ -169,23 +179,8 @@ export const COMMAND_SPECS: Record<string, CommandSpec> = {
     ],
     operands: "read",
   },
-  head: {
-    flags: "qvz",
-    valueFlags: "nc",
-    numeric: true,
-    long: ["--quiet", "--silent", "--verbose", "--zero-terminated"],
-    longValue: ["--lines", "--bytes"],
-    operands: "read",
-  },
-  // No -f/-F: following a file never ends.
-  tail: {
-    flags: "qvz",
-    valueFlags: "nc",
-    numeric: true,
-    long: ["--quiet", "--silent", "--verbose", "--zero-terminated"],
-    longValue: ["--lines", "--bytes"],
-    operands: "read",
-  },
+  head: HEAD_OR_TAIL,
+  tail: HEAD_OR_TAIL,
   // No --files0-from: it reads the names from a file.
   wc: {
     flags: "clmwL",
