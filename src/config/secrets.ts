@@ -18,14 +18,14 @@ const PUBLIC_HEADERS = new Set([
 
 export function providerSecrets(provider: ProviderConfig): string[] {
   const secrets: string[] = [];
-  for (const [name, value] of Object.entries(provider.httpHeaders)) {
+  for (const [name, value] of Object.entries(provider.httpHeaders ?? {})) {
     if (PUBLIC_HEADERS.has(name.toLowerCase())) continue;
     secrets.push(value);
     // `Authorization: Bearer x` is echoed as `x` as often as whole.
     const credential = /^(?:Bearer|Basic|Token)\s+(\S+)$/i.exec(value)?.[1];
     if (credential) secrets.push(credential);
   }
-  for (const [name, value] of Object.entries(provider.queryParams))
+  for (const [name, value] of Object.entries(provider.queryParams ?? {}))
     if (isSecretQueryName(name)) secrets.push(value);
   if (provider.baseUrl) {
     try {

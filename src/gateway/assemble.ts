@@ -220,7 +220,7 @@ export class ChunkAssembler {
     const toolCalls: ToolCall[] = [];
     const stamp = Date.now().toString(36);
     for (const [i, slot] of this.slots.entries()) {
-      if (!slot.name && !slot.arguments) continue;
+      if (!slot.name && slot.bytes === 0) continue;
       // Harmony control tokens glued to names (`json<|channel|>commentary`, Bedrock gpt-oss) are cut off here.
       const call: ToolCall = {
         id: slot.id || `call_${i}_${stamp}`,

@@ -110,3 +110,33 @@ test("a 401 body echoing the whole key, header values and URL credentials is red
     await t.close();
   }
 });
+
+test("the key in what the model or a command says is redacted in exec's output and the rollout", async () => {
+  const t = await e2e(
+    {
+      responses: [
+        { tool_calls: [{ id: "c1", name: "shell", arguments: { command: ["cat", "notes.txt"] } }] },
+        { text: `the key is ${KEY} (hash ${HASH})` },
+        { tool_calls: [{ id: "c2", name: "shell", arguments: { command: ["cat", "notes.txt"] } }] },
+        { text: `the key is ${KEY} (hash ${HASH})` },
+      ],
+    },
+    { apiKey: KEY },
+  );
+  try {
+    t.ws.write("notes.txt", `LITELLM_API_KEY=${KEY}\n`);
+    const human = await t.run(["exec", "-m", "sim-model", "-o", "last.txt", "go"]);
+    const json = await t.run(["exec", "--json", "-m", "sim-model", "go"]);
+    for (const [name, r] of Object.entries({ human, json })) {
+      assert.equal(r.code, 0, r.stderr);
+      assertClean(`${name} stderr`, r.stderr);
+      assertClean(`${name} stdout`, r.stdout);
+    }
+    assert.equal(human.stdout, "the key is [REDACTED] (hash [REDACTED])\n");
+    assert.match(human.stderr, /LITELLM_API_KEY=\[REDACTED\]/);
+    assertClean("-o file", readFileSync(join(t.ws.dir, "last.txt"), "utf8"));
+    for (const file of files(t.ws.home)) assertClean(file, readFileSync(file, "utf8"));
+  } finally {
+    await t.close();
+  }
+});
