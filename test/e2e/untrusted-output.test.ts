@@ -88,3 +88,27 @@ test("--json keeps every control character JSON-escaped", async () => {
     await t.close();
   }
 });
+
+test("models: the gateway's model ids are printed without controls; base URL credentials are not shown", async () => {
+  const t = await e2e({
+    models: [{ id: `evil${TITLE}${CLEAR}-model` }, { id: "plain-model" }],
+    responses: [],
+  });
+  try {
+    const r = await t.run(["models"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.doesNotMatch(r.stdout, UNSAFE, JSON.stringify(r.stdout));
+    assert.match(r.stdout, /evil.*-model/);
+    const json = await t.run(["models", "--json"]);
+    assert.doesNotMatch(json.stdout, UNSAFE);
+    assert.equal(JSON.parse(json.stdout)[0].id, `evil${TITLE}${CLEAR}-model`);
+    const down = await t.run(["models", "--refresh"], {
+      env: { LITELLM_BASE_URL: "http://me:pw-in-url-123@127.0.0.1:9" },
+    });
+    assert.equal(down.code, 1);
+    assert.match(down.stderr, /could not list models from http:\/\/\[REDACTED\]@127\.0\.0\.1:9\/v1/);
+    assert.ok(!down.stderr.includes("pw-in-url-123"), down.stderr);
+  } finally {
+    await t.close();
+  }
+});
