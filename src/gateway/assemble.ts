@@ -271,9 +271,12 @@ export class ChunkAssembler {
   }
 }
 
+/** Real tool names are at most 64 characters (OpenAI's rule); a longer one is cut, as it is shown and replayed. */
+const MAX_TOOL_NAME_CHARS = 256;
+
 export function stripToolNameTokens(name: string): string {
   const cut = name.indexOf("<|");
-  return (cut >= 0 ? name.slice(0, cut) : name).trim();
+  return (cut >= 0 ? name.slice(0, cut) : name).trim().slice(0, MAX_TOOL_NAME_CHARS);
 }
 
 /**

@@ -89,3 +89,13 @@ test("buffered answers and calls written as text are held to the same limit", ()
   });
   assert.equal(fromReasoning.finish().toolCalls[0].tooLarge?.limit, 20);
 });
+
+test("a tool name longer than any real one is cut (it is shown and replayed)", () => {
+  const asm = new ChunkAssembler(() => {});
+  asm.push({
+    choices: [
+      { index: 0, delta: { tool_calls: [{ index: 0, id: "c", function: { name: "n".repeat(100_000) } }] } },
+    ],
+  });
+  assert.equal(asm.finish().toolCalls[0].name.length, 256);
+});
