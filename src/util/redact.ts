@@ -131,9 +131,9 @@ export function createRedactor(options: RedactorOptions = {}): Redactor {
   return { text, value: (v, maxString) => value(v, maxString), deep: (v) => mapStrings(v, text) };
 }
 
-const SECRET_QUERY = String.raw`[^=&#]*(?:key|token|secret|sig|password|passwd|auth|credential)[^=&#]*`;
+const SECRET_QUERY = "[^=&#]*(?:key|token|secret|sig|password|passwd|auth|credential)[^=&#]*";
 const URL_USERINFO = /^([a-z][a-z0-9+.-]*:\/\/)[^/?#@]*@/i;
-const URL_SECRET_QUERY = new RegExp(String.raw`([?&]${SECRET_QUERY}=)[^&#]*`, "gi");
+const URL_SECRET_QUERY = new RegExp(`([?&]${SECRET_QUERY}=)[^&#]*`, "gi");
 
 /** A URL fit to print: credentials (`user:pass@`) and values of secret-looking query parameters replaced. */
 export function redactUrl(url: string): string {
