@@ -2,6 +2,7 @@
 import { Command, CommanderError, Option } from "commander";
 import { ConfigError } from "./config/types.ts";
 import { UserError } from "./util/errors.ts";
+import { printable } from "./util/terminal-text.ts";
 import { VERSION } from "./util/version.ts";
 
 interface SharedFlags {
@@ -111,8 +112,9 @@ function execOptions(flags: SharedFlags & Record<string, unknown>, prompt: strin
   };
 }
 
+/** Error messages may quote the gateway or a file: printed without terminal controls. */
 function printError(message: string): void {
-  process.stderr.write(`Error: ${message}\n`);
+  process.stderr.write(`Error: ${printable(message)}\n`);
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -176,13 +176,15 @@ export class Agent {
       const round: ToolRound[] = [];
       for (const call of response.toolCalls) {
         if (signal.aborted) return this.aborted();
-        const result = await this.options.tools.dispatch(call.name, call.arguments, {
-          cwd: this.options.cwd,
-          writableRoots: this.options.writableRoots,
-          signal,
-          callId: call.id,
-          emit,
-        });
+        const result = call.tooLarge
+          ? this.refuseTooLarge(call, call.tooLarge)
+          : await this.options.tools.dispatch(call.name, call.arguments, {
+              cwd: this.options.cwd,
+              writableRoots: this.options.writableRoots,
+              signal,
+              callId: call.id,
+              emit,
+            });
         this.record({ type: "function_call_output", call_id: call.id, output: result.output });
         round.push({
           name: this.options.tools.replayName(call.name),
@@ -261,6 +263,17 @@ export class Agent {
       attempt: nudger.count,
       max: nudger.max,
     });
+  }
+
+  /** A call whose arguments were dropped at `tool_arguments_max_bytes`: not run; the model learns how to go on. */
+  private refuseTooLarge(call: ToolCall, tooLarge: { bytes: number; limit: number }) {
+    const name = this.options.tools.replayName(call.name);
+    const output =
+      `${name}: the arguments of this call (${tooLarge.bytes} bytes) exceeded ${tooLarge.limit} bytes ` +
+      "(tool_arguments_max_bytes) and were discarded; the call was not run. Split the work into smaller " +
+      "calls: write a large file in parts (create it, then append or patch section by section).";
+    this.options.emit({ type: "tool_error", callId: call.id, name, message: output });
+    return { output, isError: true };
   }
 
   private aborted(): TurnOutcome {

@@ -46,6 +46,10 @@ describe("loadConfig defaults", () => {
       requestMaxRetries: 4,
       streamMaxRetries: 5,
       streamIdleTimeoutMs: 300000,
+      streamMaxEventBytes: 16 * 1024 * 1024,
+      responseMaxBytes: 128 * 1024 * 1024,
+      requestMaxDurationMs: 7_200_000,
+      toolArgumentsMaxBytes: 1024 * 1024,
       streamMode: "auto",
       bufferedModels: [],
     });

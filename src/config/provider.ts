@@ -8,6 +8,20 @@ export const DEFAULT_PROVIDER_ID = "litellm";
 export const DEFAULT_REQUEST_MAX_RETRIES = 4;
 export const DEFAULT_STREAM_MAX_RETRIES = 5;
 export const DEFAULT_STREAM_IDLE_TIMEOUT_MS = 300_000;
+const MiB = 1024 * 1024;
+/**
+ * Limits on what an untrusted gateway can make us hold or wait for. One SSE event: LiteLLM's chunks are a few
+ * hundred bytes; the largest legitimate event is a whole answer or tool call sent in one chunk (some providers
+ * do), bounded by the model's output limit (128K tokens ≈ 0.5 MiB of text, ~1 MiB JSON-escaped): 16 MiB is far
+ * above that and still a bounded cost.
+ */
+export const DEFAULT_STREAM_MAX_EVENT_BYTES = 16 * MiB;
+/** A whole response: a 128K-token answer streamed one token per ~400-byte chunk is ~50 MiB of SSE. */
+export const DEFAULT_RESPONSE_MAX_BYTES = 128 * MiB;
+/** Longer than LiteLLM's own default upstream timeout (6000 s), so we never cut what the gateway would deliver. */
+export const DEFAULT_REQUEST_MAX_DURATION_MS = 2 * 60 * 60 * 1000;
+/** Above any single tool call a model can emit within its output limit (≈ 0.5 MiB at 128K tokens). */
+export const DEFAULT_TOOL_ARGUMENTS_MAX_BYTES = 1 * MiB;
 /** Upstream caps both retry counts at 100. */
 export const MAX_RETRIES = 100;
 const STREAM_MODES: readonly StreamMode[] = ["auto", "stream", "buffered"];
@@ -103,6 +117,10 @@ export function resolveProvider(
     requestMaxRetries: Math.min(t.int("request_max_retries", 0) ?? DEFAULT_REQUEST_MAX_RETRIES, MAX_RETRIES),
     streamMaxRetries: Math.min(t.int("stream_max_retries", 0) ?? DEFAULT_STREAM_MAX_RETRIES, MAX_RETRIES),
     streamIdleTimeoutMs: t.int("stream_idle_timeout_ms", 1) ?? DEFAULT_STREAM_IDLE_TIMEOUT_MS,
+    streamMaxEventBytes: t.int("stream_max_event_bytes", 1024) ?? DEFAULT_STREAM_MAX_EVENT_BYTES,
+    responseMaxBytes: t.int("response_max_bytes", 1024) ?? DEFAULT_RESPONSE_MAX_BYTES,
+    requestMaxDurationMs: t.int("request_max_duration_ms", 1) ?? DEFAULT_REQUEST_MAX_DURATION_MS,
+    toolArgumentsMaxBytes: t.int("tool_arguments_max_bytes", 1) ?? DEFAULT_TOOL_ARGUMENTS_MAX_BYTES,
     streamMode: t.oneOf("stream_mode", STREAM_MODES) ?? "auto",
     bufferedModels: t.stringArray("buffered_models") ?? [],
   };

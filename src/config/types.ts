@@ -22,6 +22,14 @@ export interface ProviderConfig {
   requestMaxRetries: number;
   streamMaxRetries: number;
   streamIdleTimeoutMs: number;
+  /** `stream_max_event_bytes`: one SSE event (a line without end included) may not be larger. */
+  streamMaxEventBytes: number;
+  /** `response_max_bytes`: one response body, streamed or buffered, may not be larger. */
+  responseMaxBytes: number;
+  /** `request_max_duration_ms`: one request, headers to last byte, may not take longer. */
+  requestMaxDurationMs: number;
+  /** `tool_arguments_max_bytes`: larger tool-call arguments are dropped and answered with an error. */
+  toolArgumentsMaxBytes: number;
   streamMode: StreamMode;
   /** Model-name globs always sent with `stream: false` (fetch-and-simulate), in addition to the quirk table. */
   bufferedModels: string[];

@@ -11,9 +11,14 @@ interface ToolSlot {
   id: string;
   name: string;
   arguments: string;
+  /** Bytes of arguments received, counted on after `arguments` stopped growing at the limit. */
+  bytes: number;
   provider_specific_fields?: Record<string, unknown>;
   announced: boolean;
 }
+
+/** Default `tool_arguments_max_bytes` for callers without a provider (tests). */
+const NO_LIMIT = Number.POSITIVE_INFINITY;
 
 type Emit = (event: ModelEvent) => void;
 
@@ -67,7 +72,11 @@ export class ChunkAssembler {
   /** Set once any choice data arrived; a stream that ends before this is treated as truncated. */
   sawData = false;
 
-  constructor(private readonly emit: Emit) {}
+  /** `maxArgumentBytes`: a tool call's arguments stop accumulating past it (see ToolCall.tooLarge). */
+  constructor(
+    private readonly emit: Emit,
+    private readonly maxArgumentBytes = NO_LIMIT,
+  ) {}
 
   /** Feeds one parsed chunk. Returns an error message when the chunk is an in-band error event. */
   push(chunk: unknown): string | undefined {
@@ -182,7 +191,14 @@ export class ChunkAssembler {
     // Fragments with no usable index (Anthropic `index: -1`, LiteLLM #15884) continue the last call.
     if (!slot && index === undefined && !id && !name) slot = this.lastSlot;
     if (!slot) {
-      slot = { index: index ?? this.slots.length, id: "", name: "", arguments: "", announced: false };
+      slot = {
+        index: index ?? this.slots.length,
+        id: "",
+        name: "",
+        arguments: "",
+        bytes: 0,
+        announced: false,
+      };
       this.slots.push(slot);
       this.byIndex.set(slot.index, slot);
     }
@@ -190,7 +206,12 @@ export class ChunkAssembler {
     if (id && !slot.id) slot.id = id;
     // `name: ""` on continuation fragments must not overwrite (GLM fixture).
     if (name && !slot.name) slot.name = name;
-    if (args) slot.arguments += args;
+    if (args) {
+      // Past the limit nothing more is kept: a model streaming 50 MB of arguments costs a counter.
+      slot.bytes += Buffer.byteLength(args);
+      if (slot.bytes <= this.maxArgumentBytes) slot.arguments += args;
+      else slot.arguments = "";
+    }
     if (isObject(raw.provider_specific_fields)) slot.provider_specific_fields = raw.provider_specific_fields;
     if (!slot.announced && slot.name) {
       slot.announced = true;
@@ -203,7 +224,7 @@ export class ChunkAssembler {
     const toolCalls: ToolCall[] = [];
     const stamp = Date.now().toString(36);
     for (const [i, slot] of this.slots.entries()) {
-      if (!slot.name && !slot.arguments) continue;
+      if (!slot.name && slot.bytes === 0) continue;
       // Harmony control tokens glued to names (`json<|channel|>commentary`, Bedrock gpt-oss) are cut off here.
       const call: ToolCall = {
         id: slot.id || `call_${i}_${stamp}`,
@@ -212,18 +233,23 @@ export class ChunkAssembler {
         arguments: repairArguments(slot.arguments) ?? slot.arguments,
       };
       if (slot.provider_specific_fields) call.provider_specific_fields = slot.provider_specific_fields;
+      if (slot.bytes > this.maxArgumentBytes) {
+        call.arguments = "{}";
+        call.tooLarge = { bytes: slot.bytes, limit: this.maxArgumentBytes };
+      }
       toolCalls.push(call);
     }
     const filtered = this.filter.finish();
     if (filtered.flushed.reasoning) this.addReasoning(filtered.flushed.reasoning);
     if (filtered.flushed.text) this.emit({ type: "text_delta", delta: filtered.flushed.text });
+    // Calls written as text (Harmony, Kimi XML) are bounded by the response's size only: checked whole here.
     for (const [i, call] of filtered.calls.entries())
-      toolCalls.push({ id: `call_text_${i}_${stamp}`, ...call });
+      toolCalls.push(this.bounded({ id: `call_text_${i}_${stamp}`, ...call }));
     const text = filtered.filtered ? filtered.text : this.text + filtered.flushed.text;
     // gpt-oss sometimes puts the shell call's JSON in its reasoning and returns nothing else.
     if (!toolCalls.length && !text.trim()) {
       const hidden = callFromReasoning(this.reasoning);
-      if (hidden) toolCalls.push({ id: `call_reasoning_${stamp}`, ...hidden });
+      if (hidden) toolCalls.push(this.bounded({ id: `call_reasoning_${stamp}`, ...hidden }));
     }
     const response: ModelResponse = {
       text,
@@ -241,11 +267,21 @@ export class ChunkAssembler {
     if (this.model) response.model = this.model;
     return response;
   }
+
+  private bounded(call: ToolCall): ToolCall {
+    if (call.arguments.length * 3 <= this.maxArgumentBytes) return call;
+    const bytes = Buffer.byteLength(call.arguments);
+    if (bytes <= this.maxArgumentBytes) return call;
+    return { ...call, arguments: "{}", tooLarge: { bytes, limit: this.maxArgumentBytes } };
+  }
 }
+
+/** Real tool names are at most 64 characters (OpenAI's rule); a longer one is cut, as it is shown and replayed. */
+const MAX_TOOL_NAME_CHARS = 256;
 
 export function stripToolNameTokens(name: string): string {
   const cut = name.indexOf("<|");
-  return (cut >= 0 ? name.slice(0, cut) : name).trim();
+  return (cut >= 0 ? name.slice(0, cut) : name).trim().slice(0, MAX_TOOL_NAME_CHARS);
 }
 
 /**
@@ -291,8 +327,12 @@ export function errorText(error: unknown): string {
  * fetch-and-simulate: a non-streaming ModelResponse JSON body replayed through the same state machine, so
  * the agent sees the identical event sequence a stream would have produced.
  */
-export function assembleFromJson(body: unknown, emit: Emit): { response?: ModelResponse; error?: string } {
-  const assembler = new ChunkAssembler(emit);
+export function assembleFromJson(
+  body: unknown,
+  emit: Emit,
+  maxArgumentBytes = NO_LIMIT,
+): { response?: ModelResponse; error?: string } {
+  const assembler = new ChunkAssembler(emit, maxArgumentBytes);
   if (!isObject(body)) return { error: "gateway returned a non-JSON body" };
   if (body.error !== undefined) return { error: errorText(body.error) };
   const choices = Array.isArray(body.choices) ? body.choices : [];

@@ -342,3 +342,35 @@ describe("retries", () => {
     );
   });
 });
+
+describe("error messages leave the gateway redacted and bounded", () => {
+  test("a 401 echoing the key, a header value and the key's hash; a huge error body", async () => {
+    const key = "plain-key-without-prefix";
+    const echo = `Received API Key = ${key}; header secret team-header-value; again ${key}`;
+    const sim = await startSimulator({
+      scenario: {
+        responses: [
+          { status: 401, body: { error: { message: echo, code: "401" } } },
+          { status: 400, body: { error: { message: "x".repeat(200_000), code: "400" } } },
+        ],
+      },
+    });
+    try {
+      const provider = { apiKey: key, httpHeaders: { "x-team": "team-header-value" } };
+      const gateway = createGateway({ provider: testProvider(sim.baseUrl, provider), sleep: async () => {} });
+      const first = (await collect(gateway)).at(-1);
+      const message = first?.type === "error" ? first.error.message : "";
+      assert.match(
+        message,
+        /gateway answered 401 .*: Received API Key = \[REDACTED\]; header secret \[REDACTED\]/,
+      );
+      assert.ok(!message.includes(key) && !message.includes("team-header-value"), message);
+      const second = (await collect(gateway)).at(-1);
+      const long = second?.type === "error" ? second.error.message : "";
+      assert.match(long, /gateway answered 400 .*: x+…\(\d+ chars\)$/);
+      assert.ok(long.length < 2100, `${long.length} chars`);
+    } finally {
+      await sim.close();
+    }
+  });
+});

@@ -2,12 +2,16 @@
 // Contract: `stream()` never throws; it yields live deltas and ends with exactly one `done` or `error`.
 // A `retry` event voids what the failed attempt streamed, so consumers never show text twice.
 
+import { StringDecoder } from "node:string_decoder";
 import { createParser } from "eventsource-parser";
+import { providerSecrets } from "../config/secrets.ts";
 import type { ModelProfile, ProviderConfig } from "../config/types.ts";
 import type { GatewayError, ModelEvent, ModelRequest, ModelResponse, StreamFn } from "../protocol/model.ts";
+import { createRedactor, truncate } from "../util/redact.ts";
 import { assembleFromJson, ChunkAssembler } from "./assemble.ts";
 import { httpError, isContextWindowMessage, unsupportedParam } from "./errors.ts";
 import { AbortedError, type HttpExchange, IdleTimeoutError, readText, request } from "./http.ts";
+import { LimitError, SseSizeGuard } from "./limits.ts";
 import { chatBodyBytes } from "./messages.ts";
 import { type EffectiveProfile, modelProfile } from "./quirks.ts";
 
@@ -41,6 +45,10 @@ export interface Gateway {
 const AFTER_FINISH_GRACE_MS = 2000;
 const BASE_DELAY_MS = 200;
 const MAX_DELAY_MS = 30_000;
+/** Error bodies are read this far: enough for any message, bounded for a hostile gateway. */
+const ERROR_BODY_BYTES = 256 * 1024;
+/** Longest error message shown: a gateway may echo a whole request or page into one. */
+const MAX_MESSAGE_CHARS = 2000;
 
 export function defaultSleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
@@ -62,6 +70,13 @@ export function createGateway(options: GatewayOptions): Gateway {
   const sleep = options.sleep ?? defaultSleep;
   const random = options.random ?? Math.random;
   const log = options.onWire ?? (() => {});
+  // Error messages quote the gateway, which may echo the key (LiteLLM's 401) or our headers: every message
+  // leaves here redacted and of bounded length, whichever front end shows or stores it.
+  const redactor = createRedactor({ apiKey: provider.apiKey, secrets: providerSecrets(provider) });
+  const safe = (error: GatewayError): GatewayError => ({
+    ...error,
+    message: truncate(redactor.text(error.message), MAX_MESSAGE_CHARS),
+  });
   /** Models that needed fetch-and-simulate: they stay buffered for the session. */
   const bufferedModels = new Set<string>();
   /** Parameters a model's gateway rejected (UnsupportedParamsError), remembered for the session. */
@@ -124,13 +139,21 @@ export function createGateway(options: GatewayOptions): Gateway {
       bytes: body.reduce((n, chunk) => n + chunk.length, 0),
       attempt: attemptNo,
     });
-    const ex = request("POST", url, headers(!buffered), body, provider.streamIdleTimeoutMs, signal);
+    const ex = request(
+      "POST",
+      url,
+      headers(!buffered),
+      body,
+      provider.streamIdleTimeoutMs,
+      signal,
+      provider.requestMaxDurationMs,
+    );
     try {
       const res = await ex.response;
       log({ kind: "response", status: res.statusCode ?? 0, headers: res.headers });
       const status = res.statusCode ?? 0;
       if (status < 200 || status >= 300) {
-        const text = await readText(res, ex, 256 * 1024);
+        const text = await readText(res, ex, ERROR_BODY_BYTES, "cut");
         return { ok: false, error: httpError(status, text, res.headers) };
       }
       const cost = Number(res.headers["x-litellm-response-cost"]);
@@ -147,7 +170,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       };
       let response: ModelResponse | undefined;
       if (buffered) {
-        const text = await readText(res, ex);
+        const text = await readText(res, ex, provider.responseMaxBytes, "fail");
         let parsed: unknown;
         try {
           parsed = JSON.parse(text);
@@ -157,7 +180,7 @@ export function createGateway(options: GatewayOptions): Gateway {
             error: streamError(`gateway sent an unreadable JSON body: ${text.slice(0, 200)}`),
           };
         }
-        const result = assembleFromJson(parsed, emit);
+        const result = assembleFromJson(parsed, emit, provider.toolArgumentsMaxBytes);
         if (result.error) return { ok: false, error: inBandError(result.error, parsed) };
         yield* events;
         response = result.response;
@@ -171,7 +194,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       yield { type: "done", response };
       return { ok: true };
     } catch (error) {
-      return { ok: false, error: transportError(error, ex) };
+      return { ok: false, error: transportError(error, ex, provider.id) };
     } finally {
       ex.close();
     }
@@ -183,7 +206,10 @@ export function createGateway(options: GatewayOptions): Gateway {
     emit: (e: ModelEvent) => void,
     events: ModelEvent[],
   ): AsyncGenerator<ModelEvent, { response: ModelResponse } | { error: GatewayError }> {
-    const assembler = new ChunkAssembler(emit);
+    const assembler = new ChunkAssembler(emit, provider.toolArgumentsMaxBytes);
+    const guard = new SseSizeGuard(provider.streamMaxEventBytes, provider.responseMaxBytes);
+    // Raw reads are counted before decoding, so a line without end is caught at the cap, not when memory is.
+    const decoder = new StringDecoder("utf8");
     let done = false;
     let failure: GatewayError | undefined;
     const parser = createParser({
@@ -207,11 +233,11 @@ export function createGateway(options: GatewayOptions): Gateway {
         if (inBand !== undefined) failure = inBandError(inBand, chunk);
       },
     });
-    res.setEncoding("utf8");
     try {
-      for await (const piece of res) {
+      for await (const piece of res as AsyncIterable<Buffer>) {
         ex.touch();
-        parser.feed(piece as string);
+        guard.add(piece);
+        parser.feed(decoder.write(piece));
         if (events.length) {
           yield* events;
           events.length = 0;
@@ -225,7 +251,10 @@ export function createGateway(options: GatewayOptions): Gateway {
       // After the finish chunk a silent connection is complete, not broken: the usage chunk is optional.
       if (!(ex.failure() instanceof IdleTimeoutError && assembler.finishReason)) throw error;
     }
-    if (!done) parser.reset({ consume: true });
+    if (!done) {
+      parser.feed(decoder.end());
+      parser.reset({ consume: true });
+    }
     if (events.length) yield* events;
     if (failure) return { error: failure };
     const idle = ex.failure();
@@ -258,7 +287,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     for (let attemptNo = 1; ; attemptNo++) {
       const result = yield* attempt(req, buffered, signal, attemptNo, profile);
       if (result.ok) return;
-      const error = result.error;
+      const error = safe(result.error);
       if (signal.aborted || error.kind === "aborted") {
         yield { type: "error", error: { kind: "aborted", message: "interrupted", retryable: false } };
         return;
@@ -330,15 +359,30 @@ export function createGateway(options: GatewayOptions): Gateway {
     const invalid = configError();
     if (invalid) throw new Error(invalid.message);
     for (const [k, v] of Object.entries(provider.queryParams)) url.searchParams.set(k, v);
-    const ex = request("GET", url, headers(false), undefined, provider.streamIdleTimeoutMs, signal);
+    const ex = request(
+      "GET",
+      url,
+      headers(false),
+      undefined,
+      provider.streamIdleTimeoutMs,
+      signal,
+      provider.requestMaxDurationMs,
+    );
     try {
       const res = await ex.response;
-      const text = await readText(res, ex, 32 * 1024 * 1024);
-      if ((res.statusCode ?? 0) >= 300)
-        throw new Error(httpError(res.statusCode ?? 0, text, res.headers).message);
+      const status = res.statusCode ?? 0;
+      const text = await readText(
+        res,
+        ex,
+        status >= 300 ? ERROR_BODY_BYTES : provider.responseMaxBytes,
+        status >= 300 ? "cut" : "fail",
+      );
+      if (status >= 300) throw new Error(safe(httpError(status, text, res.headers)).message);
       return JSON.parse(text) as unknown;
     } catch (error) {
-      throw ex.failure() ?? error;
+      const cause = ex.failure() ?? error;
+      if (cause instanceof LimitError) throw new Error(limitMessage(cause, provider.id));
+      throw cause;
     } finally {
       ex.close();
     }
@@ -370,9 +414,16 @@ function inBandError(message: string, chunk: unknown): GatewayError {
   return { kind: "stream", message: `gateway reported an error mid-stream: ${message}`, retryable: true };
 }
 
-function transportError(error: unknown, ex: HttpExchange): GatewayError {
+/** What a limit reached means and the key that raises it. */
+function limitMessage(error: LimitError, providerId: string): string {
+  return `${error.message} (${error.key}); raise model_providers.${providerId}.${error.key} if the gateway is right to send more`;
+}
+
+function transportError(error: unknown, ex: HttpExchange, providerId: string): GatewayError {
   const cause = ex.failure() ?? error;
   if (cause instanceof AbortedError) return { kind: "aborted", message: "interrupted", retryable: false };
+  if (cause instanceof LimitError)
+    return { kind: "limit", message: limitMessage(cause, providerId), retryable: false };
   if (cause instanceof IdleTimeoutError) return { kind: "timeout", message: cause.message, retryable: true };
   const err = cause as NodeJS.ErrnoException;
   const code = err?.code ? `${err.code}: ` : "";

@@ -3,6 +3,7 @@
 // as "not known" rather than as facts.
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
+import { redactUrl } from "../util/redact.ts";
 import type { Gateway } from "./client.ts";
 
 export interface ModelInfo {
@@ -94,11 +95,13 @@ export async function discoverModels(
   options: DiscoverOptions = {},
 ): Promise<ModelInfo[]> {
   const now = options.now ?? Date.now();
+  // The file names its gateway without the credentials a base URL may hold.
+  const cacheKey = redactUrl(gateway.baseUrl ?? "");
   if (options.cacheFile && !options.refresh) {
     try {
       const cached = JSON.parse(readFileSync(options.cacheFile, "utf8")) as CacheFile;
       if (
-        cached.baseUrl === gateway.baseUrl &&
+        cached.baseUrl === cacheKey &&
         now - cached.fetchedAt < CACHE_TTL_MS &&
         Array.isArray(cached.models)
       )
@@ -114,11 +117,9 @@ export async function discoverModels(
     try {
       mkdirSync(dirname(options.cacheFile), { recursive: true });
       const tmp = `${options.cacheFile}.${process.pid}.tmp`;
-      writeFileSync(
-        tmp,
-        JSON.stringify({ fetchedAt: now, baseUrl: gateway.baseUrl ?? "", models } satisfies CacheFile),
-        { mode: 0o600 },
-      );
+      writeFileSync(tmp, JSON.stringify({ fetchedAt: now, baseUrl: cacheKey, models } satisfies CacheFile), {
+        mode: 0o600,
+      });
       renameSync(tmp, options.cacheFile);
     } catch {
       // A cache that cannot be written only costs a later refetch.

@@ -4,6 +4,7 @@
 import http from "node:http";
 import https from "node:https";
 import { utf8Chunks } from "../util/utf8.ts";
+import { LimitError } from "./limits.ts";
 
 const agents = {
   "http:": new http.Agent({ keepAlive: true }),
@@ -42,6 +43,10 @@ export interface HttpExchange {
   failure(): Error | undefined;
 }
 
+/**
+ * One request. Ends with IdleTimeoutError after `idleMs` without a byte (or without headers), and with a
+ * LimitError once it has lasted `maxDurationMs` in all, bytes flowing or not (pings forever, a trickle).
+ */
 export function request(
   method: "GET" | "POST",
   url: URL,
@@ -49,10 +54,12 @@ export function request(
   body: string | readonly Buffer[] | undefined,
   idleMs: number,
   signal: AbortSignal,
+  maxDurationMs = Number.POSITIVE_INFINITY,
 ): HttpExchange {
   const lib = url.protocol === "https:" ? https : http;
   const agent = agents[url.protocol as "http:" | "https:"];
-  let last = Date.now();
+  const started = Date.now();
+  let last = started;
   let limit = idleMs;
   let phase: "headers" | "body" = "headers";
   let failed: Error | undefined;
@@ -73,9 +80,11 @@ export function request(
   };
   const watchdog = setInterval(
     () => {
-      if (Date.now() - last > limit) fail(new IdleTimeoutError(limit === idleMs ? idleMs : limit, phase));
+      const now = Date.now();
+      if (now - started > maxDurationMs) fail(new LimitError("request_max_duration_ms", maxDurationMs));
+      else if (now - last > limit) fail(new IdleTimeoutError(limit === idleMs ? idleMs : limit, phase));
     },
-    Math.max(10, Math.min(1000, Math.floor(idleMs / 4))),
+    Math.max(10, Math.min(1000, Math.floor(Math.min(idleMs, maxDurationMs) / 4))),
   );
   watchdog.unref();
   const onAbort = () => fail(new AbortedError());
@@ -118,17 +127,27 @@ export function request(
   };
 }
 
-/** Reads a whole body as text, capped (error bodies and non-streaming answers). */
+/**
+ * Reads a whole body as text, at most `cap` bytes. Past the cap, `overflow: "cut"` stops reading and returns
+ * what came (error bodies: enough to show); `"fail"` throws LimitError (answers: a cut one is useless).
+ */
 export async function readText(
   res: http.IncomingMessage,
   ex: HttpExchange,
-  cap = 64 * 1024 * 1024,
+  cap: number,
+  overflow: "cut" | "fail",
 ): Promise<string> {
-  res.setEncoding("utf8");
-  let text = "";
-  for await (const chunk of res) {
+  const chunks: Buffer[] = [];
+  let bytes = 0;
+  for await (const chunk of res as AsyncIterable<Buffer>) {
     ex.touch();
-    if (text.length < cap) text += chunk as string;
+    if (bytes + chunk.length > cap) {
+      if (overflow === "fail") throw new LimitError("response_max_bytes", cap);
+      chunks.push(chunk.subarray(0, cap - bytes));
+      break;
+    }
+    chunks.push(chunk);
+    bytes += chunk.length;
   }
-  return text;
+  return Buffer.concat(chunks).toString("utf8");
 }

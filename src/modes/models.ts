@@ -7,6 +7,8 @@ import { discoverModels } from "../gateway/discovery.ts";
 import { closeAgents } from "../gateway/http.ts";
 import { UserError } from "../util/errors.ts";
 import { thousands } from "../util/format.ts";
+import { redactUrl } from "../util/redact.ts";
+import { escapeJsonControls, printable } from "../util/terminal-text.ts";
 
 export interface ModelsOptions extends CliOverrides {
   json?: boolean;
@@ -20,6 +22,7 @@ export function modelsCacheFile(codexHome: string): string {
 export async function runModels(options: ModelsOptions): Promise<number> {
   const config = loadConfig({ cli: options, env: process.env });
   const gateway = createGateway({ provider: config.provider });
+  const where = config.provider.baseUrl ? redactUrl(config.provider.baseUrl) : undefined;
   const controller = new AbortController();
   process.once("SIGINT", () => controller.abort());
   try {
@@ -29,29 +32,29 @@ export async function runModels(options: ModelsOptions): Promise<number> {
     });
     if (options.json) {
       process.stdout.write(
-        `${JSON.stringify(models.map((m) => ({ id: m.id, context_window: m.maxInputTokens ?? null, max_output_tokens: m.maxOutputTokens ?? null })))}\n`,
+        `${escapeJsonControls(JSON.stringify(models.map((m) => ({ id: m.id, context_window: m.maxInputTokens ?? null, max_output_tokens: m.maxOutputTokens ?? null }))))}\n`,
       );
       return 0;
     }
     if (models.length === 0) {
-      process.stderr.write(`the gateway at ${config.provider.baseUrl} lists no models for this key\n`);
+      process.stderr.write(`the gateway at ${where} lists no models for this key\n`);
       return 0;
     }
-    const width = Math.max(5, ...models.map((m) => m.id.length));
+    // Model ids are the gateway's words: shown printable, on one line.
+    const ids = models.map((m) => printable(m.id).replace(/\s+/g, " "));
+    const width = Math.max(5, ...ids.map((id) => id.length));
     const fmt = (n?: number) => (n === undefined ? "unknown" : thousands(n));
     const lines = [`${"MODEL".padEnd(width)}  ${"CONTEXT".padStart(9)}  ${"MAX OUTPUT".padStart(10)}`];
-    for (const m of models) {
+    for (const [i, m] of models.entries()) {
       const marker = m.id === config.model ? " *" : "";
       lines.push(
-        `${m.id.padEnd(width)}  ${fmt(m.maxInputTokens).padStart(9)}  ${fmt(m.maxOutputTokens).padStart(10)}${marker}`,
+        `${ids[i].padEnd(width)}  ${fmt(m.maxInputTokens).padStart(9)}  ${fmt(m.maxOutputTokens).padStart(10)}${marker}`,
       );
     }
     process.stdout.write(`${lines.join("\n")}\n`);
     return 0;
   } catch (error) {
-    throw new UserError(
-      `could not list models from ${config.provider.baseUrl ?? "the gateway"}: ${(error as Error).message}`,
-    );
+    throw new UserError(`could not list models from ${where ?? "the gateway"}: ${(error as Error).message}`);
   } finally {
     closeAgents();
   }

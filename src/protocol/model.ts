@@ -28,9 +28,14 @@ export interface Usage {
 export interface ToolCall {
   id: string;
   name: string;
-  /** Raw argument text as received (may be invalid JSON; the agent decides). */
+  /** Raw argument text as received (may be invalid JSON; the agent decides). `{}` when too large. */
   arguments: string;
   provider_specific_fields?: Record<string, unknown>;
+  /**
+   * Set when the arguments passed `tool_arguments_max_bytes`: they were dropped (never run, never replayed)
+   * and the model is told so. `bytes` is how many arrived.
+   */
+  tooLarge?: { bytes: number; limit: number };
 }
 
 export interface ModelResponse {
@@ -58,6 +63,7 @@ export type GatewayErrorKind =
   | "http" // non-2xx status
   | "stream" // error event inside a 200 stream, malformed stream
   | "context_window" // the request does not fit the model's window
+  | "limit" // the response passed a size or time limit (stream_max_event_bytes, …): not retried
   | "aborted"; // the caller cancelled
 
 export interface GatewayError {

@@ -1,6 +1,7 @@
 // Writes a session's rollout as it happens: `session_meta` first, then history items, one `turn_context`
-// per turn, the persisted subset of events, and `compacted` records. Subscribes to the agent through its
-// `emit`, `onItem` and `onCompacted` hooks; never throws (a failed write turns recording off with a warning).
+// per turn, the persisted subset of events, and `compacted` records, each through the session's redaction
+// when one is given. Subscribes to the agent through its `emit`, `onItem` and `onCompacted` hooks; never
+// throws (a failed write turns recording off with a warning).
 import type { AgentEvent } from "../protocol/events.ts";
 import type { HistoryItem } from "../protocol/items.ts";
 import { JsonlAppender } from "./appender.ts";
@@ -13,6 +14,8 @@ export interface RecorderSettings {
   contextWindow?: number;
   /** Told once when a write fails; recording stops there. */
   onError?: (error: Error) => void;
+  /** Applied to every record before it is written (the session's secret redaction). */
+  redact?: <T>(record: T) => T;
 }
 
 export class SessionRecorder {
@@ -127,6 +130,6 @@ export class SessionRecorder {
   }
 
   private write(record: RolloutRecord): void {
-    this.file.append(record);
+    this.file.append(this.settings.redact ? this.settings.redact(record) : record);
   }
 }

@@ -9,8 +9,8 @@
 // `agent.deltas` line before the next non-delta event. Lines are buffered and written asynchronously.
 import type { WireLog } from "../gateway/client.ts";
 import type { AgentEvent } from "../protocol/events.ts";
+import type { Redactor } from "../util/redact.ts";
 import type { LogFile } from "./log-file.ts";
-import type { Redactor } from "./redact.ts";
 
 /** Chunks of each response written verbatim (shows the stream's shape: role, first tool-call deltas). */
 export const CHUNK_SAMPLE = 8;

@@ -5,6 +5,7 @@
 // Contract: `startTelemetry` throws only ConfigError (a wrongly typed `[telemetry]` key); once started,
 // nothing here throws, and a log that cannot be written costs one warning through `warn`, never the run.
 import { type Env, processEnv } from "../config/env.ts";
+import { providerSecrets } from "../config/secrets.ts";
 import type { ResolvedConfig } from "../config/types.ts";
 import type { WireLog } from "../gateway/client.ts";
 import type { AgentEvent } from "../protocol/events.ts";
@@ -71,9 +72,7 @@ export async function startTelemetry(options: StartTelemetryOptions): Promise<Te
       redaction: {
         apiKey: config.provider.apiKey,
         env,
-        secrets: Object.entries(config.provider.httpHeaders)
-          .filter(([name]) => /auth|key|token|secret/i.test(name))
-          .map(([, value]) => value),
+        secrets: providerSecrets(config.provider),
       },
     });
   }

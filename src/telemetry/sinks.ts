@@ -6,11 +6,11 @@ import { mkdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { WireLog } from "../gateway/client.ts";
 import type { AgentEvent } from "../protocol/events.ts";
+import { createRedactor, type RedactorOptions } from "../util/redact.ts";
 import { activeLogPaths, debugLogName, type TelemetryConfig } from "./config.ts";
 import { DebugLog } from "./debug-log.ts";
 import { type LogFile, openLogFile } from "./log-file.ts";
 import { pruneTelemetryDir } from "./prune.ts";
-import { createRedactor, type RedactorOptions } from "./redact.ts";
 import { sessionLine, type UsageRecord } from "./usage.ts";
 
 export interface SinkOptions {

@@ -7,6 +7,8 @@ import { relative, resolve } from "node:path";
 import { codexHome, type Env, envValue, processEnv } from "../config/env.ts";
 import { findSessionById, listSessionFiles, readSessionMeta } from "../session/find.ts";
 import { UserError } from "../util/errors.ts";
+import { createRedactor } from "../util/redact.ts";
+import { escapeJsonControls, printable } from "../util/terminal-text.ts";
 import { readTraceFile, recordLabel, recordText, type TraceFile } from "./records.ts";
 import { formatSummary, summarize } from "./summary.ts";
 
@@ -152,9 +154,22 @@ function summary(home: string, options: TraceOptions, io: TraceIO): number {
   return 0;
 }
 
+/**
+ * Output fit for a terminal, whatever the stored sessions hold (files written before redaction existed, or by
+ * other tools): the secrets this environment knows (the key in LITELLM_API_KEY and other KEY/SECRET/TOKEN
+ * variables, LiteLLM's key echoes) redacted, and control characters removed (JSON: escaped).
+ */
+function safeIO(io: TraceIO, env: Env, json: boolean): TraceIO {
+  const redactor = createRedactor({ apiKey: envValue("LITELLM_API_KEY", env), env, patterns: false });
+  const clean = json ? escapeJsonControls : printable;
+  return { ...io, stdout: (t) => io.stdout(clean(redactor.text(t))), stderr: (t) => io.stderr(printable(t)) };
+}
+
 /** Runs one `trace` subcommand; returns the exit code. Throws UserError for user mistakes. */
-export function runTrace(options: TraceOptions, io: TraceIO = defaultIO): number {
-  const home = traceHome(options.home, io.env ?? processEnv());
+export function runTrace(options: TraceOptions, rawIO: TraceIO = defaultIO): number {
+  const env = rawIO.env ?? processEnv();
+  const home = traceHome(options.home, env);
+  const io = safeIO(rawIO, env, !!options.json);
   switch (options.command) {
     case "list":
       return list(home, options, io);

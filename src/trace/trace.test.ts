@@ -247,3 +247,31 @@ describe("trace summary", () => {
     assert.deepEqual([0, 14_600, 83_000, 3_723_000].map(formatDuration), ["0s", "15s", "1m 23s", "1h 2m 3s"]);
   });
 });
+
+describe("trace output of sessions written before redaction and sanitising", () => {
+  const KEY = "abc123secretvalue";
+  const D = "019c0000-0000-7000-8000-000000000004";
+  const records = [
+    { type: "session_meta", payload: { id: D, model: "m\x1b]0;title\x07", cwd: "/w" } },
+    {
+      type: "event_msg",
+      payload: { type: "error", message: `Received API Key = ${KEY}, clipboard \x1b]52;c;eA==\x07 \x9b2J` },
+    },
+  ];
+
+  for (const [command, json] of [
+    ["events", false],
+    ["events", true],
+    ["summary", false],
+    ["list", false],
+  ] as const) {
+    test(`${command}${json ? " --json" : ""}: no key, no terminal controls`, () => {
+      writeSession(home, { id: D, start: new Date(2025, 11, 1), records });
+      const r = run({ command, session: D, json }, { LITELLM_API_KEY: KEY });
+      assert.equal(r.code, 0, r.stderr);
+      assert.ok(!r.stdout.includes(KEY), r.stdout);
+      assert.doesNotMatch(r.stdout, /[\x00-\x08\x0b-\x1f\x7f-\x9f]/, JSON.stringify(r.stdout));
+      if (json) for (const line of r.stdout.trim().split("\n")) JSON.parse(line);
+    });
+  }
+});

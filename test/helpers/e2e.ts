@@ -26,13 +26,15 @@ export function trustToml(dir: string, level: "trusted" | "untrusted" = "trusted
 
 /**
  * `trust` (default true) records the workspace as trusted in `$CODEX_HOME/config.toml`, so the TUI starts
- * without its first-run trust prompt; tests of that prompt pass false.
+ * without its first-run trust prompt; tests of that prompt pass false. `apiKey` (default TEST_KEY) is the key the
+ * simulator accepts and the CLI is given.
  */
 export async function e2e(
   scenario: Scenario,
-  options: { git?: boolean; trust?: boolean } = {},
+  options: { git?: boolean; trust?: boolean; apiKey?: string } = {},
 ): Promise<E2E> {
-  const sim = await startSimulator({ scenario, apiKey: TEST_KEY });
+  const apiKey = options.apiKey ?? TEST_KEY;
+  const sim = await startSimulator({ scenario, apiKey });
   const ws = createWorkspace({ git: options.git });
   if (options.trust !== false) writeFileSync(join(ws.home, "config.toml"), trustToml(ws.dir));
   return {
@@ -46,7 +48,7 @@ export async function e2e(
           CODEX_HOME: ws.home,
           TMPDIR: ws.tmp,
           LITELLM_BASE_URL: sim.origin,
-          LITELLM_API_KEY: TEST_KEY,
+          LITELLM_API_KEY: apiKey,
           ...opts.env,
         },
       }),

@@ -33,6 +33,14 @@ export interface Fault {
   ping_every_ms?: number;
   /** Delay before every data event after the first. */
   chunk_delay_ms?: number;
+  /**
+   * After N data events, one event that never ends: `data: {"x":"aaaa…` in 16 KiB writes, without a newline,
+   * until the client disconnects. Paced by `chunk_delay_ms` (default 5 ms), so a client without a cap grows
+   * slowly enough for a test to time out rather than exhaust the machine.
+   */
+  endless_line_after_chunks?: number;
+  /** Non-streaming: 200 headers, then a JSON body that never ends (16 KiB writes, paced as above). */
+  endless_body?: boolean;
 }
 
 export interface ScriptedToolCall {
@@ -116,6 +124,8 @@ const FAULT_KEYS = new Set([
   "error_event_after_chunks",
   "ping_every_ms",
   "chunk_delay_ms",
+  "endless_line_after_chunks",
+  "endless_body",
 ]);
 
 /** Reads a scenario file (or takes an object) and rejects shapes the server would misread. */

@@ -154,9 +154,24 @@ async function beforeHeaders(ctx: Ctx, fault: Fault): Promise<boolean> {
   return !ctx.signal.aborted;
 }
 
+/** Writes `prefix`, then 16 KiB of `a` at a time until the client goes away (the endless_* faults). */
+async function writeForever(ctx: Ctx, prefix: string, fault: Fault): Promise<void> {
+  const { res, signal } = ctx;
+  const piece = "a".repeat(16 * 1024);
+  res.write(prefix);
+  while (!signal.aborted && !res.destroyed) {
+    if (!res.write(piece)) await writable(res, signal);
+    await sleep(fault.chunk_delay_ms ?? 5, signal);
+  }
+}
+
 async function sendBody(ctx: Ctx, headers: Record<string, string>, body: string, fault: Fault) {
   if (!(await beforeHeaders(ctx, fault))) return;
   const { res } = ctx;
+  if (fault.endless_body) {
+    res.writeHead(200, { "content-type": "application/json", ...headers });
+    return writeForever(ctx, '{"choices":[{"index":0,"message":{"role":"assistant","content":"', fault);
+  }
   const resetOrHang = fault.reset_after_chunks !== undefined || fault.hang_after_chunks !== undefined;
   if (!resetOrHang) return sendJson(res, 200, body, { "content-type": "application/json", ...headers });
   res.writeHead(200, {
@@ -203,6 +218,11 @@ async function sendStream(
     if (due("error_event_after_chunks")) {
       stopPinger(ctx);
       res.end(wire.errorEvent);
+      return true;
+    }
+    if (due("endless_line_after_chunks")) {
+      stopPinger(ctx);
+      await writeForever(ctx, 'data: {"x":"', fault);
       return true;
     }
     if (due("reset_after_chunks")) {

@@ -1,8 +1,11 @@
 // Human exec output: progress on stderr, the final answer alone on stdout.
+// Contract: every string an event carries (the model's, the gateway's, a command's) is made printable
+// (src/util/terminal-text.ts) before it is printed; the only escape sequences written are our own styles.
 import { describeContinue } from "../../agent/auto-continue.ts";
 import type { AgentEvent, SessionInfo } from "../../protocol/events.ts";
 import type { Usage } from "../../protocol/model.ts";
 import { thousands } from "../../util/format.ts";
+import { mapStrings, printable } from "../../util/terminal-text.ts";
 
 export interface HumanOptions {
   color: boolean;
@@ -47,7 +50,11 @@ export function createHumanRenderer(options: HumanOptions): (event: AgentEvent) 
   let lastMessage: string | null = null;
   let finalPrinted = false;
 
-  return (event) => {
+  return (raw) => {
+    // Deltas are not printed (answers and reasoning are shown when complete): they skip the copy.
+    if (raw.type === "agent_message_delta" || raw.type === "reasoning_delta") return;
+    if (raw.type === "exec_command_output_delta") return;
+    const event = mapStrings(raw, printable);
     switch (event.type) {
       case "session_configured":
         header(event.session, err, paint);
@@ -63,8 +70,6 @@ export function createHumanRenderer(options: HumanOptions): (event: AgentEvent) 
           err(paint(event.text.trim(), "dim", "italic"));
         }
         break;
-      case "reasoning_delta":
-      case "agent_message_delta":
       case "stream_reset":
         break;
       case "agent_message":
@@ -76,8 +81,6 @@ export function createHumanRenderer(options: HumanOptions): (event: AgentEvent) 
         err(
           `${paint("exec", "magenta", "bold")}\n${paint(commandText(event.command), "bold")} in ${event.cwd}`,
         );
-        break;
-      case "exec_command_output_delta":
         break;
       case "exec_command_end": {
         const verdict =

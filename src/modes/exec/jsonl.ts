@@ -2,6 +2,7 @@
 import type { AgentEvent } from "../../protocol/events.ts";
 import type { JsonUsage, ThreadEvent, ThreadItem } from "../../protocol/exec-json.ts";
 import type { Usage } from "../../protocol/model.ts";
+import { escapeJsonControls } from "../../util/terminal-text.ts";
 import { commandText } from "./human.ts";
 
 export function jsonUsage(u: Usage): JsonUsage {
@@ -16,7 +17,8 @@ export function jsonUsage(u: Usage): JsonUsage {
 export function createJsonlRenderer(write: (line: string) => void): (event: AgentEvent) => void {
   let nextId = 0;
   const newId = () => `item_${nextId++}`;
-  const out = (e: ThreadEvent) => write(`${JSON.stringify(e)}\n`);
+  // JSON.stringify escapes C0 controls (ESC included); C1 and bidi controls are escaped too, losslessly.
+  const out = (e: ThreadEvent) => write(`${escapeJsonControls(JSON.stringify(e))}\n`);
   const commands = new Map<string, string>();
   const patches = new Map<string, string>();
   let todo: { id: string; items: { text: string; completed: boolean }[] } | undefined;

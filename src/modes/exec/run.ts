@@ -3,8 +3,10 @@ import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { Agent } from "../../agent/agent.ts";
 import { BASE_INSTRUCTIONS } from "../../agent/instructions.ts";
+import { processEnv } from "../../config/env.ts";
 import { loadConfig } from "../../config/load.ts";
 import { findGitRoot } from "../../config/project-doc.ts";
+import { sessionRedactor } from "../../config/secrets.ts";
 import type { CliOverrides } from "../../config/types.ts";
 import { createGateway } from "../../gateway/client.ts";
 import { closeAgents } from "../../gateway/http.ts";
@@ -15,6 +17,8 @@ import { startTelemetry } from "../../telemetry/index.ts";
 import { createToolPolicy } from "../../tools/policy.ts";
 import { ToolRegistry } from "../../tools/registry.ts";
 import { UserError } from "../../util/errors.ts";
+import { type Redactor, redactUrl } from "../../util/redact.ts";
+import { printable } from "../../util/terminal-text.ts";
 import { uuidv7 } from "../../util/uuid.ts";
 import { VERSION } from "../../util/version.ts";
 import { contextWindowFor, initialContext, resolveWorkdir } from "../agent-setup.ts";
@@ -88,13 +92,18 @@ export async function runExec(options: ExecOptions): Promise<number> {
   const color =
     options.color === "always" ||
     (options.color !== "never" && !!process.stderr.isTTY && !process.env.NO_COLOR);
-  const render: (event: AgentEvent) => void = options.json
-    ? createJsonlRenderer((line) => process.stdout.write(line))
-    : createHumanRenderer({
-        color,
-        stderr: (t) => process.stderr.write(t),
-        stdout: (t) => process.stdout.write(t),
-      });
+  // Built once from every secret the session knows; what is printed and stored passes through it.
+  const redactor = sessionRedactor(config.provider, processEnv());
+  const render = redacting(
+    redactor,
+    options.json
+      ? createJsonlRenderer((line) => process.stdout.write(line))
+      : createHumanRenderer({
+          color,
+          stderr: (t) => process.stderr.write(t),
+          stdout: (t) => process.stdout.write(t),
+        }),
+  );
   const warn = (message: string) => render({ type: "warning", message });
   for (const warning of config.warnings) warn(warning);
   // One safety policy for the session: sandbox, approvals, writable roots, secret-free command environment.
@@ -133,6 +142,7 @@ export async function runExec(options: ExecOptions): Promise<number> {
           effort: config.reasoningEffort,
         },
         warn,
+        redactor,
       });
   /** Telemetry sees every event; human mode prints the LiteLLM usage card just before `tokens used`. */
   const observed =
@@ -141,8 +151,9 @@ export async function runExec(options: ExecOptions): Promise<number> {
       telemetry.onEvent(event);
       const ending =
         event.type === "turn_complete" || event.type === "turn_failed" || event.type === "turn_aborted";
+      // Model names in the card come from the gateway.
       if (ending && !options.json && telemetry.usageSummary().turns > 0)
-        process.stderr.write(`${telemetry.usageLines().join("\n")}\n`);
+        process.stderr.write(`${printable(redactor.text(telemetry.usageLines().join("\n")))}\n`);
       next(event);
     };
   const agent = new Agent({
@@ -171,7 +182,7 @@ export async function runExec(options: ExecOptions): Promise<number> {
       cwd,
       model,
       provider: config.provider.id,
-      baseUrl: config.provider.baseUrl ?? "(no base URL)",
+      baseUrl: config.provider.baseUrl ? redactUrl(config.provider.baseUrl) : "(no base URL)",
       approvalPolicy: policy.approvalPolicy,
       sandbox: policy.sandboxSummary,
       reasoningEffort: config.reasoningEffort,
@@ -207,7 +218,8 @@ export async function runExec(options: ExecOptions): Promise<number> {
             type: "warning",
             message: `no last agent message; wrote empty content to ${options.outputLastMessage}`,
           });
-        writeFileSync(resolve(cwd, options.outputLastMessage), last);
+        // The answer as stdout shows it (no secrets, no terminal controls), without the final newline.
+        writeFileSync(resolve(cwd, options.outputLastMessage), printable(redactor.text(last)));
       }
     }
     return outcome.status === "completed" ? 0 : 1;
@@ -217,4 +229,15 @@ export async function runExec(options: ExecOptions): Promise<number> {
     closeAgents();
     await telemetry.close();
   }
+}
+
+/** Events with every secret redacted, for a renderer. Deltas are neither printed nor stored by exec: as sent. */
+function redacting(redactor: Redactor, next: (event: AgentEvent) => void): (event: AgentEvent) => void {
+  return (event) => {
+    const delta =
+      event.type === "agent_message_delta" ||
+      event.type === "reasoning_delta" ||
+      event.type === "exec_command_output_delta";
+    next(delta ? event : redactor.deep(event));
+  };
 }

@@ -1,5 +1,7 @@
 // Session plumbing for `exec`, `exec resume` and the TUI: finding the session to resume, opening its rollout for
 // recording, and history.jsonl. Recording problems are warnings: they never fail a run.
+import { processEnv } from "../../config/env.ts";
+import { sessionRedactor } from "../../config/secrets.ts";
 import type { ResolvedConfig } from "../../config/types.ts";
 import type { AgentEvent } from "../../protocol/events.ts";
 import { findLatestSession, findSessionById, type SessionFile } from "../../session/find.ts";
@@ -8,6 +10,7 @@ import { appendHistory } from "../../session/history.ts";
 import { SessionRecorder } from "../../session/recorder.ts";
 import { ORIGINATOR, type SandboxPolicyRecord, type TurnContextRecord } from "../../session/types.ts";
 import { UserError } from "../../util/errors.ts";
+import type { Redactor } from "../../util/redact.ts";
 import { VERSION } from "../../util/version.ts";
 
 export interface ResumeTarget {
@@ -47,14 +50,18 @@ export interface RecorderRequest {
   /** `session_meta.source`: "exec" (default) or "cli" (the TUI, as Codex names it). */
   source?: string;
   warn: (message: string) => void;
+  /** The session's redactor; default: one built from the provider's secrets and the environment. */
+  redactor?: Redactor;
 }
 
 /** Opens the session's rollout for writing, or warns and returns undefined when it cannot. */
 export function openRecorder(req: RecorderRequest): SessionRecorder | undefined {
   let warned = false;
+  const redactor = req.redactor ?? sessionRedactor(req.config.provider, processEnv());
   const settings = {
     turnContext: req.turnContext,
     contextWindow: req.contextWindow,
+    redact: redactor.deep,
     onError: (error: Error) => {
       if (warned) return;
       warned = true;

@@ -6,7 +6,7 @@
 import chalk from "chalk";
 import { eastAsianWidth } from "get-east-asian-width";
 import stringWidth from "string-width";
-import stripAnsi from "strip-ansi";
+import { printable as safeText } from "../../util/terminal-text.ts";
 import type { Span, StyledLine } from "./styled.ts";
 
 const ASCII = /^[\x20-\x7e]*$/;
@@ -94,19 +94,16 @@ function hardBreak(rows: RowBuilder, word: string, style: Span): void {
   if (piece) rows.append(piece, style, pieceWidth);
 }
 
-/** C0 controls but tab, and DEL: they would move the cursor or ring the bell instead of taking a column. */
-const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f]/g;
-
 /**
- * Text as the terminal should show it: escape sequences removed (they would restyle or move the cursor, and
- * take no column), tabs as four spaces (string-width gives them none, terminals up to eight), other control
- * characters dropped.
+ * Text as the terminal should show it: escape sequences and control characters removed as exec's output does
+ * (src/util/terminal-text.ts), tabs as four spaces (string-width gives them none, terminals up to eight), and
+ * no line breaks (a row is one line).
  */
 function printable(text: string): string {
   if (ASCII.test(text)) return text;
-  let t = text.includes("\u001b") || text.includes("\u009b") ? stripAnsi(text) : text;
+  let t = safeText(text);
   if (t.includes("\t")) t = t.replace(/\t/g, "    ");
-  return t.replace(CONTROL, "");
+  return t.includes("\n") ? t.replace(/\n/g, "") : t;
 }
 
 function cut(spans: Span[], width: number): StyledLine {

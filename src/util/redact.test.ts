@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { describe, test } from "node:test";
-import { createRedactor, MIN_ENV_SECRET, REDACTED, truncate } from "./redact.ts";
+import { createRedactor, keyForms, MIN_ENV_SECRET, REDACTED, redactUrl, truncate } from "./redact.ts";
 
 const KEY = "litellm-master-key-123456";
 const r = createRedactor({
@@ -100,5 +101,48 @@ describe("redaction", () => {
     const out = r.value({ text: `0123${KEY}` }, 10) as { text: string };
     assert.equal(out.text, `0123${REDACTED}`.slice(0, 10) + `…(${4 + REDACTED.length} chars)`);
     assert.ok(!out.text.includes(KEY.slice(0, 6)));
+  });
+});
+
+describe("the key as gateways echo it, and provider secrets", () => {
+  const key = "abc123secretvalue";
+  const hash = createHash("sha256").update(key).digest("hex");
+  const session = createRedactor({ apiKey: key, secrets: ["hdr-value-1234"], patterns: false });
+
+  test("a key without sk-: whole, masked (LiteLLM's sk-...wxyz and first-3/last-4) and hashed", () => {
+    assert.deepEqual(keyForms(key), [hash, "sk-...alue", "abc...alue"]);
+    assert.equal(
+      session.text(`a ${key} b sk-...alue c abc...alue d ${hash} e hdr-value-1234`),
+      `a ${REDACTED} b ${REDACTED} c ${REDACTED} d ${REDACTED} e ${REDACTED}`,
+    );
+    assert.deepEqual(keyForms("short-key-123"), [createHash("sha256").update("short-key-123").digest("hex")]);
+  });
+
+  test("LiteLLM's `Received API Key =` and `Key Hash (Token) =` whatever key they name", () => {
+    assert.equal(
+      session.text("Received API Key = sk-...zzzz, Key Hash (Token) =deadbeef. Unable"),
+      `Received API Key = ${REDACTED}, Key Hash (Token) =${REDACTED} Unable`,
+    );
+  });
+
+  test("without patterns, the model's ordinary code is left alone", () => {
+    const code = 'headers = {"Authorization": f"Bearer {token}"}; url = "?api_key=xyz"; sk-proj-abcdefghijk';
+    assert.equal(session.text(code), code);
+    assert.notEqual(createRedactor({}).text(code), code, "telemetry keeps its patterns");
+  });
+
+  test("deep() redacts every string and shares what did not change", () => {
+    const meta = { model: "m" };
+    const out = session.deep({ message: `key ${key}`, meta });
+    assert.deepEqual(out, { message: `key ${REDACTED}`, meta });
+    assert.equal(out.meta, meta);
+  });
+
+  test("redactUrl hides credentials and secret query values", () => {
+    assert.equal(
+      redactUrl("https://user:pw@gw.example/v1?api-version=2024&api_key=s3cr3t&sig=x"),
+      `https://${REDACTED}@gw.example/v1?api-version=2024&api_key=${REDACTED}&sig=${REDACTED}`,
+    );
+    assert.equal(redactUrl("http://127.0.0.1:4000/v1"), "http://127.0.0.1:4000/v1");
   });
 });
