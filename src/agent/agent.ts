@@ -37,11 +37,14 @@ export interface AgentOptions {
   autoCompactTokenLimit?: number;
   /** Called after compaction replaced the history (session recording writes a `compacted` record). */
   onCompacted?: (summary: string, replacementHistory: HistoryItem[]) => void;
-  /** Upper bound on model requests in one turn, so a looping model cannot run forever. */
+  /** `max_requests_per_turn`: model requests in one turn, so a looping model cannot run forever (default 1000). */
   maxRequestsPerTurn?: number;
   /** Nudges per turn when the model stops without finishing (default 3; 0 disables). */
   maxAutoContinues?: number;
 }
+
+/** Far above any real task (a 300-step task is real); only a model that loops without end meets it. */
+export const DEFAULT_MAX_REQUESTS_PER_TURN = 1000;
 
 export type TurnOutcome =
   | { status: "completed"; lastMessage: string | null }
@@ -125,7 +128,7 @@ export class Agent {
     // Before the prompt is recorded, so the summary precedes it.
     if (!(await maybeCompact(estimateTextTokens(prompt)))) return this.aborted();
     this.record(userMessage(prompt));
-    const maxRequests = this.options.maxRequestsPerTurn ?? 200;
+    const maxRequests = this.options.maxRequestsPerTurn ?? DEFAULT_MAX_REQUESTS_PER_TURN;
     const nudger = new AutoContinue(this.options.maxAutoContinues ?? DEFAULT_MAX_AUTO_CONTINUES, prompt);
     let lastMessage: string | null = null;
     for (let requestNo = 1; requestNo <= maxRequests; requestNo++) {
@@ -196,7 +199,7 @@ export class Agent {
       const nudge = nudger.afterTools(round);
       if (nudge) this.nudge(nudge, nudger);
     }
-    const message = `stopped after ${maxRequests} model requests in one turn without a final answer`;
+    const message = `stopped after ${maxRequests} model requests in one turn without a final answer (max_requests_per_turn = ${maxRequests}; raise it with -c max_requests_per_turn=N)`;
     emit({ type: "error", message });
     emit({ type: "turn_failed", message, usage: this.totalUsage });
     return { status: "failed", message };
@@ -303,7 +306,14 @@ export class Agent {
           break;
         case "retry":
           emit({ type: "stream_reset" });
-          emit({ type: "retry", attempt: event.attempt, max: event.max, reason: event.reason });
+          if (!event.quiet)
+            emit({
+              type: "retry",
+              attempt: event.attempt,
+              max: event.max,
+              reason: event.reason,
+              ...(event.window ? { window: event.window } : {}),
+            });
           break;
         case "notice":
           emit({ type: "warning", message: event.message });

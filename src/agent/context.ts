@@ -1,7 +1,7 @@
 // Context-window accounting. The gateway's reported usage is the truth (the last response's prompt +
 // completion tokens are the conversation so far); chars/4 estimates cover only what was added since.
 import type { Gateway } from "../gateway/client.ts";
-import { discoverModels } from "../gateway/discovery.ts";
+import { discoverModel } from "../gateway/discovery.ts";
 import type { HistoryItem } from "../protocol/items.ts";
 import type { ToolSpec } from "../protocol/model.ts";
 
@@ -82,8 +82,8 @@ export async function discoverContextWindow(
   const timer = setTimeout(abort, options.timeoutMs ?? 5000);
   options.signal?.addEventListener("abort", abort, { once: true });
   try {
-    const models = await discoverModels(gateway, controller.signal, { cacheFile: options.cacheFile });
-    return models.find((m) => m.id === model)?.maxInputTokens;
+    const info = await discoverModel(gateway, model, controller.signal, { cacheFile: options.cacheFile });
+    return info?.maxInputTokens;
   } catch {
     return undefined;
   } finally {

@@ -136,6 +136,7 @@ export function loadConfig(opts: LoadConfigOptions): ResolvedConfig {
     projectDocFallbackFilenames: r.stringArray("project_doc_fallback_filenames") ?? [],
     historyPersistence: r.table("history").oneOf("persistence", HISTORY_PERSISTENCE) ?? "save-all",
     autoContinueMax: r.int("auto_continue_max", 0),
+    maxRequestsPerTurn: r.int("max_requests_per_turn", 1),
     modelProfiles: readModelProfiles(r),
     notify: notify && notify.length > 0 ? notify : undefined,
     raw: merged,

@@ -7,7 +7,13 @@ import { TableReader } from "./values.ts";
 export const DEFAULT_PROVIDER_ID = "litellm";
 export const DEFAULT_REQUEST_MAX_RETRIES = 4;
 export const DEFAULT_STREAM_MAX_RETRIES = 5;
-export const DEFAULT_STREAM_IDLE_TIMEOUT_MS = 300_000;
+/**
+ * Codex waits 300 s; a stalled stream should recover within about a minute. Every byte resets the timer (keep-alive
+ * comments, reasoning deltas), so a slow model that is still sending something is never cut off.
+ */
+export const DEFAULT_STREAM_IDLE_TIMEOUT_MS = 60_000;
+/** Longer than a LiteLLM proxy restart (tens of seconds with a large config). */
+export const DEFAULT_CONNECTION_RETRY_WINDOW_MS = 60_000;
 const MiB = 1024 * 1024;
 /**
  * Limits on what an untrusted gateway can make us hold or wait for. One SSE event: LiteLLM's chunks are a few
@@ -117,6 +123,7 @@ export function resolveProvider(
     requestMaxRetries: Math.min(t.int("request_max_retries", 0) ?? DEFAULT_REQUEST_MAX_RETRIES, MAX_RETRIES),
     streamMaxRetries: Math.min(t.int("stream_max_retries", 0) ?? DEFAULT_STREAM_MAX_RETRIES, MAX_RETRIES),
     streamIdleTimeoutMs: t.int("stream_idle_timeout_ms", 1) ?? DEFAULT_STREAM_IDLE_TIMEOUT_MS,
+    connectionRetryWindowMs: t.int("connection_retry_window_ms", 0) ?? DEFAULT_CONNECTION_RETRY_WINDOW_MS,
     streamMaxEventBytes: t.int("stream_max_event_bytes", 1024) ?? DEFAULT_STREAM_MAX_EVENT_BYTES,
     responseMaxBytes: t.int("response_max_bytes", 1024) ?? DEFAULT_RESPONSE_MAX_BYTES,
     requestMaxDurationMs: t.int("request_max_duration_ms", 1) ?? DEFAULT_REQUEST_MAX_DURATION_MS,

@@ -22,6 +22,8 @@ export interface ProviderConfig {
   requestMaxRetries: number;
   streamMaxRetries: number;
   streamIdleTimeoutMs: number;
+  /** `connection_retry_window_ms`: once the gateway has answered, how long connection errors are retried. */
+  connectionRetryWindowMs: number;
   /** `stream_max_event_bytes`: one SSE event (a line without end included) may not be larger. */
   streamMaxEventBytes: number;
   /** `response_max_bytes`: one response body, streamed or buffered, may not be larger. */
@@ -99,6 +101,8 @@ export interface ResolvedConfig {
   /** `auto_continue_max` (ours): nudges per turn when the model stops without finishing; 0 disables. Unset:
    * the model profile's value, else 3. */
   autoContinueMax?: number;
+  /** `max_requests_per_turn` (ours): model requests in one turn before it stops and says so. Unset: 1000. */
+  maxRequestsPerTurn?: number;
   /** `[model_profiles.*]`, in table order. */
   modelProfiles: ModelProfile[];
   notify?: string[];

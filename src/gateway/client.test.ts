@@ -226,14 +226,25 @@ describe("errors without retries", () => {
     assert.match(JSON.stringify(noKey.at(-1)), /LITELLM_API_KEY/);
   });
 
-  test("an unreachable gateway fails with a clear network error", async () => {
-    const events = await collect(testGateway("http://127.0.0.1:9/v1"));
-    const last = events.at(-1);
-    assert.equal(last?.type, "error");
-    if (last?.type === "error") {
-      assert.equal(last.error.kind, "network");
-      assert.match(last.error.message, /cannot connect to the gateway/);
-    }
+  test("first contact with nothing listening: one attempt, one line naming the URL and what to check", async () => {
+    const events = await collect(
+      testGateway("http://127.0.0.1:9/v1", { requestMaxRetries: 4, streamMaxRetries: 5 }),
+    );
+    assert.deepEqual(
+      events.map((e) => e.type),
+      ["error"],
+    );
+    const last = events[0];
+    assert.equal(last.type === "error" && last.error.kind, "config");
+    assert.equal(
+      last.type === "error" && last.error.message,
+      "cannot reach http://127.0.0.1:9/v1/chat/completions: nothing listening (ECONNREFUSED); check LITELLM_BASE_URL and that the gateway is running",
+    );
+  });
+
+  test("a base URL that is not an http(s) URL is a config error before any request", async () => {
+    const last = (await collect(testGateway("localhost:4000"))).at(-1);
+    assert.match(JSON.stringify(last), /not an http:\/\/ or https:\/\/ URL: check LITELLM_BASE_URL/);
   });
 
   test("a context-window 400 is classified for compaction", async () => {
@@ -259,29 +270,89 @@ describe("errors without retries", () => {
 });
 
 describe("retries", () => {
-  test("connection refused, then the gateway comes up: retried and answered", async () => {
+  /** A port nothing listens on (yet). */
+  async function freePort(): Promise<number> {
     const probe = await startSimulator({ scenario: { responses: [] } });
     const port = Number(new URL(probe.origin).port);
     await probe.close();
-    let sim: Simulator | undefined;
+    return port;
+  }
+
+  test("the gateway goes away mid-session: connection errors are retried within the window, streaming stays on", async () => {
+    const port = await freePort();
+    let sim = await startSimulator({
+      scenario: { responses: [{ text: "first" }] },
+      port,
+      apiKey: "sk-test-key",
+    });
+    let up = true;
+    let clock = 0;
+    const sleeps: number[] = [];
     const gw = createGateway({
-      provider: testProvider(`http://127.0.0.1:${port}/v1`, { streamMaxRetries: 2 }),
-      sleep: async () => {
-        sim ??= await startSimulator({
-          scenario: { responses: [{ text: "up now" }] },
-          port,
-          apiKey: "sk-test-key",
-        });
+      provider: testProvider(`http://127.0.0.1:${port}/v1`, {
+        streamMaxRetries: 1,
+        requestMaxRetries: 1,
+        connectionRetryWindowMs: 60_000,
+        streamMode: "auto",
+      }),
+      now: () => clock,
+      sleep: async (ms) => {
+        sleeps.push(ms);
+        clock += ms;
+        // Back after 8 s of outage, far past the retry counts.
+        if (clock >= 8000 && !up) {
+          sim = await startSimulator({
+            scenario: { responses: [{ text: "second" }] },
+            port,
+            apiKey: "sk-test-key",
+          });
+          up = true;
+        }
       },
     });
     try {
+      assert.equal(finalResponse(await collect(gw)).text, "first");
+      await sim.close();
+      up = false;
       const events = await collect(gw);
-      const retry = events.find((e) => e.type === "retry");
-      assert.match(retry?.type === "retry" ? retry.reason : "", /ECONNREFUSED/);
-      assert.equal(finalResponse(events).text, "up now");
+      assert.equal(finalResponse(events).text, "second");
+      const retries = events.filter((e) => e.type === "retry");
+      assert.ok(retries.length > 2, "more attempts than request_max_retries");
+      for (const r of retries) assert.ok(r.type === "retry" && r.window && r.window.windowMs === 60_000);
+      assert.equal(retries[0].type === "retry" && retries[0].window?.remainingMs, 60_000);
+      assert.ok(sleeps.every((ms) => ms <= 5000));
+      assert.ok(!events.some((e) => e.type === "notice"), "no switch to buffered requests");
+      assert.ok(sim.requests.every((r) => (r.body as { stream?: boolean })?.stream !== false));
     } finally {
-      await sim?.close();
+      if (up) await sim.close();
     }
+  });
+
+  test("an outage longer than the window fails once the window is used up", async () => {
+    const port = await freePort();
+    const sim = await startSimulator({
+      scenario: { responses: [{ text: "first" }] },
+      port,
+      apiKey: "sk-test-key",
+    });
+    let clock = 0;
+    const gw = createGateway({
+      provider: testProvider(`http://127.0.0.1:${port}/v1`, { connectionRetryWindowMs: 20_000 }),
+      now: () => clock,
+      sleep: async (ms) => {
+        clock += ms;
+      },
+    });
+    assert.equal(finalResponse(await collect(gw)).text, "first");
+    await sim.close();
+    const events = await collect(gw);
+    const last = events.at(-1);
+    assert.equal(last?.type, "error");
+    assert.match(
+      last?.type === "error" ? last.error.message : "",
+      /ECONNREFUSED.*unreachable for 20 s; connection_retry_window_ms = 20000/,
+    );
+    assert.ok(clock >= 20_000 && clock < 26_000, `gave up at ${clock} ms`);
   });
 
   test("a 503 then success: one retry event, the answer once", async () => {

@@ -7,9 +7,10 @@ import { createParser } from "eventsource-parser";
 import { providerSecrets } from "../config/secrets.ts";
 import type { ModelProfile, ProviderConfig } from "../config/types.ts";
 import type { GatewayError, ModelEvent, ModelRequest, ModelResponse, StreamFn } from "../protocol/model.ts";
-import { createRedactor, truncate } from "../util/redact.ts";
+import { createRedactor, redactUrl, truncate } from "../util/redact.ts";
 import { assembleFromJson, ChunkAssembler } from "./assemble.ts";
 import { httpError, isContextWindowMessage, unsupportedParam } from "./errors.ts";
+import { connectMessage, isJson, looksLikeHtml, notOpenAiMessage } from "./first-contact.ts";
 import { AbortedError, type HttpExchange, IdleTimeoutError, readText, request } from "./http.ts";
 import { LimitError, SseSizeGuard } from "./limits.ts";
 import { chatBodyBytes } from "./messages.ts";
@@ -23,6 +24,10 @@ export interface GatewayOptions {
   onWire?: (entry: WireLog) => void;
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   random?: () => number;
+  /** Where the base URL was set, for messages that say what to check (default: the usual variable). */
+  baseUrlSetting?: string;
+  /** Clock for the connection retry window (tests pair it with `sleep`). */
+  now?: () => number;
 }
 
 export type WireLog =
@@ -39,6 +44,8 @@ export interface Gateway {
   /** GET a JSON document from the gateway (discovery routes), with the provider's headers and timeouts. */
   getJson(url: URL, signal: AbortSignal): Promise<unknown>;
   baseUrl?: string;
+  /** Whether the gateway has given an OpenAI-compatible answer (any JSON or event stream) in this session. */
+  answered(): boolean;
 }
 
 /** Wait after the finish chunk for the usage chunk and `[DONE]` before completing without them. */
@@ -49,6 +56,13 @@ const MAX_DELAY_MS = 30_000;
 const ERROR_BODY_BYTES = 256 * 1024;
 /** Longest error message shown: a gateway may echo a whole request or page into one. */
 const MAX_MESSAGE_CHARS = 2000;
+/** During an outage (connection errors after the gateway had answered) retries are at most this far apart. */
+const MAX_OUTAGE_DELAY_MS = 5000;
+/**
+ * A buffered request gets nothing until the whole answer is ready, so it waits at least this long for it (Codex's
+ * idle timeout), whatever the stream idle timeout is.
+ */
+const BUFFERED_MIN_WAIT_MS = 300_000;
 
 export function defaultSleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
@@ -63,13 +77,26 @@ export function defaultSleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-type AttemptResult = { ok: true } | { ok: false; error: GatewayError };
+/**
+ * A failed attempt. `firstContact`: what the failure means when the gateway has never answered (a wrong base
+ * URL), reported at once. `connection`: the gateway could not be reached at all (no answer, or a proxy's page
+ * saying its upstream is gone), retried for `connection_retry_window_ms` once the gateway has answered.
+ */
+type AttemptResult =
+  | { ok: true }
+  | { ok: false; error: GatewayError; firstContact?: string; connection?: boolean };
 
 export function createGateway(options: GatewayOptions): Gateway {
   const { provider } = options;
   const sleep = options.sleep ?? defaultSleep;
   const random = options.random ?? Math.random;
   const log = options.onWire ?? (() => {});
+  const now = options.now ?? Date.now;
+  /** Set by the first OpenAI-compatible answer: from then on, connection errors are outages, not mistakes. */
+  let answered = false;
+  const setting =
+    options.baseUrlSetting ??
+    (provider.id === "litellm" ? "LITELLM_BASE_URL" : `model_providers.${provider.id}.base_url`);
   // Error messages quote the gateway, which may echo the key (LiteLLM's 401) or our headers: every message
   // leaves here redacted and of bounded length, whichever front end shows or stores it.
   const redactor = createRedactor({ apiKey: provider.apiKey, secrets: providerSecrets(provider) });
@@ -104,14 +131,21 @@ export function createGateway(options: GatewayOptions): Gateway {
       return {
         kind: "config",
         retryable: false,
-        message: `no base URL for model provider \`${provider.id}\`: set LITELLM_BASE_URL (or base_url in [model_providers.${provider.id}] of config.toml)`,
+        message: `no base URL for model provider \`${provider.id}\`: set LITELLM_BASE_URL (or base_url in [model_providers.${provider.id}] of config.toml), or run \`codex-litellm login\``,
+      };
+    }
+    if (!/^https?:\/\/[^/\s]+/i.test(provider.baseUrl) || !URL.canParse(provider.baseUrl)) {
+      return {
+        kind: "config",
+        retryable: false,
+        message: `the base URL ${JSON.stringify(provider.baseUrl)} is not an http:// or https:// URL: check ${setting} (for example http://localhost:4000/v1)`,
       };
     }
     if (provider.envKey && !provider.apiKey) {
       return {
         kind: "config",
         retryable: false,
-        message: `missing API key: set ${provider.envKey} in the environment or in $CODEX_HOME/.env`,
+        message: `missing API key: set ${provider.envKey} in the environment or in $CODEX_HOME/.env, or run \`codex-litellm login\` (a proxy without auth accepts any value)`,
       };
     }
     return undefined;
@@ -144,18 +178,34 @@ export function createGateway(options: GatewayOptions): Gateway {
       url,
       headers(!buffered),
       body,
-      provider.streamIdleTimeoutMs,
+      buffered ? Math.max(provider.streamIdleTimeoutMs, BUFFERED_MIN_WAIT_MS) : provider.streamIdleTimeoutMs,
       signal,
       provider.requestMaxDurationMs,
     );
+    let gotHeaders = false;
+    const shown = redactUrl(url.toString());
     try {
       const res = await ex.response;
+      gotHeaders = true;
       log({ kind: "response", status: res.statusCode ?? 0, headers: res.headers });
       const status = res.statusCode ?? 0;
+      const contentType = res.headers["content-type"];
       if (status < 200 || status >= 300) {
         const text = await readText(res, ex, ERROR_BODY_BYTES, "cut");
-        return { ok: false, error: httpError(status, text, res.headers) };
+        if (isJson(text)) {
+          answered = true;
+          return { ok: false, error: httpError(status, text, res.headers) };
+        }
+        // Not the gateway's words: a page from whatever answers at that address, or from a proxy in front.
+        return {
+          ok: false,
+          error: httpError(status, text, res.headers),
+          firstContact: notOpenAiMessage(shown, status, contentType, text, setting),
+          connection: status === 502 || status === 503 || status === 504,
+        };
       }
+      // A server that ignores `stream: true` and answers with one JSON document is read as a buffered answer.
+      if (!buffered && /^application\/json/i.test(contentType ?? "")) buffered = true;
       const cost = Number(res.headers["x-litellm-response-cost"]);
       const events: ModelEvent[] = [];
       // Adjacent deltas from one network read merge in place: a fast model sends tens of thousands of tiny
@@ -177,16 +227,32 @@ export function createGateway(options: GatewayOptions): Gateway {
         } catch {
           return {
             ok: false,
-            error: streamError(`gateway sent an unreadable JSON body: ${text.slice(0, 200)}`),
+            error: streamError(
+              looksLikeHtml(text)
+                ? "gateway sent an HTML page instead of a JSON answer"
+                : `gateway sent an unreadable JSON body: ${text.slice(0, 200)}`,
+            ),
+            firstContact: notOpenAiMessage(shown, status, contentType, text, setting),
           };
         }
+        answered = true;
         const result = assembleFromJson(parsed, emit, provider.toolArgumentsMaxBytes);
         if (result.error) return { ok: false, error: inBandError(result.error, parsed) };
         yield* events;
         response = result.response;
       } else {
         const outcome = yield* readStream(res, ex, emit, events);
-        if ("error" in outcome) return { ok: false, error: outcome.error };
+        if ("error" in outcome) {
+          const eventStream = /^text\/event-stream/i.test(contentType ?? "");
+          return {
+            ok: false,
+            error: outcome.error,
+            firstContact:
+              outcome.events === 0 && !eventStream
+                ? notOpenAiMessage(shown, status, contentType, outcome.head, setting)
+                : undefined,
+          };
+        }
         response = outcome.response;
       }
       if (!response) return { ok: false, error: streamError("gateway response was empty") };
@@ -194,7 +260,17 @@ export function createGateway(options: GatewayOptions): Gateway {
       yield { type: "done", response };
       return { ok: true };
     } catch (error) {
-      return { ok: false, error: transportError(error, ex, provider.id) };
+      const failure = transportError(error, ex, provider.id);
+      // Once the answer has begun, a broken connection is a broken stream.
+      if (gotHeaders) {
+        return { ok: false, error: failure.kind === "network" ? { ...failure, kind: "stream" } : failure };
+      }
+      return {
+        ok: false,
+        error: failure,
+        firstContact: connectMessage(shown, ex.failure() ?? error, setting),
+        connection: failure.kind === "network",
+      };
     } finally {
       ex.close();
     }
@@ -205,18 +281,26 @@ export function createGateway(options: GatewayOptions): Gateway {
     ex: HttpExchange,
     emit: (e: ModelEvent) => void,
     events: ModelEvent[],
-  ): AsyncGenerator<ModelEvent, { response: ModelResponse } | { error: GatewayError }> {
+  ): AsyncGenerator<
+    ModelEvent,
+    { response: ModelResponse } | { error: GatewayError; events: number; head: string }
+  > {
     const assembler = new ChunkAssembler(emit, provider.toolArgumentsMaxBytes);
     const guard = new SseSizeGuard(provider.streamMaxEventBytes, provider.responseMaxBytes);
     // Raw reads are counted before decoding, so a line without end is caught at the cap, not when memory is.
     const decoder = new StringDecoder("utf8");
     let done = false;
     let failure: GatewayError | undefined;
+    /** Events received, and the body's first bytes: what a server that does not speak SSE sent instead. */
+    let seen = 0;
+    let head = "";
     const parser = createParser({
       onEvent(event) {
         if (done || failure) return;
         const data = event.data.trim();
         if (!data) return;
+        seen++;
+        answered = true;
         if (options.onWire) log({ kind: "chunk", data });
         if (data === "[DONE]" || data === "DONE") {
           done = true;
@@ -233,16 +317,22 @@ export function createGateway(options: GatewayOptions): Gateway {
         if (inBand !== undefined) failure = inBandError(inBand, chunk);
       },
     });
+    const failed = (error: GatewayError) => ({ error, events: seen, head });
     try {
       for await (const piece of res as AsyncIterable<Buffer>) {
         ex.touch();
         guard.add(piece);
-        parser.feed(decoder.write(piece));
+        const text = decoder.write(piece);
+        if (head.length < 512) head += text.slice(0, 512 - head.length);
+        // An HTML page is not going to turn into an event stream: no need to read it to the end.
+        if (seen === 0 && looksLikeHtml(head))
+          return failed(streamError("gateway sent an HTML page instead of an event stream"));
+        parser.feed(text);
         if (events.length) {
           yield* events;
           events.length = 0;
         }
-        if (failure) return { error: failure };
+        if (failure) return failed(failure);
         if (done) break;
         if (assembler.finishReason)
           ex.setIdleLimit(Math.min(provider.streamIdleTimeoutMs, AFTER_FINISH_GRACE_MS));
@@ -256,11 +346,11 @@ export function createGateway(options: GatewayOptions): Gateway {
       parser.reset({ consume: true });
     }
     if (events.length) yield* events;
-    if (failure) return { error: failure };
+    if (failure) return failed(failure);
     const idle = ex.failure();
     if (idle && !(idle instanceof IdleTimeoutError && assembler.finishReason)) throw idle;
     if (!done && !assembler.finishReason) {
-      return { error: streamError("stream closed before completion (no finish_reason and no [DONE])") };
+      return failed(streamError("stream closed before completion (no finish_reason and no [DONE])"));
     }
     return { response: assembler.finish() };
   }
@@ -284,12 +374,27 @@ export function createGateway(options: GatewayOptions): Gateway {
     }
     let streamFailures = 0;
     let requestFailures = 0;
+    let outageStart: number | undefined;
+    let outageAttempts = 0;
+    const backoffMs = (n: number) => BASE_DELAY_MS * 2 ** (n - 1) * (0.9 + random() * 0.2);
     for (let attemptNo = 1; ; attemptNo++) {
       const result = yield* attempt(req, buffered, signal, attemptNo, profile);
       if (result.ok) return;
       const error = safe(result.error);
       if (signal.aborted || error.kind === "aborted") {
         yield { type: "error", error: { kind: "aborted", message: "interrupted", retryable: false } };
+        return;
+      }
+      // Nothing OpenAI-compatible has ever answered at this address: say what to fix, now.
+      if (!answered && result.firstContact) {
+        yield {
+          type: "error",
+          error: {
+            kind: "config",
+            message: safe({ ...error, message: result.firstContact }).message,
+            retryable: false,
+          },
+        };
         return;
       }
       const param =
@@ -309,7 +414,39 @@ export function createGateway(options: GatewayOptions): Gateway {
         yield { type: "error", error };
         return;
       }
-      const streamFault = error.kind === "stream" || error.kind === "timeout" || error.kind === "network";
+      // The gateway answered before and cannot be reached now (a proxy restart): wait for it, within a window.
+      if (result.connection && answered) {
+        outageStart ??= now();
+        outageAttempts++;
+        const elapsed = now() - outageStart;
+        const windowMs = provider.connectionRetryWindowMs;
+        if (elapsed >= windowMs) {
+          yield {
+            type: "error",
+            error: {
+              ...error,
+              message: `${error.message} (the gateway stayed unreachable for ${Math.round(elapsed / 1000)} s; connection_retry_window_ms = ${windowMs})`,
+            },
+          };
+          return;
+        }
+        const delayMs = Math.round(
+          Math.min(windowMs - elapsed, MAX_OUTAGE_DELAY_MS, backoffMs(outageAttempts)),
+        );
+        log({ kind: "retry", attempt: outageAttempts, reason: error.message, delayMs });
+        yield {
+          type: "retry",
+          attempt: outageAttempts,
+          max: 0,
+          reason: error.message,
+          delayMs,
+          window: { remainingMs: windowMs - elapsed, windowMs },
+        };
+        await sleep(delayMs, signal);
+        continue;
+      }
+      // Only a broken stream says streaming is the problem; a connection that failed says nothing about it.
+      const streamFault = error.kind === "stream" || error.kind === "timeout";
       let max: number;
       let count: number;
       if (streamFault && !buffered) {
@@ -322,12 +459,14 @@ export function createGateway(options: GatewayOptions): Gateway {
             type: "notice",
             message: `streaming from ${req.model} failed ${streamFailures} times (${error.message}); switching to buffered requests (stream: false) for this model for the rest of the session`,
           };
+          // Voids the broken stream; the notice above is what the user reads.
           yield {
             type: "retry",
             attempt: streamFailures,
-            max: provider.streamMaxRetries,
+            max: streamFailures,
             reason: error.message,
             delayMs: 0,
+            quiet: true,
           };
           continue;
         }
@@ -345,7 +484,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         };
         return;
       }
-      const backoff = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** (count - 1)) * (0.9 + random() * 0.2);
+      const backoff = Math.min(MAX_DELAY_MS, backoffMs(count));
       const delayMs = Math.round(
         error.retryAfterSec !== undefined ? Math.min(error.retryAfterSec * 1000, 120_000) : backoff,
       );
@@ -368,8 +507,21 @@ export function createGateway(options: GatewayOptions): Gateway {
       signal,
       provider.requestMaxDurationMs,
     );
+    const shown = redactUrl(url.toString());
+    let res: import("node:http").IncomingMessage;
     try {
-      const res = await ex.response;
+      res = await ex.response;
+    } catch (error) {
+      ex.close();
+      const cause = ex.failure() ?? error;
+      if (cause instanceof LimitError) throw new Error(limitMessage(cause, provider.id));
+      const failure = transportError(cause, ex, provider.id);
+      throw new GetJsonError(
+        safe({ ...failure, message: connectMessage(shown, cause, setting) ?? `${shown}: ${failure.message}` })
+          .message,
+      );
+    }
+    try {
       const status = res.statusCode ?? 0;
       const text = await readText(
         res,
@@ -377,12 +529,19 @@ export function createGateway(options: GatewayOptions): Gateway {
         status >= 300 ? ERROR_BODY_BYTES : provider.responseMaxBytes,
         status >= 300 ? "cut" : "fail",
       );
-      if (status >= 300) throw new Error(safe(httpError(status, text, res.headers)).message);
+      const json = isJson(text);
+      if (!json) {
+        const message = notOpenAiMessage(shown, status, res.headers["content-type"], text, setting);
+        throw new GetJsonError(safe({ ...httpError(status, text, res.headers), message }).message, status);
+      }
+      answered = true;
+      if (status >= 300) throw new GetJsonError(safe(httpError(status, text, res.headers)).message, status);
       return JSON.parse(text) as unknown;
     } catch (error) {
+      if (error instanceof GetJsonError) throw error;
       const cause = ex.failure() ?? error;
       if (cause instanceof LimitError) throw new Error(limitMessage(cause, provider.id));
-      throw cause;
+      throw new GetJsonError(safe(transportError(cause, ex, provider.id)).message);
     } finally {
       ex.close();
     }
@@ -396,7 +555,17 @@ export function createGateway(options: GatewayOptions): Gateway {
       .filter((m): m is string => typeof m === "string" && m !== "");
   }
 
-  return { stream, listModels, getJson, baseUrl: provider.baseUrl };
+  return { stream, listModels, getJson, baseUrl: provider.baseUrl, answered: () => answered };
+}
+
+/** A discovery request that failed, with the HTTP status when the gateway answered one. Messages are redacted. */
+export class GetJsonError extends Error {
+  constructor(
+    message: string,
+    readonly status?: number,
+  ) {
+    super(message);
+  }
 }
 
 function streamError(message: string): GatewayError {

@@ -57,28 +57,36 @@ function fromModelInfo(doc: unknown): Map<string, ModelInfo> {
   return out;
 }
 
-async function infoTable(gateway: Gateway, signal: AbortSignal): Promise<Map<string, ModelInfo>> {
-  const base = gateway.baseUrl ?? "";
-  const attempts: [string, (doc: unknown) => Map<string, ModelInfo>][] = [
-    [`${proxyRoot(base)}/model_group/info`, fromGroupInfo],
-    [`${proxyRoot(base)}/model/info`, fromModelInfo],
-    [`${base}/model/info`, fromModelInfo],
-  ];
-  for (const [url, parse] of attempts) {
+/**
+ * The window table: LiteLLM's `/model_group/info` (one entry per model name), else `/model/info` when the first
+ * route is missing (404 or 405: older proxies). Other OpenAI-compatible servers have neither; that costs one
+ * or two quick requests, and the empty answer is cached like any other.
+ */
+async function infoTable(gateway: Gateway, signal: AbortSignal): Promise<Map<string, ModelInfo> | undefined> {
+  const root = proxyRoot(gateway.baseUrl ?? "");
+  let status: number | undefined;
+  try {
+    return fromGroupInfo(await gateway.getJson(new URL(`${root}/model_group/info`), signal));
+  } catch (error) {
+    status = (error as { status?: number }).status;
+  }
+  if (!signal.aborted && (status === 404 || status === 405)) {
     try {
-      const table = parse(await gateway.getJson(new URL(url), signal));
-      if (table.size) return table;
-    } catch {
-      // Not every OpenAI-compatible server has LiteLLM's info routes; try the next one.
+      return fromModelInfo(await gateway.getJson(new URL(`${root}/model/info`), signal));
+    } catch (error) {
+      status = (error as { status?: number }).status;
     }
   }
-  return new Map();
+  // An answer without a table is a fact worth caching; no answer at all is not.
+  return status !== undefined ? new Map() : undefined;
 }
 
 interface CacheFile {
   fetchedAt: number;
   baseUrl: string;
   models: ModelInfo[];
+  /** False when only the window table was fetched (no `/models` ids): good for windows, not for a list. */
+  complete?: boolean;
 }
 
 export interface DiscoverOptions {
@@ -86,6 +94,30 @@ export interface DiscoverOptions {
   cacheFile?: string;
   refresh?: boolean;
   now?: number;
+}
+
+function readCache(options: DiscoverOptions, cacheKey: string, now: number): CacheFile | undefined {
+  if (!options.cacheFile || options.refresh) return undefined;
+  try {
+    const cached = JSON.parse(readFileSync(options.cacheFile, "utf8")) as CacheFile;
+    if (cached.baseUrl === cacheKey && now - cached.fetchedAt < CACHE_TTL_MS && Array.isArray(cached.models))
+      return cached;
+  } catch {
+    // no cache, or an unreadable one: fetch afresh
+  }
+  return undefined;
+}
+
+function writeCache(options: DiscoverOptions, file: CacheFile): void {
+  if (!options.cacheFile) return;
+  try {
+    mkdirSync(dirname(options.cacheFile), { recursive: true });
+    const tmp = `${options.cacheFile}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify(file), { mode: 0o600 });
+    renameSync(tmp, options.cacheFile);
+  } catch {
+    // A cache that cannot be written only costs a later refetch.
+  }
 }
 
 /** All models the gateway offers, with windows where it says them. Throws when `/models` fails. */
@@ -97,33 +129,32 @@ export async function discoverModels(
   const now = options.now ?? Date.now();
   // The file names its gateway without the credentials a base URL may hold.
   const cacheKey = redactUrl(gateway.baseUrl ?? "");
-  if (options.cacheFile && !options.refresh) {
-    try {
-      const cached = JSON.parse(readFileSync(options.cacheFile, "utf8")) as CacheFile;
-      if (
-        cached.baseUrl === cacheKey &&
-        now - cached.fetchedAt < CACHE_TTL_MS &&
-        Array.isArray(cached.models)
-      )
-        return cached.models;
-    } catch {
-      // no cache, or an unreadable one: fetch afresh
-    }
-  }
-  const [ids, table] = await Promise.all([gateway.listModels(signal), infoTable(gateway, signal)]);
+  const cached = readCache(options, cacheKey, now);
+  if (cached && cached.complete !== false) return cached.models;
+  const [ids, found] = await Promise.all([gateway.listModels(signal), infoTable(gateway, signal)]);
+  const table = found ?? new Map<string, ModelInfo>();
   const models = ids.map((id) => table.get(id) ?? { id });
   for (const [id, info] of table) if (!ids.includes(id)) models.push(info);
-  if (options.cacheFile) {
-    try {
-      mkdirSync(dirname(options.cacheFile), { recursive: true });
-      const tmp = `${options.cacheFile}.${process.pid}.tmp`;
-      writeFileSync(tmp, JSON.stringify({ fetchedAt: now, baseUrl: cacheKey, models } satisfies CacheFile), {
-        mode: 0o600,
-      });
-      renameSync(tmp, options.cacheFile);
-    } catch {
-      // A cache that cannot be written only costs a later refetch.
-    }
-  }
+  writeCache(options, { fetchedAt: now, baseUrl: cacheKey, models, complete: true });
   return models;
+}
+
+/**
+ * What the gateway says about `model` (its window), from the cache or the window table alone: a run that only
+ * needs a window never asks for the model list. Throws only when aborted.
+ */
+export async function discoverModel(
+  gateway: Gateway,
+  model: string,
+  signal: AbortSignal,
+  options: DiscoverOptions = {},
+): Promise<ModelInfo | undefined> {
+  const now = options.now ?? Date.now();
+  const cacheKey = redactUrl(gateway.baseUrl ?? "");
+  const cached = readCache(options, cacheKey, now);
+  if (cached) return cached.models.find((m) => m.id === model);
+  const table = await infoTable(gateway, signal);
+  if (!table || signal.aborted) return undefined;
+  writeCache(options, { fetchedAt: now, baseUrl: cacheKey, models: [...table.values()], complete: false });
+  return table.get(model);
 }

@@ -54,7 +54,8 @@ export async function runModels(options: ModelsOptions): Promise<number> {
     process.stdout.write(`${lines.join("\n")}\n`);
     return 0;
   } catch (error) {
-    throw new UserError(`could not list models from ${where ?? "the gateway"}: ${(error as Error).message}`);
+    // The message names the URL called and what to check (src/gateway/first-contact.ts).
+    throw new UserError(`could not list models: ${(error as Error).message}`);
   } finally {
     closeAgents();
   }

@@ -1,5 +1,5 @@
 // The one contract between the agent core and its front ends (exec human, exec --json, TUI).
-import type { Usage } from "./model.ts";
+import type { RetryWindow, Usage } from "./model.ts";
 
 export type PlanStatus = "pending" | "in_progress" | "completed";
 export interface PlanStep {
@@ -76,7 +76,8 @@ export type AgentEvent =
   /** The model stopped without finishing; a nudge was sent and the turn goes on (attempt of max). */
   | { type: "auto_continue"; reason: string; attempt: number; max: number }
   | { type: "warning"; message: string }
-  | { type: "retry"; attempt: number; max: number; reason: string }
+  /** `window`: the gateway is unreachable after having answered; retried until the window closes. */
+  | { type: "retry"; attempt: number; max: number; reason: string; window?: RetryWindow }
   | { type: "error"; message: string }
   | { type: "turn_complete"; lastMessage: string | null; usage: Usage }
   | { type: "turn_failed"; message: string; usage: Usage }

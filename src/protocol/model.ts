@@ -83,9 +83,27 @@ export type ModelEvent =
   | { type: "text_delta"; delta: string }
   | { type: "reasoning_delta"; delta: string }
   | { type: "tool_call_begin"; index: number; id: string; name: string }
-  | { type: "retry"; attempt: number; max: number; reason: string; delayMs: number }
+  /**
+   * `quiet`: voids the failed attempt without a line for the user (a notice said why). `window`: an outage —
+   * the gateway answered earlier and cannot be reached now; retried for `windowMs` (`max` is 0 then).
+   */
+  | {
+      type: "retry";
+      attempt: number;
+      max: number;
+      reason: string;
+      delayMs: number;
+      quiet?: boolean;
+      window?: RetryWindow;
+    }
   | { type: "notice"; message: string }
   | { type: "done"; response: ModelResponse }
   | { type: "error"; error: GatewayError };
+
+/** How long an outage may still last before the request fails, and how long it may last in all. */
+export interface RetryWindow {
+  remainingMs: number;
+  windowMs: number;
+}
 
 export type StreamFn = (request: ModelRequest, signal: AbortSignal) => AsyncIterable<ModelEvent>;

@@ -16,6 +16,7 @@ export function testProvider(baseUrl: string, overrides: Partial<ProviderConfig>
     requestMaxRetries: 0,
     streamMaxRetries: 0,
     streamIdleTimeoutMs: 2000,
+    connectionRetryWindowMs: 0,
     streamMaxEventBytes: 16 * 1024 * 1024,
     responseMaxBytes: 128 * 1024 * 1024,
     requestMaxDurationMs: 60_000,

@@ -6,6 +6,7 @@ import type { AgentEvent, SessionInfo } from "../../protocol/events.ts";
 import type { Usage } from "../../protocol/model.ts";
 import { thousands } from "../../util/format.ts";
 import { mapStrings, printable } from "../../util/terminal-text.ts";
+import { retryPrinted, retryText } from "../retry-text.ts";
 
 export interface HumanOptions {
   color: boolean;
@@ -135,7 +136,7 @@ export function createHumanRenderer(options: HumanOptions): (event: AgentEvent) 
         err(paint(`warning: ${event.message}`, "yellow"));
         break;
       case "retry":
-        err(paint(`reconnecting ${event.attempt}/${event.max} (${event.reason})`, "yellow"));
+        if (retryPrinted(event)) err(paint(retryText(event), "yellow"));
         break;
       case "error":
         err(paint(`ERROR: ${event.message}`, "red"));

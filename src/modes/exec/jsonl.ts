@@ -3,6 +3,7 @@ import type { AgentEvent } from "../../protocol/events.ts";
 import type { JsonUsage, ThreadEvent, ThreadItem } from "../../protocol/exec-json.ts";
 import type { Usage } from "../../protocol/model.ts";
 import { escapeJsonControls } from "../../util/terminal-text.ts";
+import { retryPrinted, retryText } from "../retry-text.ts";
 import { commandText } from "./human.ts";
 
 export function jsonUsage(u: Usage): JsonUsage {
@@ -112,7 +113,11 @@ export function createJsonlRenderer(write: (line: string) => void): (event: Agen
         out({ type: "item.completed", item: { id: newId(), type: "error", message: event.message } });
         break;
       case "retry":
-        out({ type: "error", message: `Reconnecting... ${event.attempt}/${event.max} (${event.reason})` });
+        // Codex's wording for a counted retry; an outage is announced once.
+        if (event.window) {
+          if (retryPrinted(event)) out({ type: "error", message: retryText(event) });
+        } else
+          out({ type: "error", message: `Reconnecting... ${event.attempt}/${event.max} (${event.reason})` });
         break;
       case "error":
         out({ type: "error", message: event.message });

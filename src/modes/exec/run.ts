@@ -172,6 +172,7 @@ export async function runExec(options: ExecOptions): Promise<number> {
     onCompacted: recorder ? (summary, items) => recorder.recordCompacted(summary, items) : undefined,
     contextWindow,
     autoCompactTokenLimit: config.autoCompactTokenLimit,
+    maxRequestsPerTurn: config.maxRequestsPerTurn,
   });
 
   observed(render)({

@@ -1,6 +1,6 @@
 // The interactive app: transcript (finished cells go to the terminal's scrollback through <Static>), live
 // cells, the working indicator, then the composer or whichever overlay is open, and the footer.
-import { Box, Static, useApp, useStdout } from "ink";
+import { Box, Static, Text, useApp, useStdout } from "ink";
 import { useEffect, useReducer, useRef, useState } from "react";
 import type { SessionFile } from "../../session/find.ts";
 import { type ApprovalBroker, type ApprovalView, approvalKey, approvalSummary } from "./approvals.ts";
@@ -287,6 +287,7 @@ export function App(props: AppProps) {
   // line and footer. The live cells get the rest of the terminal.
   const below =
     6 +
+    (transcript.status ? 1 : 0) +
     Math.max(1, draft.length) +
     matches.length +
     Math.min(queued.current.length, QUEUE_ROWS + 1) +
@@ -305,6 +306,7 @@ export function App(props: AppProps) {
     <Box flexDirection="column">
       {staticCells}
       <LiveCells cells={transcript.live} now={now} rows={liveRows} />
+      {transcript.status ? <Text color="yellow">{transcript.status}</Text> : null}
       {controller.busy && !pending ? (
         <Working label={controller.busy.label} since={controller.busy.since} />
       ) : null}

@@ -174,6 +174,7 @@ export class TuiController {
       onCompacted: (summary, items) => this.recorder?.recordCompacted(summary, items),
       contextWindow: this.contextWindow,
       autoCompactTokenLimit: config.autoCompactTokenLimit,
+      maxRequestsPerTurn: config.maxRequestsPerTurn,
     });
   }
 

@@ -3,6 +3,7 @@
 // command) are `live` and drawn below them until they finish.
 import { describeContinue } from "../../agent/auto-continue.ts";
 import type { AgentEvent, FileChange, PlanStep, SessionInfo } from "../../protocol/events.ts";
+import { retryText } from "../retry-text.ts";
 import type { FileDiff } from "./diff.ts";
 import type { StyledLine } from "./styled.ts";
 
@@ -41,6 +42,8 @@ export interface TranscriptState {
   done: DoneCell[];
   live: Cell[];
   nextId: number;
+  /** The latest retry, shown on one status line until the model answers or the turn ends. */
+  status?: string;
 }
 
 /** Events only the TUI produces: a ready-made cell (slash command output), the diff of a patch being applied. */
@@ -121,7 +124,28 @@ function endLive(
   return push({ ...state, live }, final(cell));
 }
 
+/** Events after which a retry's status line is stale: the gateway answered, or the turn is over. */
+const CLEARS_STATUS = new Set<TranscriptEvent["type"]>([
+  "agent_message_delta",
+  "reasoning_delta",
+  "agent_message",
+  "reasoning",
+  "exec_command_begin",
+  "patch_apply_begin",
+  "token_count",
+  "error",
+  "turn_complete",
+  "turn_failed",
+  "turn_aborted",
+]);
+
 export function reduceTranscript(state: TranscriptState, event: TranscriptEvent): TranscriptState {
+  if (event.type === "retry") return { ...state, status: retryText(event) };
+  const next = reduceCells(state, event);
+  return next.status !== undefined && CLEARS_STATUS.has(event.type) ? { ...next, status: undefined } : next;
+}
+
+function reduceCells(state: TranscriptState, event: TranscriptEvent): TranscriptState {
   switch (event.type) {
     case "ui_cell":
       return push(state, event.cell);
@@ -216,7 +240,7 @@ export function reduceTranscript(state: TranscriptState, event: TranscriptEvent)
     case "warning":
       return push(state, notice(event.message, "warning"));
     case "retry":
-      return push(state, notice(`reconnecting ${event.attempt}/${event.max} (${event.reason})`, "dim"));
+      return state;
     case "error":
       return push(settle(state, false), notice(event.message, "error"));
     case "turn_complete":
