@@ -94,9 +94,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const now = options.now ?? Date.now;
   /** Set by the first OpenAI-compatible answer: from then on, connection errors are outages, not mistakes. */
   let answered = false;
-  const setting =
-    options.baseUrlSetting ??
-    (provider.id === "litellm" ? "LITELLM_BASE_URL" : `model_providers.${provider.id}.base_url`);
+  const setting = options.baseUrlSetting ?? baseUrlSetting(provider);
   // Error messages quote the gateway, which may echo the key (LiteLLM's 401) or our headers: every message
   // leaves here redacted and of bounded length, whichever front end shows or stores it.
   const redactor = createRedactor({ apiKey: provider.apiKey, secrets: providerSecrets(provider) });
@@ -124,31 +122,6 @@ export function createGateway(options: GatewayOptions): Gateway {
     };
     if (provider.apiKey) h.authorization = `Bearer ${provider.apiKey}`;
     return h;
-  }
-
-  function configError(): GatewayError | undefined {
-    if (!provider.baseUrl) {
-      return {
-        kind: "config",
-        retryable: false,
-        message: `no base URL for model provider \`${provider.id}\`: set LITELLM_BASE_URL (or base_url in [model_providers.${provider.id}] of config.toml), or run \`codex-litellm login\``,
-      };
-    }
-    if (!/^https?:\/\/[^/\s]+/i.test(provider.baseUrl) || !URL.canParse(provider.baseUrl)) {
-      return {
-        kind: "config",
-        retryable: false,
-        message: `the base URL ${JSON.stringify(provider.baseUrl)} is not an http:// or https:// URL: check ${setting} (for example http://localhost:4000/v1)`,
-      };
-    }
-    if (provider.envKey && !provider.apiKey) {
-      return {
-        kind: "config",
-        retryable: false,
-        message: `missing API key: set ${provider.envKey} in the environment or in $CODEX_HOME/.env, or run \`codex-litellm login\` (a proxy without auth accepts any value)`,
-      };
-    }
-    return undefined;
   }
 
   async function* attempt(
@@ -356,7 +329,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   }
 
   async function* stream(req: ModelRequest, signal: AbortSignal): AsyncGenerator<ModelEvent> {
-    const invalid = configError();
+    const invalid = providerProblem(provider, setting);
     if (invalid) {
       yield { type: "error", error: invalid };
       return;
@@ -495,7 +468,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   }
 
   async function getJson(url: URL, signal: AbortSignal): Promise<unknown> {
-    const invalid = configError();
+    const invalid = providerProblem(provider, setting);
     if (invalid) throw new Error(invalid.message);
     for (const [k, v] of Object.entries(provider.queryParams)) url.searchParams.set(k, v);
     const ex = request(
@@ -566,6 +539,46 @@ export class GetJsonError extends Error {
   ) {
     super(message);
   }
+}
+
+/** The setting a user changes to fix the base URL. */
+export function baseUrlSetting(provider: ProviderConfig): string {
+  return provider.id === "litellm" ? "LITELLM_BASE_URL" : `model_providers.${provider.id}.base_url`;
+}
+
+/**
+ * What keeps the provider from being called at all (no base URL, one that is not http(s), no key), or undefined.
+ * Checked before a run writes anything, and again by every request.
+ */
+export function providerProblem(
+  provider: ProviderConfig,
+  setting = baseUrlSetting(provider),
+): GatewayError | undefined {
+  if (!provider.baseUrl) {
+    return {
+      kind: "config",
+      retryable: false,
+      message:
+        provider.id === "litellm"
+          ? "no gateway configured: set LITELLM_BASE_URL (in the environment or $CODEX_HOME/.env), or run `codex-litellm login`"
+          : `no base URL for model provider \`${provider.id}\`: set base_url in [model_providers.${provider.id}] of config.toml`,
+    };
+  }
+  if (!/^https?:\/\/[^/\s]+/i.test(provider.baseUrl) || !URL.canParse(provider.baseUrl)) {
+    return {
+      kind: "config",
+      retryable: false,
+      message: `the base URL ${JSON.stringify(provider.baseUrl)} is not an http:// or https:// URL: check ${setting} (for example http://localhost:4000/v1)`,
+    };
+  }
+  if (provider.envKey && !provider.apiKey) {
+    return {
+      kind: "config",
+      retryable: false,
+      message: `missing API key: set ${provider.envKey} in the environment or in $CODEX_HOME/.env, or run \`codex-litellm login\` (a proxy without auth accepts any value)`,
+    };
+  }
+  return undefined;
 }
 
 function streamError(message: string): GatewayError {

@@ -89,7 +89,12 @@ export function httpError(
  */
 const LITELLM_UNKNOWN_KEY = /^No connected db\.?$/i;
 
+/** LiteLLM's "Invalid model name passed in model=…", and how other servers say a model does not exist. */
+const UNKNOWN_MODEL = /Invalid model name|model[ _]not[ _]found|model .{0,80} (?:does not exist|not found)/i;
+
 function statusLabel(status: number, detail: string): string {
+  if ((status === 400 || status === 404) && UNKNOWN_MODEL.test(detail))
+    return " (unknown model: `codex-litellm models` lists the gateway's models)";
   if (LITELLM_UNKNOWN_KEY.test(detail))
     return " (LiteLLM rejected the key: without a key database it accepts only its master key; check LITELLM_API_KEY)";
   switch (status) {

@@ -1,6 +1,6 @@
 // `codex-litellm exec`: one non-interactive run of the agent.
-import { writeFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { accessSync, constants, statSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { Agent } from "../../agent/agent.ts";
 import { BASE_INSTRUCTIONS } from "../../agent/instructions.ts";
 import { processEnv } from "../../config/env.ts";
@@ -8,7 +8,7 @@ import { loadConfig } from "../../config/load.ts";
 import { findGitRoot } from "../../config/project-doc.ts";
 import { sessionRedactor } from "../../config/secrets.ts";
 import type { CliOverrides } from "../../config/types.ts";
-import { createGateway } from "../../gateway/client.ts";
+import { createGateway, providerProblem } from "../../gateway/client.ts";
 import { closeAgents } from "../../gateway/http.ts";
 import { modelProfile } from "../../gateway/quirks.ts";
 import type { AgentEvent } from "../../protocol/events.ts";
@@ -88,6 +88,12 @@ export async function runExec(options: ExecOptions): Promise<number> {
       "no model configured: pass -m MODEL, or set `model` in config.toml (run `codex-litellm models` to list the gateway's models)",
     );
   }
+
+  // Everything that would make the run fail is checked before anything is written (session, history, logs).
+  const unusable = providerProblem(config.provider);
+  if (unusable) throw new UserError(unusable.message);
+  if (options.outputLastMessage)
+    checkWritable(resolve(cwd, options.outputLastMessage), "-o/--output-last-message");
 
   const color =
     options.color === "always" ||
@@ -229,6 +235,24 @@ export async function runExec(options: ExecOptions): Promise<number> {
     recorder?.close();
     closeAgents();
     await telemetry.close();
+  }
+}
+
+/** Throws a UserError when `path` could not be written: a directory, or a missing or read-only folder. */
+function checkWritable(path: string, flag: string): void {
+  let target = path;
+  try {
+    if (statSync(path).isDirectory()) throw new UserError(`${flag}: ${path} is a directory`);
+  } catch (error) {
+    if (error instanceof UserError) throw error;
+    target = dirname(path);
+  }
+  try {
+    accessSync(target, constants.W_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === "ENOENT" ? "no such directory" : code === "EACCES" ? "permission denied" : code;
+    throw new UserError(`${flag}: cannot write ${path} (${target}: ${why})`);
   }
 }
 
