@@ -13,6 +13,8 @@ import { e2e, TEST_KEY } from "../helpers/e2e.ts";
 import { createWorkspace } from "../helpers/workspace.ts";
 import { startSimulator } from "../simulator/index.ts";
 
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 /** A port with no listener on 127.0.0.1 (bound, then released). */
 async function freePort(): Promise<number> {
   const server = http.createServer();
@@ -338,6 +340,7 @@ describe("a gateway that goes away mid-session", () => {
     const t = await e2e({ responses: [{ tool_calls: [call] }] });
     const port = Number(new URL(t.sim.origin).port);
     let back: Awaited<ReturnType<typeof startSimulator>> | undefined;
+    let outage: Promise<void> | undefined;
     try {
       const r = await t.run(
         [
@@ -356,19 +359,18 @@ describe("a gateway that goes away mid-session", () => {
         ],
         {
           onSpawn: () => {
-            const poll = setInterval(async () => {
-              if (t.chatBodies().length === 0) return;
-              clearInterval(poll);
+            outage = (async () => {
+              while (t.chatBodies().length === 0) await delay(20);
               // Down while the command runs, up again 2.5 s later: far past what one counted retry waits.
-              await new Promise((resolve) => setTimeout(resolve, 100));
+              await delay(100);
               await t.sim.close();
-              await new Promise((resolve) => setTimeout(resolve, 2500));
+              await delay(2500);
               back = await startSimulator({
                 scenario: { responses: [{ text: "back again" }] },
                 port,
                 apiKey: TEST_KEY,
               });
-            }, 20);
+            })();
           },
         },
       );
@@ -384,6 +386,7 @@ describe("a gateway that goes away mid-session", () => {
       assert.equal(bodies.length, 1);
       assert.equal((bodies[0].body as { stream?: boolean }).stream, true);
     } finally {
+      await outage;
       await back?.close();
       await t.close();
     }
