@@ -218,6 +218,50 @@ export async function main(argv: string[]): Promise<number> {
   addSharedOptions(models);
   program.addCommand(models);
 
+  // Gateway setup: login checks and saves the URL and key (the key from stdin in scripts, never from argv).
+  program.addCommand(
+    new Command("login")
+      .description("set up the gateway: base URL, API key (checked with a call to /models), default model")
+      .option("--base-url <URL>", "the gateway's address, e.g. http://localhost:4000 (normalised to /v1)")
+      .option(
+        "--with-api-key",
+        "read the API key from stdin (in scripts; never put a key on the command line)",
+      )
+      .addOption(new Option("--api-key-stdin").hideHelp())
+      .option("--model <MODEL>", "default model to save (one the gateway lists)")
+      .exitOverride()
+      .action(async (_opts: unknown, cmd: Command) => {
+        // `--model` is also the program's `-m`, which commander keeps on the program.
+        const flags = cmd.optsWithGlobals() as Record<string, string | boolean | undefined>;
+        const { runLogin } = await import("./modes/login.ts");
+        exitCode = await runLogin({
+          baseUrl: flags.baseUrl as string | undefined,
+          withApiKey: !!(flags.withApiKey || flags.apiKeyStdin),
+          model: flags.model as string | undefined,
+        });
+      }),
+  );
+  program.addCommand(
+    new Command("logout")
+      .description("remove the stored API key from $CODEX_HOME/.env")
+      .exitOverride()
+      .action(async () => {
+        const { runLogout } = await import("./modes/login.ts");
+        exitCode = runLogout();
+      }),
+  );
+  const doctor = new Command("doctor")
+    .description(
+      "check the setup and explain it: config layers, gateway, key, model, sandbox, Node, telemetry",
+    )
+    .exitOverride()
+    .action(async (_opts: unknown, cmd: Command) => {
+      const { runDoctor } = await import("./modes/doctor.ts");
+      exitCode = await runDoctor(overrides(mergedOptions(cmd) as SharedFlags & Record<string, unknown>));
+    });
+  addSharedOptions(doctor);
+  program.addCommand(doctor);
+
   // `trace` reads stored sessions only: no shared agent options, no config or gateway.
   const trace = new Command("trace")
     .description("inspect stored sessions: list them, print their records, or summarise one")

@@ -272,3 +272,18 @@ export function saveDotEnvValues(path: string, values: Record<string, string>): 
   for (const [key, value] of Object.entries(values)) text = setDotEnvText(text, key, value);
   writeAtomic(path, text, 0o600, true);
 }
+
+/** Removes every line assigning one of `keys` from the `.env` at `path` (`logout`); returns the names removed. */
+export function removeDotEnvValues(path: string, keys: readonly string[]): string[] {
+  const text = readText(path);
+  if (!text) return [];
+  const removed = new Set<string>();
+  const kept = text.split(/\r?\n/).filter((line) => {
+    const name = parseDotEnvLine(line)?.[0];
+    if (name === undefined || !keys.includes(name)) return true;
+    removed.add(name);
+    return false;
+  });
+  if (removed.size > 0) writeAtomic(path, kept.join("\n"), 0o600, true);
+  return [...removed];
+}

@@ -18,11 +18,18 @@ export interface OnboardingProps {
   codexHome: string;
   /** Called once: the answers, or undefined when the user quit (Ctrl-C). */
   onDone(answers: OnboardingAnswers | undefined): void;
+  /**
+   * `login`: every step, the current URL offered for editing, an empty key keeping the current one, and a
+   * model list that does not load sending the user back to the URL with the reason (nothing is saved until it
+   * loads).
+   */
+  mode?: "setup" | "login";
 }
 
 type Step = "url" | "key" | "model";
 
-export function Onboarding({ needs, provider, codexHome, onDone }: OnboardingProps) {
+export function Onboarding({ needs, provider, codexHome, onDone, mode = "setup" }: OnboardingProps) {
+  const login = mode === "login";
   const { exit } = useApp();
   const [, rerender] = useReducer((n: number) => n + 1, 0);
   const steps: Step[] = [
@@ -31,7 +38,8 @@ export function Onboarding({ needs, provider, codexHome, onDone }: OnboardingPro
   ];
   if (needs.model) steps.push("model");
   const step = useRef(0);
-  const input = useRef(emptyEditor());
+  const prefill = (text = "") => ({ ...emptyEditor(), text, cursor: text.length });
+  const input = useRef(login ? prefill(provider.baseUrl) : emptyEditor());
   const error = useRef("");
   const note = useRef("");
   const answers = useRef<OnboardingAnswers>({});
@@ -77,6 +85,14 @@ export function Onboarding({ needs, provider, codexHome, onDone }: OnboardingPro
         };
       })
       .catch((e: Error) => {
+        if (login) {
+          // The check failed: back to the URL, which is what usually needs fixing, with the reason.
+          picker.current = undefined;
+          step.current = 0;
+          input.current = prefill(answers.current.baseUrl);
+          error.current = e.message;
+          return;
+        }
         if (picker.current)
           picker.current = {
             ...picker.current,
@@ -101,6 +117,10 @@ export function Onboarding({ needs, provider, codexHome, onDone }: OnboardingPro
     }
     if (event.kind === "key" && event.name === "enter") {
       const value = input.current.text.trim();
+      if (!value && login && current === "key" && provider.apiKey) {
+        answers.current.apiKey = provider.apiKey;
+        return next();
+      }
       if (!value) {
         error.current = "a value is required";
         return rerender();
@@ -133,7 +153,7 @@ export function Onboarding({ needs, provider, codexHome, onDone }: OnboardingPro
   const shown = secret ? "•".repeat(input.current.text.length) : input.current.text;
   return (
     <Box flexDirection="column">
-      <Text bold>codex-litellm first-run setup</Text>
+      <Text bold>{login ? "codex-litellm login" : "codex-litellm first-run setup"}</Text>
       <Text dimColor>{`Your LiteLLM endpoint and API key are stored in ${codexHome}/.env (mode 0600).`}</Text>
       <Text> </Text>
       {note.current ? <Text color="cyan">{note.current}</Text> : null}
@@ -144,7 +164,7 @@ export function Onboarding({ needs, provider, codexHome, onDone }: OnboardingPro
           <Text>
             {current === "url"
               ? `Step ${step.current + 1} of ${steps.length}: LiteLLM base URL (for example https://litellm.example.com/v1)`
-              : `Step ${step.current + 1} of ${steps.length}: LiteLLM API key (${needs.keyName})`}
+              : `Step ${step.current + 1} of ${steps.length}: LiteLLM API key (${needs.keyName})${login && provider.apiKey ? "; enter keeps the current key" : "; any value for a proxy without auth"}`}
           </Text>
           <Box borderStyle="round" borderColor="gray" paddingX={1}>
             <Text>
