@@ -39,7 +39,7 @@ export const SANDBOX_MODES: readonly SandboxMode[] = ["read-only", "workspace-wr
 export const TRUST_LEVELS: readonly TrustLevel[] = ["trusted", "untrusted"];
 const INHERIT_VALUES: readonly ShellEnvironmentPolicy["inherit"][] = ["all", "core", "none"];
 const HISTORY_PERSISTENCE: readonly ResolvedConfig["historyPersistence"][] = ["save-all", "none"];
-const KNOWN_EFFORTS = ["none", "minimal", "low", "medium", "high", "xhigh"];
+export const KNOWN_EFFORTS = ["none", "minimal", "low", "medium", "high", "xhigh"];
 /**
  * Keys that only make sense for the provider they were chosen for (seed §2.4): a root value is inherited by the
  * active profile only when the profile resolves to the same provider as the root table.

@@ -26,6 +26,15 @@ export interface PatchApprovalRequest {
   /** Paths the writable roots refuse, each with the message the model would get. */
   refused: { path: string; message: string }[];
   signal: AbortSignal;
+  /** What each file would hold after the patch, computed without writing; only asked for when prompting. */
+  preview?: () => Promise<PatchPreview[] | undefined>;
+}
+
+/** One file of a patch before and after it ("" when absent), for the approval prompt's diff. */
+export interface PatchPreview {
+  path: string;
+  before: string;
+  after: string;
 }
 
 /** `unrestricted`: the user approved writing outside the roots, so the patch applies without them. */

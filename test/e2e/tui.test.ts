@@ -316,11 +316,16 @@ test("/model picks from the gateway's models and saves into profiles.codex-litel
     await term.submit("/model");
     await term.waitFor("Select LiteLLM Model and Effort");
     await term.waitFor("other/model-b");
+    // Each model with its window; the efforts offered are every value config accepts.
+    const list = await term.waitFor("64,000-token window");
+    assert.match(list, /sim-model\s+128,000-token window · current/);
     term.type("model-b");
     await term.waitFor("search: model-b");
     term.keys("Enter");
-    await term.waitFor("Select Reasoning Effort for other/model-b");
-    term.keys("Down", "Down", "Down");
+    const efforts = await term.waitFor("Select Reasoning Effort for other/model-b");
+    for (const effort of ["none", "minimal", "low", "medium", "high", "xhigh"])
+      assert.match(efforts, new RegExp(`\\b${effort}\\b`));
+    term.keys("Down", "Down", "Down", "Down");
     await term.waitFor("› medium");
     term.keys("Enter");
     await term.waitFor("model changed to other/model-b (reasoning medium)");

@@ -291,7 +291,7 @@ export function App(props: AppProps) {
     Math.max(1, draft.length) +
     matches.length +
     Math.min(queued.current.length, QUEUE_ROWS + 1) +
-    (pending || overlay.current ? 16 : 0);
+    (pending ? 20 : overlay.current ? 16 : 0);
   const liveRows = Math.max(3, termRows - below);
 
   // Finished cells are drawn once, as one text of rows already wrapped to the width: Ink neither measures

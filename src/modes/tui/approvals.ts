@@ -1,11 +1,15 @@
 // The TUI's ApprovalPrompt: the tool layer asks, the approval overlay answers. Requests queue (one is shown
 // at a time); a request whose turn is interrupted settles as "no" and leaves the queue.
 import type { ApprovalAnswer, ApprovalPrompt, ApprovalRequest } from "../../tools/policy.ts";
+import type { PatchPreview } from "../../tools/types.ts";
 import { commandText } from "../exec/human.ts";
+import { fileDiff } from "./diff.ts";
 import { line, plain, type StyledLine, span, truncated } from "./styled.ts";
 
 /** Lines of a command, or files of a patch, the approval overlay shows at most. */
 const SUBJECT_LINES = 6;
+/** Lines of a patch's diff the overlay shows (the overlay's rows are reserved in app.tsx). */
+const DIFF_LINES = 10;
 
 export interface PendingApproval {
   request: ApprovalRequest;
@@ -136,6 +140,7 @@ export function approvalKey(
  * of the patch; what is left out is counted. A heredoc or a hundred files must not outgrow the terminal.
  */
 export function approvalSubject(request: ApprovalRequest): StyledLine[] {
+  if (request.kind === "patch" && request.preview?.length) return patchSubject(request.preview);
   const items =
     request.kind === "command"
       ? commandText(request.command)
@@ -148,4 +153,21 @@ export function approvalSubject(request: ApprovalRequest): StyledLine[] {
   const more = items.length - (SUBJECT_LINES - 1);
   const what = request.kind === "command" ? "lines" : "files";
   return [...items.slice(0, SUBJECT_LINES - 1), plain(`  … ${more} more ${what}`, { dim: true })];
+}
+
+/** The patch as a diff: each file's name and counts, then its hunks, within DIFF_LINES in all. */
+function patchSubject(preview: PatchPreview[]): StyledLine[] {
+  const out: StyledLine[] = [];
+  for (const file of preview) {
+    const diff = fileDiff(file.path, file.path, file.before, file.after, DIFF_LINES);
+    out.push(
+      line(span(file.path, { bold: true }), span(` (+${diff.added} -${diff.removed})`, { dim: true })),
+    );
+    out.push(...diff.lines);
+  }
+  if (out.length <= DIFF_LINES) return out;
+  return [
+    ...out.slice(0, DIFF_LINES - 1),
+    plain(`  … ${out.length - DIFF_LINES + 1} more lines`, { dim: true }),
+  ];
 }

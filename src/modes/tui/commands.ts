@@ -2,7 +2,9 @@
 // commands never touch Ink.
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { KNOWN_EFFORTS } from "../../config/load.ts";
 import type { SessionFile } from "../../session/find.ts";
+import { thousands } from "../../util/format.ts";
 import type { TuiController } from "./controller.ts";
 import { colorDiff, workspaceDiff } from "./diff.ts";
 import {
@@ -16,8 +18,8 @@ import { resumableSessions } from "./sessions.ts";
 import { INIT_PROMPT, type SlashParse } from "./slash.ts";
 import { statusCard } from "./status.ts";
 
-/** Reasoning efforts offered after a model is picked; "default" sends none. */
-export const EFFORTS = ["default", "minimal", "low", "medium", "high"];
+/** Reasoning efforts offered after a model is picked: every value config accepts; "default" sends none. */
+export const EFFORTS = ["default", ...KNOWN_EFFORTS];
 
 export interface OpenPicker<T> {
   picker: PickerState<T>;
@@ -133,7 +135,9 @@ function openModelPicker(ctx: CommandContext): void {
   const timer = setTimeout(() => abort.abort(), 15_000);
   controller
     .listModels(abort.signal)
-    .then((ids) => {
+    .then((models) => {
+      const ids = models.map((m) => m.id);
+      const windows = new Map(models.map((m) => [m.id, m.maxInputTokens]));
       if (ids.length === 0)
         return fail(
           "No models were discovered. Check that your LiteLLM API base usually ends with /v1, the API key is valid, and the gateway exposes /models.",
@@ -143,11 +147,11 @@ function openModelPicker(ctx: CommandContext): void {
         current && ids.includes(current) ? [current, ...ids.filter((id) => id !== current)] : ids;
       ctx.updatePicker<string>(MODEL_TITLE, (p) => ({
         ...p,
-        items: ordered.map((id) => ({
-          label: id,
-          value: id,
-          detail: id === current ? "current" : undefined,
-        })),
+        items: ordered.map((id) => {
+          const window = windows.get(id);
+          const size = window ? `${thousands(window)}-token window` : "window unknown";
+          return { label: id, value: id, detail: id === current ? `${size} · current` : size };
+        }),
       }));
     })
     .catch((error: Error) => fail(`Unable to fetch the LiteLLM model list (${error.message}).`))

@@ -7,7 +7,7 @@ import { CODEX_LITELLM_PROFILE } from "../../config/load.ts";
 import type { ApprovalPolicy, ResolvedConfig, SandboxMode } from "../../config/types.ts";
 import { saveProfileKeys } from "../../config/writer.ts";
 import type { Gateway } from "../../gateway/client.ts";
-import { discoverModels } from "../../gateway/discovery.ts";
+import { discoverModels, type ModelInfo } from "../../gateway/discovery.ts";
 import type { AgentEvent, SessionInfo } from "../../protocol/events.ts";
 import type { HistoryItem } from "../../protocol/items.ts";
 import { emptyUsage } from "../../protocol/usage.ts";
@@ -337,10 +337,11 @@ export class TuiController {
   }
 
   /** Model ids for the /model picker, from the gateway (five-minute cache). */
-  listModels(signal: AbortSignal): Promise<string[]> {
+  /** The gateway's models with their windows where it says them (`/model`). */
+  listModels(signal: AbortSignal): Promise<ModelInfo[]> {
     return discoverModels(this.options.gateway, signal, {
       cacheFile: modelsCacheFile(this.options.config.codexHome),
-    }).then((models) => models.map((m) => m.id));
+    });
   }
 
   /**

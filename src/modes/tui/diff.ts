@@ -40,57 +40,62 @@ export function patchDiff(
   changes: FileChange[],
   before: Map<string, string | undefined>,
 ): FileDiff[] {
-  const out: FileDiff[] = [];
-  for (const c of changes) {
+  return changes.map((c) => {
     const old = before.get(c.path) ?? "";
     const now = c.kind === "delete" ? "" : (readOrEmpty(resolve(cwd, c.move_path ?? c.path)) ?? "");
-    const patch = structuredPatch(c.path, c.move_path ?? c.path, old, now, "", "", { context: 1 });
-    const lines: StyledLine[] = [];
-    let added = 0;
-    let removed = 0;
-    for (const hunk of patch.hunks) {
-      let oldNo = hunk.oldStart;
-      let newNo = hunk.newStart;
-      if (lines.length > 0) lines.push(plain("⋮", { dim: true }));
-      for (const l of hunk.lines) {
-        if (l.startsWith("\\")) continue;
-        const text = l.slice(1);
-        if (l[0] === "+") {
-          added++;
-          lines.push(
-            truncated(
-              line(
-                span(`${String(newNo++).padStart(4)} `, { dim: true }),
-                span(`+${text}`, { color: "green" }),
-              ),
+    return fileDiff(c.path, c.move_path ?? c.path, old, now);
+  });
+}
+
+/** Numbered, coloured hunks between two versions of a file, at most `maxLines` of them. */
+export function fileDiff(
+  path: string,
+  newPath: string,
+  old: string,
+  now: string,
+  maxLines = MAX_PATCH_LINES,
+): FileDiff {
+  const patch = structuredPatch(path, newPath, old, now, "", "", { context: 1 });
+  const lines: StyledLine[] = [];
+  let added = 0;
+  let removed = 0;
+  for (const hunk of patch.hunks) {
+    let oldNo = hunk.oldStart;
+    let newNo = hunk.newStart;
+    if (lines.length > 0) lines.push(plain("⋮", { dim: true }));
+    for (const l of hunk.lines) {
+      if (l.startsWith("\\")) continue;
+      const text = l.slice(1);
+      if (l[0] === "+") {
+        added++;
+        lines.push(
+          truncated(
+            line(
+              span(`${String(newNo++).padStart(4)} `, { dim: true }),
+              span(`+${text}`, { color: "green" }),
             ),
-          );
-        } else if (l[0] === "-") {
-          removed++;
-          lines.push(
-            truncated(
-              line(
-                span(`${String(oldNo++).padStart(4)} `, { dim: true }),
-                span(`-${text}`, { color: "red" }),
-              ),
-            ),
-          );
-        } else {
-          oldNo++;
-          lines.push(
-            truncated(
-              line(span(`${String(newNo++).padStart(4)} `, { dim: true }), span(` ${text}`, { dim: true })),
-            ),
-          );
-        }
+          ),
+        );
+      } else if (l[0] === "-") {
+        removed++;
+        lines.push(
+          truncated(
+            line(span(`${String(oldNo++).padStart(4)} `, { dim: true }), span(`-${text}`, { color: "red" })),
+          ),
+        );
+      } else {
+        oldNo++;
+        lines.push(
+          truncated(
+            line(span(`${String(newNo++).padStart(4)} `, { dim: true }), span(` ${text}`, { dim: true })),
+          ),
+        );
       }
     }
-    const shown = lines.slice(0, MAX_PATCH_LINES);
-    if (lines.length > MAX_PATCH_LINES)
-      shown.push(plain(`… +${lines.length - MAX_PATCH_LINES} lines`, { dim: true }));
-    out.push({ path: c.move_path ?? c.path, added, removed, lines: shown });
   }
-  return out;
+  const shown = lines.slice(0, maxLines);
+  if (lines.length > maxLines) shown.push(plain(`… +${lines.length - maxLines} lines`, { dim: true }));
+  return { path: newPath, added, removed, lines: shown };
 }
 
 /** Unified diff text coloured line by line. */

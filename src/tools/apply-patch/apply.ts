@@ -97,6 +97,35 @@ export async function applyHunks(hunks: PatchHunk[], opts: ApplyPatchOptions): P
 }
 
 /**
+ * What applying `hunks` would leave in each file, computed like `applyHunks` but writing nothing; undefined when
+ * the patch would not apply. Roots are not enforced: the preview is for a prompt that may lift them.
+ */
+export async function previewHunks(
+  hunks: PatchHunk[],
+  opts: ApplyPatchOptions,
+): Promise<{ path: string; before: string; after: string }[] | undefined> {
+  const fs = opts.fs ?? nodePatchFs;
+  const writes = new Map<string, string>();
+  const dry: PatchFs = {
+    ...fs,
+    writeFile: async (path, data) => void writes.set(path, data),
+    unlink: async (path) => void writes.set(path, ""),
+    mkdir: async () => {},
+  };
+  try {
+    await applyHunks(hunks, { ...opts, fs: dry, writableRoots: ["/"], readOnlyPaths: [] });
+  } catch {
+    return undefined;
+  }
+  const out: { path: string; before: string; after: string }[] = [];
+  for (const [path, after] of writes) {
+    const before = await fs.readFile(path).catch(() => "");
+    out.push({ path: nodePath.relative(opts.cwd, path) || path, before, after });
+  }
+  return out;
+}
+
+/**
  * The paths of `hunks` (targets and move destinations) that the roots refuse, each with the message the model
  * would get; empty when the patch stays inside. Other resolution problems are left for `applyHunks` to report.
  */

@@ -2,7 +2,7 @@
 import * as nodePath from "node:path";
 import type { FileChange } from "../../protocol/events.ts";
 import type { Tool, ToolContext, ToolResult } from "../types.ts";
-import { applyHunks, describeChanges, refusedPaths } from "./apply.ts";
+import { applyHunks, describeChanges, previewHunks, refusedPaths } from "./apply.ts";
 import { extractPatchFromShell } from "./intercept.ts";
 import { PatchError, type PatchHunk, parsePatch } from "./parser.ts";
 import type { PatchFs } from "./paths.ts";
@@ -130,6 +130,7 @@ export async function runApplyPatch(
         changes,
         refused,
         signal: ctx.signal,
+        preview: () => previewHunks(hunks, { cwd, writableRoots, readOnlyPaths, fs: opts.fs }),
       });
       if (!verdict.allow) {
         ctx.emit({

@@ -225,6 +225,7 @@ export class SafetyGate {
         reason:
           refused.length > 0 ? "the patch writes outside the writable roots" : "approval_policy is untrusted",
         outsidePaths: refused.map((r) => r.path),
+        preview: await request.preview?.(),
       },
       request.signal,
     );

@@ -1,6 +1,7 @@
 // The approval contract between the tool layer and an interactive front end (the TUI). `exec` passes no
 // prompt: whatever would need approval there is declined, and the model is told why.
 import type { FileChange } from "../../protocol/events.ts";
+import type { PatchPreview } from "../types.ts";
 
 export type ApprovalRequest =
   | {
@@ -23,6 +24,8 @@ export type ApprovalRequest =
       reason: string;
       /** Paths the policy would refuse (outside the writable roots, inside `.git`); approval allows them. */
       outsidePaths: string[];
+      /** The files before and after the patch, when they could be computed: the prompt shows the diff. */
+      preview?: PatchPreview[];
     };
 
 /**
