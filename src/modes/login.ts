@@ -109,7 +109,7 @@ export async function runLogin(options: LoginOptions): Promise<number> {
     say(`${baseUrl} answered: ${ids.length} model${ids.length === 1 ? "" : "s"} for this key`);
     answers = { baseUrl, apiKey, model: options.model };
   }
-  save(config, keyName, answers);
+  for (const line of saveLogin(config, answers)) say(line);
   for (const note of shadowed(config, shell, keyName, answers)) say(`note: ${note}`);
   if (!answers.model && !config.model)
     say(
@@ -118,15 +118,18 @@ export async function runLogin(options: LoginOptions): Promise<number> {
   return 0;
 }
 
-function save(config: ResolvedConfig, keyName: string, answers: LoginAnswers): void {
+/** Writes checked answers: URL and key to `$CODEX_HOME/.env` (0600), the model to the profile. Lines for the user. */
+export function saveLogin(config: ResolvedConfig, answers: LoginAnswers): string[] {
+  const keyName = config.provider.envKey ?? "LITELLM_API_KEY";
   const envFile = join(config.codexHome, ".env");
   saveDotEnvValues(envFile, { LITELLM_BASE_URL: answers.baseUrl, [keyName]: answers.apiKey });
-  say(`Saved LITELLM_BASE_URL and ${keyName} to ${envFile} (mode 0600).`);
+  const lines = [`Saved LITELLM_BASE_URL and ${keyName} to ${envFile} (mode 0600).`];
   if (answers.model) {
     const profile = config.profile ?? CODEX_LITELLM_PROFILE;
     saveProfileKeys(config.configPath, profile, { model: answers.model });
-    say(`Default model ${answers.model} saved to [profiles.${profile}] in ${config.configPath}.`);
+    lines.push(`Default model ${answers.model} saved to [profiles.${profile}] in ${config.configPath}.`);
   }
+  return lines;
 }
 
 /** Settings that win over what login wrote, so the user is not surprised by the next run. */

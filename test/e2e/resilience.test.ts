@@ -228,6 +228,8 @@ describe("fetch-and-simulate", () => {
         [true, true, true, false, false],
       );
       assert.equal((r.stderr.match(/switching to buffered requests/g) ?? []).length, 1, "said once");
+      // Counters never pass their totals: the switch is the notice, not a third retry of two.
+      assert.deepEqual(r.stderr.match(/reconnecting \d+\/\d+/g), ["reconnecting 1/2", "reconnecting 2/2"]);
     } finally {
       await t.close();
     }

@@ -1,10 +1,12 @@
 // The TUI's side of first contact, in a real terminal (tmux): retries on one status line, a patch approval that
-// shows the diff.
+// shows the diff, `/login` fixing a wrong URL.
 import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { HAVE_TMUX } from "../helpers/terminal.ts";
+import { CLI } from "../helpers/cli.ts";
+import { TEST_KEY } from "../helpers/e2e.ts";
+import { HAVE_TMUX, startInPane } from "../helpers/terminal.ts";
 import { READY, tuiSession } from "../helpers/tui.ts";
 
 const skip = HAVE_TMUX ? false : "tmux is not installed";
@@ -59,6 +61,48 @@ test("a patch approval shows the diff of what it would change", { skip }, async 
     term.type("y");
     await term.waitFor("Fixed.");
     assert.equal(readFileSync(join(s.ws.dir, "notes.txt"), "utf8"), "first line\nhello world\nlast line\n");
+  } finally {
+    term.kill();
+    await s.close();
+  }
+});
+
+test("/login: a wrong URL from the first run is fixed in the TUI, checked before it is saved", {
+  skip,
+}, async () => {
+  const s = await tuiSession({ responses: [{ text: "Reached you." }] });
+  const { LITELLM_BASE_URL: _url, LITELLM_API_KEY: _key, ...env } = s.env;
+  const dotenv = join(s.ws.home, ".env");
+  writeFileSync(dotenv, `LITELLM_BASE_URL="http://127.0.0.1:9/v1"\nLITELLM_API_KEY="${TEST_KEY}"\n`, {
+    mode: 0o600,
+  });
+  const term = startInPane(s.ws.tmp, s.ws.dir, env, [process.execPath, CLI, "-m", "sim-model"]);
+  try {
+    await term.waitFor(READY);
+    await term.submit("hello");
+    await term.waitFor(/cannot reach http:\/\/127\.0\.0\.1:9\/v1\/chat\/completions: nothing listening/);
+    await term.submit("/login");
+    await term.waitFor("codex-litellm login");
+    await term.waitFor("http://127.0.0.1:9/v1");
+    term.keys("Enter");
+    await term.waitFor("enter keeps the current key");
+    term.keys("Enter");
+    // The check fails: back to the URL, with the reason; nothing saved.
+    await term.waitFor(/cannot reach http:\/\/127\.0\.0\.1:9\/v1\/models: nothing listening/);
+    assert.match(readFileSync(dotenv, "utf8"), /127\.0\.0\.1:9/);
+    term.keys("C-u");
+    await term.submit(s.sim.origin);
+    await term.waitFor("enter keeps the current key");
+    term.keys("Enter");
+    await term.waitFor("› sim-model");
+    term.keys("Enter");
+    await term.waitFor(READY);
+    assert.equal(
+      readFileSync(dotenv, "utf8"),
+      `LITELLM_BASE_URL="${s.sim.origin}/v1"\nLITELLM_API_KEY="${TEST_KEY}"\n`,
+    );
+    await term.submit("hello again");
+    await term.waitFor("Reached you.");
   } finally {
     term.kill();
     await s.close();

@@ -100,6 +100,11 @@ export function runSlashCommand(ctx: CommandContext, parsed: SlashParse): void {
     case "exit":
       ctx.quit();
       return;
+    case "login":
+      // The setup screens run between two Ink apps; the session resumes after them (index.tsx).
+      controller.loginRequested = true;
+      ctx.quit();
+      return;
     default:
       controller.show({ kind: "notice", text: `/${command.name} is not available`, tone: "error" });
   }

@@ -88,6 +88,9 @@ export class TuiController {
     return this.options.config;
   }
 
+  /** `/login`: the app ends so the setup screens can run; the session is then resumed with the new gateway. */
+  loginRequested = false;
+
   /** Whether the session has a rollout file that `codex-litellm resume <id>` can continue. */
   get resumable(): boolean {
     return this.recorder !== undefined || this.resumePath !== undefined;

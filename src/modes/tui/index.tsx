@@ -12,10 +12,12 @@ import { UserError } from "../../util/errors.ts";
 import { thousands } from "../../util/format.ts";
 import { contextWindowFor, initialContext, resolveWorkdir } from "../agent-setup.ts";
 import { locateSession, type ResumeTarget } from "../exec/session.ts";
+import { saveLogin } from "../login.ts";
 import { App } from "./app.tsx";
 import { ApprovalBroker } from "./approvals.ts";
 import { TuiController } from "./controller.ts";
 import { readPromptHistory } from "./history.ts";
+import { askLogin } from "./login.tsx";
 import {
   type OnboardingAnswers,
   type OnboardingNeeds,
@@ -73,6 +75,31 @@ async function ensureConfigured(config: ResolvedConfig, options: TuiOptions, cwd
   if (answers.apiKey) process.env[needs.keyName] = answers.apiKey;
   process.stderr.write("LiteLLM setup saved. Starting codex-litellm.\n");
   return loadConfig({ cli: options, env: process.env, cwd });
+}
+
+/**
+ * `/login`: the login screens (URL, key, checked with `/models`, model), then the same session again with the
+ * new gateway. Quitting the screens changes nothing.
+ */
+async function relogin(
+  options: TuiOptions,
+  config: ResolvedConfig,
+  controller: TuiController,
+): Promise<number> {
+  const answers = await askLogin(config);
+  if (answers) {
+    for (const line of saveLogin(config, answers)) process.stderr.write(`${line}\n`);
+    // `.env` never overrides a variable already set, and this process set them from the old file.
+    process.env.LITELLM_BASE_URL = answers.baseUrl;
+    process.env[config.provider.envKey ?? "LITELLM_API_KEY"] = answers.apiKey;
+  }
+  const resume = controller.resumable ? { sessionId: controller.sessionId } : undefined;
+  return runTui({
+    ...options,
+    model: answers?.model ?? controller.model ?? options.model,
+    prompt: undefined,
+    resume,
+  });
 }
 
 /**
@@ -176,6 +203,7 @@ export async function runTui(options: TuiOptions): Promise<number> {
     await tuiLog.close();
     await telemetry.close();
   }
+  if (controller.loginRequested) return relogin(options, config, controller);
   const usage = controller.totalUsage();
   if (usage.total_tokens > 0 || usage.input_tokens > 0) {
     const cached = usage.cached_input_tokens ? ` (+ ${thousands(usage.cached_input_tokens)} cached)` : "";

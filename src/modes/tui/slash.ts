@@ -19,6 +19,7 @@ export const SLASH_COMMANDS: SlashCommand[] = [
     idleOnly: true,
   },
   { name: "diff", description: "show git diff (including untracked files)", idleOnly: false },
+  { name: "login", description: "change the gateway URL, API key or default model", idleOnly: true },
   { name: "status", description: "show current session configuration and token usage", idleOnly: false },
   { name: "quit", description: "exit codex-litellm", idleOnly: false },
   { name: "exit", description: "exit codex-litellm", idleOnly: false },
