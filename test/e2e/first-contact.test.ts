@@ -392,3 +392,35 @@ describe("a gateway that goes away mid-session", () => {
     }
   });
 });
+
+describe("a slow model is never cut off", () => {
+  test("reasoning deltas arriving slower than a short idle timeout, but steadily, keep the stream alive", async () => {
+    const t = await e2e({
+      responses: [
+        {
+          reasoning: "thinking slowly about it",
+          text: "slow but sure, and steady all the way",
+          chunk_size: 4,
+          fault: { chunk_delay_ms: 150 },
+        },
+      ],
+    });
+    try {
+      const started = Date.now();
+      const r = await t.run([
+        "exec",
+        "-c",
+        "model_providers.litellm.stream_idle_timeout_ms=400",
+        "-m",
+        "m",
+        "go",
+      ]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout, "slow but sure, and steady all the way\n");
+      assert.ok(Date.now() - started > 1000, "the whole answer took longer than the idle timeout");
+      assert.equal(t.chatBodies().length, 1);
+    } finally {
+      await t.close();
+    }
+  });
+});
