@@ -45,9 +45,12 @@ describe("end of stream", () => {
   });
 
   test("a finish chunk followed by silence (no usage chunk, no [DONE], socket open) completes", async () => {
-    const { r, bodies } = await survive([
-      { text: "abcdef", chunk_size: 3, usage: false, fault: { hang_after_chunks: 4 } },
-    ]);
+    // Two content chunks and the finish chunk, then silence: the grace after the finish chunk ends the request
+    // long before the idle timeout (set to a minute here, so only the grace can end it within the test).
+    const { r, bodies } = await survive(
+      [{ text: "abcdef", chunk_size: 3, usage: false, fault: { hang_after_chunks: 3 } }],
+      ["-c", "model_providers.litellm.stream_idle_timeout_ms=60000"],
+    );
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, "abcdef\n");
     assert.equal(bodies.length, 1, "the finish chunk had arrived: no retry");
