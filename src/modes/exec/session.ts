@@ -5,6 +5,7 @@ import type { AgentEvent } from "../../protocol/events.ts";
 import { findLatestSession, findSessionById, type SessionFile } from "../../session/find.ts";
 import { gitInfo } from "../../session/git.ts";
 import { appendHistory } from "../../session/history.ts";
+import { lockSession, SessionInUseError, type SessionLock } from "../../session/lock.ts";
 import { SessionRecorder } from "../../session/recorder.ts";
 import { ORIGINATOR, type SandboxPolicyRecord, type TurnContextRecord } from "../../session/types.ts";
 import { UserError } from "../../util/errors.ts";
@@ -44,17 +45,38 @@ export interface RecorderRequest {
   contextWindow: number;
   /** The rollout to append to (resume); a new file otherwise. */
   resumePath?: string;
+  /** The resumed session's lock, when already taken (see `lockResumed`). */
+  lock?: SessionLock;
   /** `session_meta.source`: "exec" (default) or "cli" (the TUI, as Codex names it). */
   source?: string;
   warn: (message: string) => void;
 }
 
-/** Opens the session's rollout for writing, or warns and returns undefined when it cannot. */
+/**
+ * Takes the lock of the session to resume, so a second process resuming it is refused before it does
+ * anything: SessionInUseError (exit 1) when a live process holds it. A lock that cannot be written (full
+ * disk) is a warning; the recorder then tries again.
+ */
+export function lockResumed(session: SessionFile, warn: (message: string) => void): SessionLock | undefined {
+  try {
+    return lockSession(session.path, session.id);
+  } catch (error) {
+    if (error instanceof SessionInUseError) throw error;
+    warn(`could not lock session ${session.id} (${(error as Error).message})`);
+    return undefined;
+  }
+}
+
+/**
+ * Opens the session's rollout for writing, or warns and returns undefined when it cannot. Throws only
+ * SessionInUseError: another live process records this session.
+ */
 export function openRecorder(req: RecorderRequest): SessionRecorder | undefined {
   let warned = false;
   const settings = {
     turnContext: req.turnContext,
     contextWindow: req.contextWindow,
+    lock: req.lock,
     onError: (error: Error) => {
       if (warned) return;
       warned = true;
@@ -80,6 +102,7 @@ export function openRecorder(req: RecorderRequest): SessionRecorder | undefined 
       settings,
     );
   } catch (error) {
+    if (error instanceof SessionInUseError) throw error;
     req.warn(`could not open the session file (${(error as Error).message}); this session is not recorded`);
     return undefined;
   }
