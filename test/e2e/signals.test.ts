@@ -151,6 +151,41 @@ describe("signals during exec", () => {
   });
 });
 
+describe("a closed stdout", () => {
+  test("`exec --json … | head -1`: the run stops as SIGPIPE would stop it, exit 141, no stack trace", async () => {
+    const mark = marker();
+    const t = await e2e({
+      responses: [
+        {
+          text: "first",
+          tool_calls: [{ id: "c1", name: "shell", arguments: { command: ["sleep", "0.3"] } }],
+        },
+        {
+          text: "second",
+          tool_calls: [{ id: "c2", name: "shell", arguments: { command: ["sleep", mark] } }],
+        },
+        { text: "never reached" },
+      ],
+    });
+    try {
+      const r = await t.run(["exec", "--json", "--yolo", "-m", "m", "go"], {
+        onSpawn: (child) => {
+          // The reader goes away after the first line, as `head -1` does.
+          child.stdout?.once("data", () => child.stdout?.destroy());
+        },
+      });
+      assert.equal(r.code, 141, r.stderr);
+      assert.doesNotMatch(r.stderr, /EPIPE|unexpected failure|\n\s+at /);
+      assert.deepEqual(sleepers(mark), []);
+      const [rollout] = listRollouts(t.ws.home);
+      assert.equal(parseAll(rollout).at(-1).payload.type, "turn_aborted");
+      assert.ok(t.chatBodies().length <= 2, "the run stopped");
+    } finally {
+      await t.close();
+    }
+  });
+});
+
 describe("signals in the TUI", { skip: !HAVE_TMUX && "tmux is not installed" }, () => {
   test("SIGTERM during a command: group killed, turn_aborted recorded, exit 143", async () => {
     const mark = marker();
