@@ -39,7 +39,7 @@ export function lockPath(rolloutPath: string): string {
  * When `pid` started (ms since the epoch), from /proc on Linux; undefined elsewhere. Tells the owner of a lock
  * from an unrelated process that got its pid later (containers restart with the same small pids).
  */
-function startedAt(pid: number): number | undefined {
+export function startedAt(pid: number): number | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
     const ticks = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19]);

@@ -76,6 +76,7 @@ describe("signals during exec", () => {
     ["SIGTERM", 143],
     ["SIGHUP", 129],
     ["SIGINT", 130],
+    ["SIGQUIT", 131],
   ] as const) {
     test(`${signal} while a command runs: group killed, turn aborted, logs flushed, exit ${code}`, async () => {
       const mark = marker();
