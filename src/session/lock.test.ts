@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, test } from "node:test";
-import { lockPath, lockSession, SessionInUseError, startedAt } from "./lock.ts";
+import { lockPath, lockSession, SessionInUseError, startedAt, tryLockSession } from "./lock.ts";
 
 let dir: string;
 let rollout: string;
@@ -63,5 +63,19 @@ describe("session lock", () => {
     assert.ok(existsSync(lockPath(rollout)));
     second.release();
     assert.ok(!existsSync(lockPath(rollout)));
+  });
+
+  test("tryLockSession: a lock that cannot be written is reported, not fatal; a live owner still is", () => {
+    const errors: Error[] = [];
+    const lock = tryLockSession(join(dir, "missing", "rollout.jsonl"), "s1", (e) => errors.push(e));
+    lock.release();
+    assert.equal(errors.length, 1);
+    const child = spawn("sleep", ["30"]);
+    try {
+      owner(child.pid as number, startedAt(child.pid as number) ?? Date.now());
+      assert.throws(() => tryLockSession(rollout, "s1"), SessionInUseError);
+    } finally {
+      child.kill("SIGKILL");
+    }
   });
 });

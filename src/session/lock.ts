@@ -119,6 +119,24 @@ export function lockSession(rolloutPath: string, sessionId: string): SessionLock
   }
 }
 
+/**
+ * As `lockSession`, but a lock that cannot be written (a read-only directory holding a writable rollout, a
+ * full disk) is reported to `onError` and replaced by one that locks nothing: only a live owner stops a run.
+ */
+export function tryLockSession(
+  rolloutPath: string,
+  sessionId: string,
+  onError?: (error: Error) => void,
+): SessionLock {
+  try {
+    return lockSession(rolloutPath, sessionId);
+  } catch (error) {
+    if (error instanceof SessionInUseError) throw error;
+    onError?.(error as Error);
+    return { path: lockPath(rolloutPath), release: () => {} };
+  }
+}
+
 /** Locks taken by this process: `n` in the file tells two of them apart. */
 let taken = 0;
 

@@ -6,7 +6,7 @@ import { dirname } from "node:path";
 import type { AgentEvent } from "../protocol/events.ts";
 import type { HistoryItem } from "../protocol/items.ts";
 import { JsonlAppender } from "./appender.ts";
-import { lockSession, type SessionLock } from "./lock.ts";
+import { lockSession, type SessionLock, tryLockSession } from "./lock.ts";
 import { rolloutPath } from "./paths.ts";
 import type { EventMsgRecord, RolloutRecord, SessionMeta, TurnContextRecord } from "./types.ts";
 
@@ -71,7 +71,7 @@ export class SessionRecorder {
     settings: RecorderSettings,
     now: () => Date = () => new Date(),
   ): SessionRecorder {
-    const lock = settings.lock ?? lockSession(path, id);
+    const lock = settings.lock ?? tryLockSession(path, id);
     try {
       const file = JsonlAppender.open(path, { mustExist: true, onError: settings.onError });
       return new SessionRecorder(file, id, settings, now, lock);

@@ -11,7 +11,7 @@ import { closeAgents } from "../../gateway/http.ts";
 import { modelProfile } from "../../gateway/quirks.ts";
 import type { AgentEvent } from "../../protocol/events.ts";
 import type { SessionFile } from "../../session/find.ts";
-import type { SessionLock } from "../../session/lock.ts";
+import { type SessionLock, tryLockSession } from "../../session/lock.ts";
 import { type Rollout, readRollout } from "../../session/reader.ts";
 import type { SessionRecorder } from "../../session/recorder.ts";
 import { startTelemetry } from "../../telemetry/index.ts";
@@ -26,7 +26,6 @@ import { createHumanRenderer } from "./human.ts";
 import { createJsonlRenderer } from "./jsonl.ts";
 import {
   locateSession,
-  lockResumed,
   openRecorder,
   type ResumeTarget,
   recordPrompt,
@@ -70,8 +69,13 @@ export async function runExec(options: ExecOptions): Promise<number> {
   const warnEarly: string[] = [];
   // Found before stdin is read, so a missing session fails at once.
   const resumed = options.resume ? locateSession(config.codexHome, options.resume, cwd) : undefined;
-  // So is a session another process is recording (released on every exit path, see session/lock.ts).
-  const lock = resumed && !options.ephemeral ? lockResumed(resumed, (m) => warnEarly.push(m)) : undefined;
+  // So is a session another process is recording (SessionInUseError, exit 1; see session/lock.ts).
+  const lock =
+    resumed && !options.ephemeral
+      ? tryLockSession(resumed.path, resumed.id, (e) =>
+          warnEarly.push(`could not lock session ${resumed.id} (${e.message})`),
+        )
+      : undefined;
   try {
     return await runLocked(options, cwd, config, resumed, lock, warnEarly);
   } finally {

@@ -5,7 +5,7 @@ import type { AgentEvent } from "../../protocol/events.ts";
 import { findLatestSession, findSessionById, type SessionFile } from "../../session/find.ts";
 import { gitInfo } from "../../session/git.ts";
 import { appendHistory } from "../../session/history.ts";
-import { lockSession, SessionInUseError, type SessionLock } from "../../session/lock.ts";
+import { SessionInUseError, type SessionLock } from "../../session/lock.ts";
 import { SessionRecorder } from "../../session/recorder.ts";
 import { ORIGINATOR, type SandboxPolicyRecord, type TurnContextRecord } from "../../session/types.ts";
 import { UserError } from "../../util/errors.ts";
@@ -45,26 +45,11 @@ export interface RecorderRequest {
   contextWindow: number;
   /** The rollout to append to (resume); a new file otherwise. */
   resumePath?: string;
-  /** The resumed session's lock, when already taken (see `lockResumed`). */
+  /** The resumed session's lock, when already taken. */
   lock?: SessionLock;
   /** `session_meta.source`: "exec" (default) or "cli" (the TUI, as Codex names it). */
   source?: string;
   warn: (message: string) => void;
-}
-
-/**
- * Takes the lock of the session to resume, so a second process resuming it is refused before it does
- * anything: SessionInUseError (exit 1) when a live process holds it. A lock that cannot be written (full
- * disk) is a warning; the recorder then tries again.
- */
-export function lockResumed(session: SessionFile, warn: (message: string) => void): SessionLock | undefined {
-  try {
-    return lockSession(session.path, session.id);
-  } catch (error) {
-    if (error instanceof SessionInUseError) throw error;
-    warn(`could not lock session ${session.id} (${(error as Error).message})`);
-    return undefined;
-  }
 }
 
 /**

@@ -12,7 +12,7 @@ import type { AgentEvent, SessionInfo } from "../../protocol/events.ts";
 import type { HistoryItem } from "../../protocol/items.ts";
 import { emptyUsage } from "../../protocol/usage.ts";
 import type { SessionFile } from "../../session/find.ts";
-import { lockPath, lockSession, type SessionLock } from "../../session/lock.ts";
+import { lockPath, type SessionLock, tryLockSession } from "../../session/lock.ts";
 import { type Rollout, readRollout } from "../../session/reader.ts";
 import type { SessionRecorder } from "../../session/recorder.ts";
 import type { Telemetry } from "../../telemetry/index.ts";
@@ -308,7 +308,7 @@ export class TuiController {
     const startup = this.options.resumeLock;
     this.options.resumeLock = undefined;
     // Refused (SessionInUseError) while another process records the session.
-    const lock = startup?.path === lockPath(file.path) ? startup : lockSession(file.path, file.id);
+    const lock = startup?.path === lockPath(file.path) ? startup : tryLockSession(file.path, file.id);
     if (lock !== startup) startup?.release();
     let rollout: Rollout;
     try {

@@ -7,7 +7,7 @@ import type { CliOverrides, ResolvedConfig, TrustLevel } from "../../config/type
 import { createGateway } from "../../gateway/client.ts";
 import { closeAgents } from "../../gateway/http.ts";
 import type { SessionFile } from "../../session/find.ts";
-import { lockSession, type SessionLock } from "../../session/lock.ts";
+import { type SessionLock, tryLockSession } from "../../session/lock.ts";
 import { startTelemetry } from "../../telemetry/index.ts";
 import { createToolPolicy } from "../../tools/policy.ts";
 import { UserError } from "../../util/errors.ts";
@@ -119,7 +119,7 @@ export async function runTui(options: TuiOptions): Promise<number> {
     );
   const resumeFile = options.resume ? locateSession(configured.codexHome, options.resume, cwd) : undefined;
   // Refused before anything is drawn while another process records the session (exit 1).
-  const resumeLock = resumeFile ? lockSession(resumeFile.path, resumeFile.id) : undefined;
+  const resumeLock = resumeFile ? tryLockSession(resumeFile.path, resumeFile.id) : undefined;
   try {
     return await runTuiLocked(options, cwd, configured, resumeFile, resumeLock);
   } finally {
