@@ -3,17 +3,10 @@
 // (onboarding). Both are minimal textual edits: comments, unknown keys and the layout of everything else stay
 // byte for byte as they were. An edit is checked by parsing the result
 // and comparing it with the intended table; when that fails nothing is written (ConfigError).
-import {
-  chmodSync,
-  mkdirSync,
-  readFileSync,
-  realpathSync,
-  renameSync,
-  statSync,
-  writeFileSync,
-} from "node:fs";
+import { mkdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import { parse as parseToml, TomlError } from "smol-toml";
+import { writeFileAtomic } from "../util/files.ts";
 import { parseDotEnvLine } from "./env.ts";
 import { isTable } from "./overrides.ts";
 import { ConfigError, type TrustLevel } from "./types.ts";
@@ -32,7 +25,7 @@ function readText(path: string): string {
   }
 }
 
-/** Writes through a temporary file and a rename, keeping an existing file's mode (new files get `mode`). */
+/** Writes through a temporary file and a rename (none left behind on failure), keeping an existing file's mode (new files get `mode`). */
 function writeAtomic(link: string, text: string, mode: number, forceMode = false): void {
   // A config kept as a symlink (a dotfiles repository) is written where it points, and stays a link.
   let path = link;
@@ -46,10 +39,7 @@ function writeAtomic(link: string, text: string, mode: number, forceMode = false
     } catch {}
   }
   mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, text, { mode: keep });
-  chmodSync(tmp, keep);
-  renameSync(tmp, path);
+  writeFileAtomic(path, text, keep);
 }
 
 /**

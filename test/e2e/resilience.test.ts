@@ -312,7 +312,7 @@ describe("fetch-and-simulate", () => {
 });
 
 describe("interrupts", () => {
-  test("Ctrl-C during a request aborts at once: exit 1, turn interrupted", async () => {
+  test("Ctrl-C during a request aborts at once: exit 130, turn interrupted", async () => {
     const t = await e2e({ responses: [{ text: "never", fault: { hang_before_headers: true } }] });
     try {
       let sentAt = 0;
@@ -328,7 +328,7 @@ describe("interrupts", () => {
         },
       });
       const took = Date.now() - sentAt;
-      assert.equal(r.code, 1);
+      assert.equal(r.code, 130);
       assert.match(r.stderr, /turn interrupted/);
       assert.equal(r.stdout, "");
       assert.ok(took < 3000, `exited ${took} ms after SIGINT`);

@@ -106,7 +106,7 @@ test("a 270 KB answer in one line streams into word-wrapped rows; the TUI stays 
       );
     }
     process.kill(Number(readFileSync(pidFile, "utf8")), "SIGTERM");
-    const bye = await term.waitFor("[exit 0]");
+    const bye = await term.waitFor("[exit 143]");
     assert.match(bye, /To continue this session, run codex-litellm resume [0-9a-f-]{36}/);
     const [rollout] = listRollouts(s.ws.home);
     const records = readFileSync(rollout, "utf8")

@@ -7,12 +7,15 @@ import { processEnv } from "../../config/env.ts";
 import { loadConfig } from "../../config/load.ts";
 import { findGitRoot } from "../../config/project-doc.ts";
 import { sessionRedactor } from "../../config/secrets.ts";
-import type { CliOverrides } from "../../config/types.ts";
+import type { CliOverrides, ResolvedConfig } from "../../config/types.ts";
 import { createGateway } from "../../gateway/client.ts";
 import { closeAgents } from "../../gateway/http.ts";
 import { modelProfile } from "../../gateway/quirks.ts";
 import type { AgentEvent } from "../../protocol/events.ts";
+import type { SessionFile } from "../../session/find.ts";
+import { type SessionLock, tryLockSession } from "../../session/lock.ts";
 import { type Rollout, readRollout } from "../../session/reader.ts";
+import type { SessionRecorder } from "../../session/recorder.ts";
 import { startTelemetry } from "../../telemetry/index.ts";
 import { createToolPolicy } from "../../tools/policy.ts";
 import { ToolRegistry } from "../../tools/registry.ts";
@@ -22,6 +25,7 @@ import { printable } from "../../util/terminal-text.ts";
 import { uuidv7 } from "../../util/uuid.ts";
 import { VERSION } from "../../util/version.ts";
 import { contextWindowFor, initialContext, resolveWorkdir } from "../agent-setup.ts";
+import { watchSignals } from "../signals.ts";
 import { createHumanRenderer } from "./human.ts";
 import { createJsonlRenderer } from "./jsonl.ts";
 import {
@@ -66,8 +70,31 @@ async function resolvePrompt(arg: string | undefined): Promise<string> {
 export async function runExec(options: ExecOptions): Promise<number> {
   const cwd = resolveWorkdir(options.cd);
   const config = loadConfig({ cli: options, env: process.env, cwd });
+  const warnEarly: string[] = [];
   // Found before stdin is read, so a missing session fails at once.
   const resumed = options.resume ? locateSession(config.codexHome, options.resume, cwd) : undefined;
+  // So is a session another process is recording (SessionInUseError, exit 1; see session/lock.ts).
+  const lock =
+    resumed && !options.ephemeral
+      ? tryLockSession(resumed.path, resumed.id, (e) =>
+          warnEarly.push(`could not lock session ${resumed.id} (${e.message})`),
+        )
+      : undefined;
+  try {
+    return await runLocked(options, cwd, config, resumed, lock, warnEarly);
+  } finally {
+    lock?.release();
+  }
+}
+
+async function runLocked(
+  options: ExecOptions,
+  cwd: string,
+  config: ResolvedConfig,
+  resumed: SessionFile | undefined,
+  lock: SessionLock | undefined,
+  warnEarly: string[],
+): Promise<number> {
   const prompt = await resolvePrompt(options.prompt);
   if (!options.skipGitRepoCheck && !options.yolo && !findGitRoot(cwd)) {
     throw new UserError("Not inside a trusted directory and --skip-git-repo-check was not specified.");
@@ -105,103 +132,103 @@ export async function runExec(options: ExecOptions): Promise<number> {
         }),
   );
   const warn = (message: string) => render({ type: "warning", message });
-  for (const warning of config.warnings) warn(warning);
+  for (const warning of [...config.warnings, ...warnEarly]) warn(warning);
   // One safety policy for the session: sandbox, approvals, writable roots, secret-free command environment.
   const policy = createToolPolicy(config, cwd, "exec");
   for (const notice of policy.notices) warn(notice);
 
   // Before the gateway, whose wire log it records. Loads the file writers only when telemetry is enabled;
   // an unwritable log is a warning, never a failed run.
-  const telemetry = await startTelemetry({ config: { ...config, model }, warn });
-  const gateway = createGateway({
-    provider: config.provider,
-    modelProfiles: config.modelProfiles,
-    onWire: telemetry.onWire,
-  });
-  const contextWindow = await contextWindowFor(config, gateway, model);
-
   const sessionId = rollout?.meta?.id ?? resumed?.id ?? uuidv7();
-  const context = initialContext(config, cwd, policy);
+  const telemetry = await startTelemetry({ config: { ...config, model }, sessionId, warn });
+  // Ctrl-C, SIGTERM, SIGHUP, SIGQUIT or a closed stdout: abort the turn, record it, exit 128 + N.
+  const controller = new AbortController();
+  const signals = watchSignals((signal) => {
+    telemetry.note("process.signal", { signal });
+    controller.abort();
+  });
+  let recorder: SessionRecorder | undefined;
+  try {
+    const gateway = createGateway({
+      provider: config.provider,
+      modelProfiles: config.modelProfiles,
+      onWire: telemetry.onWire,
+    });
+    const contextWindow = await contextWindowFor(config, gateway, model);
+    const context = initialContext(config, cwd, policy);
 
-  const writableRoots = policy.writableRoots;
-  const recorder = options.ephemeral
-    ? undefined
-    : openRecorder({
-        config,
+    const writableRoots = policy.writableRoots;
+    recorder = options.ephemeral
+      ? undefined
+      : openRecorder({
+          config,
+          sessionId,
+          cwd,
+          model,
+          contextWindow,
+          resumePath: resumed?.path,
+          lock,
+          // exec never prompts: what would need approval is refused (Codex forces `never` in exec).
+          turnContext: {
+            cwd,
+            approval_policy: policy.approvalPolicy,
+            sandbox_policy: sandboxPolicyRecord(config, writableRoots),
+            model,
+            effort: config.reasoningEffort,
+          },
+          warn,
+          redactor,
+        });
+    const rec = recorder;
+    /** Telemetry sees every event; human mode prints the LiteLLM usage card just before `tokens used`. */
+    const observed =
+      (next: (event: AgentEvent) => void) =>
+      (event: AgentEvent): void => {
+        telemetry.onEvent(event);
+        const ending =
+          event.type === "turn_complete" || event.type === "turn_failed" || event.type === "turn_aborted";
+        if (ending && !options.json && telemetry.usageSummary().turns > 0)
+          // Model names in the card come from the gateway.
+          process.stderr.write(`${printable(redactor.text(telemetry.usageLines().join("\n")))}\n`);
+        next(event);
+      };
+    const agent = new Agent({
+      model,
+      instructions: BASE_INSTRUCTIONS,
+      reasoningEffort: config.reasoningEffort,
+      maxAutoContinues: modelProfile(model, config.modelProfiles, config.provider, config).autoContinueMax,
+      stream: gateway.stream,
+      tools: new ToolRegistry(policy.registryOptions),
+      cwd,
+      writableRoots,
+      emit: tee(observed(render), rec),
+      history: rollout?.history,
+      initialContext: context.items,
+      onItem: rec ? (item) => rec.recordItem(item) : undefined,
+      onCompacted: rec ? (summary, items) => rec.recordCompacted(summary, items) : undefined,
+      contextWindow,
+      autoCompactTokenLimit: config.autoCompactTokenLimit,
+    });
+
+    observed(render)({
+      type: "session_configured",
+      session: {
         sessionId,
+        version: VERSION,
         cwd,
         model,
+        provider: config.provider.id,
+        baseUrl: config.provider.baseUrl ? redactUrl(config.provider.baseUrl) : "(no base URL)",
+        approvalPolicy: policy.approvalPolicy,
+        sandbox: policy.sandboxSummary,
+        reasoningEffort: config.reasoningEffort,
         contextWindow,
-        resumePath: resumed?.path,
-        // exec never prompts: what would need approval is refused (Codex forces `never` in exec).
-        turnContext: {
-          cwd,
-          approval_policy: policy.approvalPolicy,
-          sandbox_policy: sandboxPolicyRecord(config, writableRoots),
-          model,
-          effort: config.reasoningEffort,
-        },
-        warn,
-        redactor,
-      });
-  /** Telemetry sees every event; human mode prints the LiteLLM usage card just before `tokens used`. */
-  const observed =
-    (next: (event: AgentEvent) => void) =>
-    (event: AgentEvent): void => {
-      telemetry.onEvent(event);
-      const ending =
-        event.type === "turn_complete" || event.type === "turn_failed" || event.type === "turn_aborted";
-      // Model names in the card come from the gateway.
-      if (ending && !options.json && telemetry.usageSummary().turns > 0)
-        process.stderr.write(`${printable(redactor.text(telemetry.usageLines().join("\n")))}\n`);
-      next(event);
-    };
-  const agent = new Agent({
-    model,
-    instructions: BASE_INSTRUCTIONS,
-    reasoningEffort: config.reasoningEffort,
-    maxAutoContinues: modelProfile(model, config.modelProfiles, config.provider, config).autoContinueMax,
-    stream: gateway.stream,
-    tools: new ToolRegistry(policy.registryOptions),
-    cwd,
-    writableRoots,
-    emit: tee(observed(render), recorder),
-    history: rollout?.history,
-    initialContext: context.items,
-    onItem: recorder ? (item) => recorder.recordItem(item) : undefined,
-    onCompacted: recorder ? (summary, items) => recorder.recordCompacted(summary, items) : undefined,
-    contextWindow,
-    autoCompactTokenLimit: config.autoCompactTokenLimit,
-  });
+      },
+    });
+    if (telemetry.announcement) process.stderr.write(`${telemetry.announcement}\n`);
+    for (const warning of rollout?.warnings ?? []) warn(warning);
+    if (!options.ephemeral) recordPrompt(config, sessionId, prompt, warn);
 
-  observed(render)({
-    type: "session_configured",
-    session: {
-      sessionId,
-      version: VERSION,
-      cwd,
-      model,
-      provider: config.provider.id,
-      baseUrl: config.provider.baseUrl ? redactUrl(config.provider.baseUrl) : "(no base URL)",
-      approvalPolicy: policy.approvalPolicy,
-      sandbox: policy.sandboxSummary,
-      reasoningEffort: config.reasoningEffort,
-      contextWindow,
-    },
-  });
-  if (telemetry.announcement) process.stderr.write(`${telemetry.announcement}\n`);
-  for (const warning of rollout?.warnings ?? []) warn(warning);
-  if (!options.ephemeral) recordPrompt(config, sessionId, prompt, warn);
-
-  const controller = new AbortController();
-  let interrupts = 0;
-  const onSigint = () => {
-    interrupts++;
-    if (interrupts > 1) process.exit(130);
-    controller.abort();
-  };
-  process.on("SIGINT", onSigint);
-  try {
     if (rollout && agent.contextUsed() > contextWindow) {
       warn(
         `the resumed session holds about ${agent.contextUsed()} tokens, more than the ${contextWindow}-token context window; compacting it first`,
@@ -222,9 +249,9 @@ export async function runExec(options: ExecOptions): Promise<number> {
         writeFileSync(resolve(cwd, options.outputLastMessage), printable(redactor.text(last)));
       }
     }
-    return outcome.status === "completed" ? 0 : 1;
+    return signals.exitCode(outcome.status === "completed" ? 0 : 1);
   } finally {
-    process.off("SIGINT", onSigint);
+    signals.dispose();
     recorder?.close();
     closeAgents();
     await telemetry.close();

@@ -254,6 +254,7 @@ export async function resumeWithSafeguard(
     onPick: (choice) => {
       ctx.closePicker();
       if (choice === "abort") {
+        controller.discardResume(prepared);
         controller.show({ kind: "notice", text: "resume aborted", tone: "info" });
         onAbort();
         return;
@@ -262,6 +263,7 @@ export async function resumeWithSafeguard(
       void controller.compact("resume");
     },
     onCancel: () => {
+      controller.discardResume(prepared);
       controller.show({ kind: "notice", text: "resume aborted", tone: "info" });
       onAbort();
     },

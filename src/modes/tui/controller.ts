@@ -12,6 +12,7 @@ import type { AgentEvent, SessionInfo } from "../../protocol/events.ts";
 import type { HistoryItem } from "../../protocol/items.ts";
 import { emptyUsage } from "../../protocol/usage.ts";
 import type { SessionFile } from "../../session/find.ts";
+import { lockPath, type SessionLock, tryLockSession } from "../../session/lock.ts";
 import { type Rollout, readRollout } from "../../session/reader.ts";
 import type { SessionRecorder } from "../../session/recorder.ts";
 import type { Telemetry } from "../../telemetry/index.ts";
@@ -41,6 +42,8 @@ export interface ControllerOptions {
   contextWindow: number;
   /** TUI events for the logs (debug log, codex-tui.log); default the telemetry's debug log only. */
   note?: (kind: string, fields?: Record<string, unknown>) => void;
+  /** The lock of the session `codex-litellm resume` opens, taken before the TUI started. */
+  resumeLock?: SessionLock;
 }
 
 /** A stored session read and measured, not yet switched to (the resume safeguard may still abort it). */
@@ -52,6 +55,8 @@ export interface PreparedResume {
   used: number;
   /** The history is larger than the context window: compact before continuing, or abort. */
   tooBig: boolean;
+  /** The session's lock, held from here on; `discardResume` lets go of it. */
+  lock: SessionLock;
 }
 
 /** At most this often the UI sees merged streamed text (about 20 frames a second). */
@@ -72,6 +77,7 @@ export class TuiController {
   private recorder?: SessionRecorder;
   private resumePath?: string;
   private abort?: AbortController;
+  private running?: Promise<void>;
   private tools: ToolRegistry;
   private readonly listeners = new Set<(event: TuiEvent) => void>();
   private readonly snapshots = new Map<string, Map<string, string | undefined>>();
@@ -198,7 +204,7 @@ export class TuiController {
     this.onAgentEvent({ type: "session_configured", session: this.sessionInfo() });
   }
 
-  private ensureRecorder(): void {
+  private ensureRecorder(lock?: SessionLock): void {
     if (this.recorder || !this.model) return;
     const { config, cwd, policy } = this.options;
     this.recorder = openRecorder({
@@ -208,6 +214,7 @@ export class TuiController {
       model: this.model,
       contextWindow: this.contextWindow,
       resumePath: this.resumePath,
+      lock,
       source: "cli",
       turnContext: {
         cwd,
@@ -237,7 +244,12 @@ export class TuiController {
     await this.run("Working", (signal) => this.agent!.runTurn(prompt, signal));
   }
 
-  private async run(label: string, work: (signal: AbortSignal) => Promise<unknown>): Promise<void> {
+  private run(label: string, work: (signal: AbortSignal) => Promise<unknown>): Promise<void> {
+    this.running = this.runWork(label, work);
+    return this.running;
+  }
+
+  private async runWork(label: string, work: (signal: AbortSignal) => Promise<unknown>): Promise<void> {
     const abort = new AbortController();
     this.abort = abort;
     this.setBusy(label);
@@ -259,6 +271,12 @@ export class TuiController {
   /** Interrupts the running turn or compaction (Esc, Ctrl-C). */
   interrupt(): void {
     this.abort?.abort();
+  }
+
+  /** Interrupts what runs and resolves once it has ended (its `turn_aborted` recorded): for a signal. */
+  async shutdown(): Promise<void> {
+    this.abort?.abort();
+    await this.running;
   }
 
   async compact(reason: "manual" | "resume" = "manual"): Promise<void> {
@@ -287,10 +305,16 @@ export class TuiController {
 
   /** Reads a stored session and measures it against the window; changes nothing yet. */
   async prepareResume(file: SessionFile): Promise<PreparedResume> {
+    const startup = this.options.resumeLock;
+    this.options.resumeLock = undefined;
+    // Refused (SessionInUseError) while another process records the session.
+    const lock = startup?.path === lockPath(file.path) ? startup : tryLockSession(file.path, file.id);
+    if (lock !== startup) startup?.release();
     let rollout: Rollout;
     try {
       rollout = readRollout(file.path);
     } catch (error) {
+      lock.release();
       throw new UserError(`cannot read session ${file.path}: ${(error as Error).message}`);
     }
     const model = this.options.model ?? rollout.meta?.model ?? this.model;
@@ -309,7 +333,12 @@ export class TuiController {
       contextWindow,
     });
     const used = probe.contextUsed();
-    return { file, rollout, model, contextWindow, used, tooBig: used > contextWindow };
+    return { file, rollout, model, contextWindow, used, tooBig: used > contextWindow, lock };
+  }
+
+  /** A prepared resume the user aborted: its session is free for others again. */
+  discardResume(prepared: PreparedResume): void {
+    if (prepared.file.path !== this.resumePath) prepared.lock.release();
   }
 
   /** Switches to a prepared session: its history feeds the next turn, new records append to its file. */
@@ -323,7 +352,7 @@ export class TuiController {
     this.contextWindow = prepared.contextWindow;
     this.contextUsed = prepared.used;
     this.agent = this.buildAgent(rollout.history);
-    this.ensureRecorder();
+    this.ensureRecorder(prepared.lock);
     this.announce();
     for (const record of rollout.records) {
       if (record.type !== "event_msg") continue;
