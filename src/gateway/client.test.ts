@@ -1,6 +1,6 @@
 // The gateway client against the simulator: recorded streams, LiteLLM's dialect, and what goes on the wire.
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import {
   collect,
   finalResponse,
