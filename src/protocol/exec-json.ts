@@ -17,6 +17,16 @@ export type ThreadItem =
       changes: { path: string; kind: "add" | "delete" | "update" }[];
       status: "in_progress" | "completed" | "failed";
     }
+  | {
+      id: string;
+      type: "mcp_tool_call";
+      server: string;
+      tool: string;
+      arguments: unknown;
+      result: { content: unknown[]; structured_content: unknown } | null;
+      error: { message: string } | null;
+      status: "in_progress" | "completed" | "failed";
+    }
   | { id: string; type: "todo_list"; items: { text: string; completed: boolean }[] }
   | { id: string; type: "error"; message: string };
 

@@ -109,6 +109,25 @@ export function createHumanRenderer(options: HumanOptions): (event: AgentEvent) 
         else err(paint(event.output, "dim"));
         break;
       }
+      case "mcp_tool_call_begin":
+        err(`${paint("mcp", "magenta", "bold")}\n${paint(`${event.server}/${event.tool}`, "bold")} started`);
+        break;
+      case "mcp_tool_call_end": {
+        const ok = event.error === null && !event.result?.isError;
+        const name = `${event.server}/${event.tool}`;
+        err(
+          ok
+            ? paint(`${name} (completed in ${Math.round(event.durationMs)}ms):`, "green")
+            : paint(`${name} (failed in ${Math.round(event.durationMs)}ms):`, "red"),
+        );
+        const lines = event.output.replace(/\n$/, "").split("\n");
+        const shown =
+          lines.length > maxLines
+            ? [...lines.slice(0, maxLines), `… +${lines.length - maxLines} lines`]
+            : lines;
+        if (event.output.trim()) err(paint(shown.join("\n"), "dim"));
+        break;
+      }
       case "plan_updated":
         err(paint("plan", "magenta", "bold"));
         if (event.explanation) err(paint(event.explanation, "dim"));

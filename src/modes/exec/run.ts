@@ -25,6 +25,7 @@ import { printable } from "../../util/terminal-text.ts";
 import { uuidv7 } from "../../util/uuid.ts";
 import { VERSION } from "../../util/version.ts";
 import { contextWindowFor, initialContext, resolveWorkdir } from "../agent-setup.ts";
+import { type McpSetup, requiredFailure, startMcpServers } from "../mcp-setup.ts";
 import { watchSignals } from "../signals.ts";
 import { createHumanRenderer } from "./human.ts";
 import { createJsonlRenderer } from "./jsonl.ts";
@@ -148,13 +149,18 @@ async function runLocked(
     controller.abort();
   });
   let recorder: SessionRecorder | undefined;
+  let mcp: McpSetup | undefined;
   try {
     const gateway = createGateway({
       provider: config.provider,
       modelProfiles: config.modelProfiles,
       onWire: telemetry.onWire,
     });
+    // MCP servers start while the gateway is asked about the model; their warnings follow the header.
+    const mcpWarnings: string[] = [];
+    const mcpStarting = startMcpServers(config, cwd, telemetry.note, (m) => mcpWarnings.push(m));
     const contextWindow = await contextWindowFor(config, gateway, model);
+    mcp = await mcpStarting;
     const context = initialContext(config, cwd, policy);
 
     const writableRoots = policy.writableRoots;
@@ -198,7 +204,7 @@ async function runLocked(
       reasoningEffort: config.reasoningEffort,
       maxAutoContinues: modelProfile(model, config.modelProfiles, config.provider, config).autoContinueMax,
       stream: gateway.stream,
-      tools: new ToolRegistry(policy.registryOptions),
+      tools: new ToolRegistry({ ...policy.registryOptions, extraTools: mcp.manager?.tools() }),
       cwd,
       writableRoots,
       emit: tee(observed(render), rec),
@@ -226,7 +232,10 @@ async function runLocked(
       },
     });
     if (telemetry.announcement) process.stderr.write(`${telemetry.announcement}\n`);
-    for (const warning of rollout?.warnings ?? []) warn(warning);
+    for (const warning of [...(rollout?.warnings ?? []), ...mcp.warnings, ...mcpWarnings]) warn(warning);
+    if (mcp.manager) mcp.manager.warn = warn;
+    const mcpFailure = requiredFailure(mcp);
+    if (mcpFailure) throw new UserError(mcpFailure);
     if (!options.ephemeral) recordPrompt(config, sessionId, prompt, warn);
 
     if (rollout && agent.contextUsed() > contextWindow) {
@@ -253,6 +262,7 @@ async function runLocked(
   } finally {
     signals.dispose();
     recorder?.close();
+    await mcp?.manager?.close();
     closeAgents();
     await telemetry.close();
   }

@@ -23,6 +23,16 @@ export type ApprovalRequest =
       reason: string;
       /** Paths the policy would refuse (outside the writable roots, inside `.git`); approval allows them. */
       outsidePaths: string[];
+    }
+  | {
+      /** A tool of an MCP server (which runs outside the sandbox). */
+      kind: "mcp";
+      callId: string;
+      server: string;
+      tool: string;
+      /** The arguments as JSON text. */
+      arguments: string;
+      reason: string;
     };
 
 /**
