@@ -119,13 +119,10 @@ function mcpLines(cell: Extract<Cell, { kind: "mcp" }>, now: number): StyledLine
     return out;
   }
   const { lines, hidden } = tail(cell.output, COMMAND_TAIL_LINES);
-  lines.forEach((l, i) =>
-    out.push(
-      truncated(
-        line(span(i === 0 ? "  └ " : "    ", { dim: true }), span(l, ok ? { dim: true } : { color: "red" })),
-      ),
-    ),
-  );
+  for (const [i, l] of lines.entries()) {
+    const lead = span(i === 0 ? "  └ " : "    ", { dim: true });
+    out.push(truncated(line(lead, span(l, ok ? { dim: true } : { color: "red" }))));
+  }
   if (hidden > 0) out.push(plain(`    … +${hidden} lines above`, { dim: true }));
   if (cell.status === "interrupted")
     out.push(line(span("  └ ", { dim: true }), span("interrupted", { color: "red" })));
