@@ -1,5 +1,6 @@
 // Argument parsing (commander) and dispatch to the modes. Modes are loaded lazily.
 import { Command, CommanderError, Option } from "commander";
+import { mcpCommand } from "./cli-mcp.ts";
 import { ConfigError } from "./config/types.ts";
 import { UserError } from "./util/errors.ts";
 import { printable } from "./util/terminal-text.ts";
@@ -267,6 +268,21 @@ export async function main(argv: string[]): Promise<number> {
       .action(traceAction("summary")),
   );
   program.addCommand(trace);
+
+  program.addCommand(
+    mcpCommand(
+      (cmd) => {
+        const flags = mergedOptions(cmd);
+        return {
+          profile: flags.profile as string | undefined,
+          configOverrides: (flags.config as string[]) ?? [],
+        };
+      },
+      (code) => {
+        exitCode = code;
+      },
+    ),
+  );
 
   try {
     await program.parseAsync(argv, { from: "user" });

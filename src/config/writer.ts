@@ -16,7 +16,7 @@ export type ProfileEdit = Record<string, string | undefined>;
 
 const BARE_KEY = /^[A-Za-z0-9_-]+$/;
 
-function readText(path: string): string {
+export function readText(path: string): string {
   try {
     return readFileSync(path, "utf8");
   } catch (err) {
@@ -26,7 +26,7 @@ function readText(path: string): string {
 }
 
 /** Writes through a temporary file and a rename (none left behind on failure), keeping an existing file's mode (new files get `mode`). */
-function writeAtomic(link: string, text: string, mode: number, forceMode = false): void {
+export function writeAtomic(link: string, text: string, mode: number, forceMode = false): void {
   // A config kept as a symlink (a dotfiles repository) is written where it points, and stays a link.
   let path = link;
   try {
@@ -46,7 +46,7 @@ function writeAtomic(link: string, text: string, mode: number, forceMode = false
  * A TOML basic string. JSON's escapes are a subset of TOML's, but JSON leaves DEL (U+007F) as it is, which
  * TOML forbids in basic strings.
  */
-function tomlString(value: string): string {
+export function tomlString(value: string): string {
   return JSON.stringify(value).replace(/\u007f/g, "\\u007F");
 }
 
@@ -80,7 +80,7 @@ function keyPattern(key: string): RegExp {
 const ANY_HEADER = /^\s*\[/;
 
 /** The path named by a `[table]` header line (any quoting), or undefined when the line is not one. */
-function headerPath(line: string): string[] | undefined {
+export function headerPath(line: string): string[] | undefined {
   if (!/^\s*\[\s*[^[\s]/.test(line)) return undefined;
   let node: unknown;
   try {
@@ -107,7 +107,7 @@ function lookup(doc: Record<string, unknown>, path: string[]): unknown {
   return node;
 }
 
-function parseDocument(text: string, file: string): Record<string, unknown> {
+export function parseDocument(text: string, file: string): Record<string, unknown> {
   try {
     return parseToml(text) as Record<string, unknown>;
   } catch (err) {
@@ -210,7 +210,7 @@ export function editTableText(
   return out;
 }
 /** JSON with sorted keys: compares parsed documents regardless of key order and prototypes. */
-function canonical(value: unknown): string {
+export function canonical(value: unknown): string {
   return JSON.stringify(value, (_key, v) =>
     v && typeof v === "object" && !Array.isArray(v) && !(v instanceof Date)
       ? Object.fromEntries(
