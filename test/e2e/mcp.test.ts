@@ -1,7 +1,9 @@
 // MCP servers end to end: the built CLI starts real servers from config.toml, the scripted model calls their
 // tools by their exposed names, and the tests check the side effects and what the model was sent back.
 import assert from "node:assert/strict";
-import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { appendFileSync, existsSync, readFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import { e2e, jsonLines } from "../helpers/e2e.ts";
@@ -235,6 +237,63 @@ describe("MCP failures are contained", () => {
       assert.match(failed[0].item.error.message, /tool_timeout_sec/);
       assert.equal(failed[0].item.result, null);
     } finally {
+      await t.close();
+    }
+  });
+});
+
+/** A port free a moment ago (the server is told to listen on it). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+describe("MCP over streamable HTTP in exec", () => {
+  test("server-everything over HTTP: tools offered and called; a missing bearer variable is one warning", async () => {
+    const port = await freePort();
+    const server = spawn(process.execPath, [EVERYTHING, "streamableHttp"], {
+      env: { PATH: process.env.PATH, PORT: String(port) },
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    const t = await e2e({
+      responses: [call("c_echo", "mcp__web__echo", { message: "over http" }), { text: "done" }],
+    });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        let seen = "";
+        server.stderr.on("data", (d) => {
+          seen += d;
+          if (/listening on port/.test(seen)) resolve();
+        });
+        server.on("exit", () => reject(new Error(`the HTTP server exited: ${seen}`)));
+      });
+      appendFileSync(
+        join(t.ws.home, "config.toml"),
+        mcpToml("web", { url: `http://127.0.0.1:${port}/mcp` }) +
+          mcpToml("locked", {
+            url: `http://127.0.0.1:${port}/mcp`,
+            bearer_token_env_var: "NOT_SET_ANYWHERE",
+          }),
+      );
+      const r = await t.run(["exec", "--json", "-m", "sim-model", "echo over http"]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(toolReply(t.chatBodies(), "c_echo"), "Echo: over http");
+      const events = jsonLines(r.stdout);
+      const warnings = events.filter((e) => e.item?.type === "error").map((e) => e.item.message);
+      assert.deepEqual(warnings, [
+        "MCP server `locked` failed to start: bearer_token_env_var: $NOT_SET_ANYWHERE is not set; continuing without its tools",
+      ]);
+      const item = events.find((e) => e.type === "item.completed" && e.item.type === "mcp_tool_call").item;
+      assert.equal(item.server, "web");
+      assert.equal(item.status, "completed");
+    } finally {
+      server.kill();
       await t.close();
     }
   });
