@@ -5,6 +5,7 @@ import { join } from "node:path";
 import type { SessionFile } from "../../session/find.ts";
 import type { TuiController } from "./controller.ts";
 import { colorDiff, workspaceDiff } from "./diff.ts";
+import { mcpCard } from "./mcp-card.ts";
 import {
   currentPreset,
   PERMISSION_PRESETS,
@@ -59,6 +60,9 @@ export function runSlashCommand(ctx: CommandContext, parsed: SlashParse): void {
   switch (command.name) {
     case "status":
       controller.show({ kind: "lines", lines: statusCard(controller.statusInfo()) });
+      return;
+    case "mcp":
+      controller.show({ kind: "lines", lines: mcpCard(controller.mcpStatuses()) });
       return;
     case "model":
       openModelPicker(ctx);

@@ -4,10 +4,12 @@
 import { Agent } from "../../agent/agent.ts";
 import { BASE_INSTRUCTIONS } from "../../agent/instructions.ts";
 import { CODEX_LITELLM_PROFILE } from "../../config/load.ts";
+import { readMcpServers } from "../../config/mcp.ts";
 import type { ApprovalPolicy, ResolvedConfig, SandboxMode } from "../../config/types.ts";
 import { saveProfileKeys } from "../../config/writer.ts";
 import type { Gateway } from "../../gateway/client.ts";
 import { discoverModels } from "../../gateway/discovery.ts";
+import type { McpManager, McpServerStatus } from "../../mcp/index.ts";
 import type { AgentEvent, SessionInfo } from "../../protocol/events.ts";
 import type { HistoryItem } from "../../protocol/items.ts";
 import { emptyUsage } from "../../protocol/usage.ts";
@@ -44,6 +46,8 @@ export interface ControllerOptions {
   note?: (kind: string, fields?: Record<string, unknown>) => void;
   /** The lock of the session `codex-litellm resume` opens, taken before the TUI started. */
   resumeLock?: SessionLock;
+  /** The session's MCP servers, when config.toml names any. */
+  mcp?: McpManager;
 }
 
 /** A stored session read and measured, not yet switched to (the resume safeguard may still abort it). */
@@ -86,7 +90,7 @@ export class TuiController {
     this.model = options.model;
     this.effort = options.config.reasoningEffort;
     this.contextWindow = options.contextWindow;
-    this.tools = new ToolRegistry(options.policy.registryOptions);
+    this.tools = new ToolRegistry({ ...options.policy.registryOptions, extraTools: options.mcp?.tools() });
     this.agent = this.buildAgent([]);
   }
 
@@ -410,7 +414,7 @@ export class TuiController {
     const previous = this.options.policy.registryOptions.safety;
     if (previous) next.policy.registryOptions.safety?.keepApprovalsOf(previous);
     Object.assign(this.options, { config: next.config, policy: next.policy, context: next.context });
-    this.tools = new ToolRegistry(next.policy.registryOptions);
+    this.tools = new ToolRegistry({ ...next.policy.registryOptions, extraTools: this.options.mcp?.tools() });
     const history = this.agent?.history ?? [];
     const usage = this.agent?.totalUsage ?? emptyUsage();
     this.agent = this.buildAgent(history.length > 0 ? [...history, next.environment] : []);
@@ -440,6 +444,17 @@ export class TuiController {
       litellmLines: telemetry.usageLines(),
       configPath: config.configPath,
     };
+  }
+
+  /** `/mcp`: the servers started for this session, or the configured ones when none was started. */
+  mcpStatuses(): McpServerStatus[] {
+    if (this.options.mcp) return this.options.mcp.statuses();
+    return readMcpServers(this.options.config.raw).servers.map((s) => ({
+      name: s.name,
+      transport: s.transport.kind,
+      state: "disabled" as const,
+      tools: [],
+    }));
   }
 
   totalUsage() {

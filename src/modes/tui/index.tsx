@@ -14,6 +14,7 @@ import { UserError } from "../../util/errors.ts";
 import { thousands } from "../../util/format.ts";
 import { contextWindowFor, initialContext, resolveWorkdir } from "../agent-setup.ts";
 import { locateSession, type ResumeTarget } from "../exec/session.ts";
+import { requiredFailure, startMcpServers } from "../mcp-setup.ts";
 import { watchSignals } from "../signals.ts";
 import { App } from "./app.tsx";
 import { ApprovalBroker } from "./approvals.ts";
@@ -153,6 +154,14 @@ async function runTuiLocked(
     ? await contextWindowFor(config, gateway, model)
     : (config.contextWindow ?? DEFAULT_CONTEXT_WINDOW);
   const tuiLog = openTuiLog(config, telemetry, (m) => warn(m));
+  // MCP servers start before the first frame; those that fail are notices like the ones above.
+  const mcp = await startMcpServers(config, cwd, telemetry.note, (m) => warn(m));
+  early.push(...mcp.warnings);
+  const mcpFailure = requiredFailure(mcp);
+  if (mcpFailure) {
+    await mcp.manager?.close();
+    throw new UserError(mcpFailure);
+  }
   const controller = new TuiController({
     config,
     cwd,
@@ -164,6 +173,7 @@ async function runTuiLocked(
     contextWindow,
     note: tuiLog.note,
     resumeLock,
+    mcp: mcp.manager,
   });
   warn = (message) => controller.warn(message);
   tuiLog.note("tui.start", { cwd, model: model ?? null, resume: resumeFile?.id ?? null });
@@ -190,6 +200,7 @@ async function runTuiLocked(
   } finally {
     signals.dispose();
     controller.close();
+    await mcp.manager?.close();
     closeAgents();
     tuiLog.note("tui.exit", { session_id: controller.sessionId });
     await tuiLog.close();

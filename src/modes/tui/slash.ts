@@ -20,6 +20,7 @@ export const SLASH_COMMANDS: SlashCommand[] = [
   },
   { name: "diff", description: "show git diff (including untracked files)", idleOnly: false },
   { name: "status", description: "show current session configuration and token usage", idleOnly: false },
+  { name: "mcp", description: "list configured MCP servers and their tools", idleOnly: false },
   { name: "quit", description: "exit codex-litellm", idleOnly: false },
   { name: "exit", description: "exit codex-litellm", idleOnly: false },
 ];
