@@ -57,7 +57,9 @@ export interface ResolvedConfig {
   codexHome: string;
   /** Path of config.toml (it may not exist). */
   configPath: string;
-  /** Active profile name, if any. */
+  /** `$CODEX_HOME/codex-litellm.config.toml`: codex-litellm's own settings, the only file it writes. */
+  ownConfigPath: string;
+  /** The `-p` profile (or a legacy root `profile = "…"`), if any. */
   profile?: string;
   model?: string;
   provider: ProviderConfig;
@@ -108,6 +110,10 @@ export interface CliOverrides {
   fullAuto?: boolean;
   yolo?: boolean;
   telemetry?: boolean;
+  /** `--strict-config`: an unknown configuration key is an error, not a warning. */
+  strictConfig?: boolean;
+  /** `--ignore-user-config`: skip `$CODEX_HOME/config.toml` (codex-litellm's own file is still read). */
+  ignoreUserConfig?: boolean;
 }
 
 /** A user error in configuration: printed as one message, exit code 1. */

@@ -3,9 +3,8 @@
 // here: the Ink app subscribes to the events and renders them.
 import { Agent } from "../../agent/agent.ts";
 import { BASE_INSTRUCTIONS } from "../../agent/instructions.ts";
-import { CODEX_LITELLM_PROFILE } from "../../config/load.ts";
 import type { ApprovalPolicy, ResolvedConfig, SandboxMode } from "../../config/types.ts";
-import { saveProfileKeys } from "../../config/writer.ts";
+import { saveRootKeys } from "../../config/writer.ts";
 import type { Gateway } from "../../gateway/client.ts";
 import { discoverModels } from "../../gateway/discovery.ts";
 import type { AgentEvent, SessionInfo } from "../../protocol/events.ts";
@@ -344,7 +343,7 @@ export class TuiController {
 
   /**
    * `/model`: switches model and effort for the next turn (the conversation carries over) and saves both into
-   * the active profile of config.toml, `profiles.codex-litellm` by default, so stock Codex keeps its own.
+   * codex-litellm.config.toml, so stock Codex keeps its own.
    */
   async setModel(model: string, effort: string | undefined): Promise<void> {
     const history = this.agent?.history ?? [];
@@ -356,11 +355,10 @@ export class TuiController {
     if (this.agent) this.agent.totalUsage = usage;
     if (this.recorder) Object.assign(this.recorder.settings.turnContext, { model, effort });
     this.options.telemetry.onEvent({ type: "session_configured", session: this.sessionInfo() });
-    const profile = this.options.config.profile ?? CODEX_LITELLM_PROFILE;
     let saved = "";
     try {
-      saveProfileKeys(this.options.config.configPath, profile, { model, model_reasoning_effort: effort });
-      saved = `; saved to [profiles.${profile}] in ${this.options.config.configPath}`;
+      saveRootKeys(this.options.config.ownConfigPath, { model, model_reasoning_effort: effort });
+      saved = `; saved to ${this.options.config.ownConfigPath}`;
     } catch (error) {
       this.warn(`could not save the model choice: ${(error as Error).message}`);
     }
