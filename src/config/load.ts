@@ -32,6 +32,8 @@ export const SANDBOX_MODES: readonly SandboxMode[] = ["read-only", "workspace-wr
 export const TRUST_LEVELS: readonly TrustLevel[] = ["trusted", "untrusted"];
 const INHERIT_VALUES: readonly ShellEnvironmentPolicy["inherit"][] = ["all", "core", "none"];
 const HISTORY_PERSISTENCE: readonly ResolvedConfig["historyPersistence"][] = ["save-all", "none"];
+const VERBOSITIES = ["low", "medium", "high"] as const;
+const SUMMARIES = ["auto", "concise", "detailed", "none"] as const;
 const KNOWN_EFFORTS = ["none", "minimal", "low", "medium", "high", "xhigh"];
 export interface LoadConfigOptions {
   cli: CliOverrides;
@@ -121,6 +123,14 @@ export function loadConfig(opts: LoadConfigOptions): ResolvedConfig {
     autoContinueMax: r.int("auto_continue_max", 0),
     modelProfiles: readModelProfiles(r),
     notify: notify && notify.length > 0 ? notify : undefined,
+    developerInstructions: r.string("developer_instructions"),
+    modelInstructionsFile: optionalPath(r.string("model_instructions_file"), home, env),
+    hideAgentReasoning: r.bool("hide_agent_reasoning") ?? false,
+    showRawAgentReasoning: r.bool("show_raw_agent_reasoning") ?? false,
+    modelVerbosity: r.oneOf("model_verbosity", VERBOSITIES),
+    reasoningSummary: r.oneOf("model_reasoning_summary", SUMMARIES),
+    projectRootMarkers: r.stringArray("project_root_markers"),
+    historyMaxBytes: r.table("history").int("max_bytes", 0) || undefined,
     raw: merged,
     warnings,
   };
@@ -178,6 +188,10 @@ function checkKeys(sources: ConfigSource[], strict: boolean): string[] {
     );
   }
   return out;
+}
+
+function optionalPath(p: string | undefined, base: string, env: Env): string | undefined {
+  return p === undefined ? undefined : resolvePath(p, base, env);
 }
 
 /** Expands a leading `~` and resolves relative paths against `cwd`. */

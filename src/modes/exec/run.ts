@@ -2,7 +2,6 @@
 import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { Agent } from "../../agent/agent.ts";
-import { BASE_INSTRUCTIONS } from "../../agent/instructions.ts";
 import { loadConfig } from "../../config/load.ts";
 import { findGitRoot } from "../../config/project-doc.ts";
 import type { CliOverrides } from "../../config/types.ts";
@@ -17,7 +16,14 @@ import { ToolRegistry } from "../../tools/registry.ts";
 import { UserError } from "../../util/errors.ts";
 import { uuidv7 } from "../../util/uuid.ts";
 import { VERSION } from "../../util/version.ts";
-import { contextWindowFor, initialContext, resolveWorkdir } from "../agent-setup.ts";
+import {
+  agentInstructions,
+  contextWindowFor,
+  initialContext,
+  reasoningFilter,
+  resolveWorkdir,
+} from "../agent-setup.ts";
+import { turnNotifier } from "../notify.ts";
 import { createHumanRenderer } from "./human.ts";
 import { createJsonlRenderer } from "./jsonl.ts";
 import {
@@ -131,14 +137,18 @@ export async function runExec(options: ExecOptions): Promise<number> {
           sandbox_policy: sandboxPolicyRecord(config, writableRoots),
           model,
           effort: config.reasoningEffort,
+          summary: config.reasoningSummary ?? "auto",
+          developer_instructions: config.developerInstructions,
         },
         warn,
       });
+  const notify = turnNotifier(config.notify, () => sessionId, cwd);
   /** Telemetry sees every event; human mode prints the LiteLLM usage card just before `tokens used`. */
   const observed =
     (next: (event: AgentEvent) => void) =>
     (event: AgentEvent): void => {
       telemetry.onEvent(event);
+      notify(event);
       const ending =
         event.type === "turn_complete" || event.type === "turn_failed" || event.type === "turn_aborted";
       if (ending && !options.json && telemetry.usageSummary().turns > 0)
@@ -147,15 +157,17 @@ export async function runExec(options: ExecOptions): Promise<number> {
     };
   const agent = new Agent({
     model,
-    instructions: BASE_INSTRUCTIONS,
+    instructions: agentInstructions(config),
     reasoningEffort: config.reasoningEffort,
+    verbosity: config.modelVerbosity,
     maxAutoContinues: modelProfile(model, config.modelProfiles, config.provider, config).autoContinueMax,
     stream: gateway.stream,
     tools: new ToolRegistry(policy.registryOptions),
     cwd,
     writableRoots,
-    emit: tee(observed(render), recorder),
+    emit: tee(observed(reasoningFilter(config, render)), recorder),
     history: rollout?.history,
+    usage: rollout?.usage,
     initialContext: context.items,
     onItem: recorder ? (item) => recorder.recordItem(item) : undefined,
     onCompacted: recorder ? (summary, items) => recorder.recordCompacted(summary, items) : undefined,

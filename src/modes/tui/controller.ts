@@ -2,13 +2,13 @@
 // and turns user operations (prompt, interrupt, /compact, /new, /resume, /model) into agent calls. No React
 // here: the Ink app subscribes to the events and renders them.
 import { Agent } from "../../agent/agent.ts";
-import { BASE_INSTRUCTIONS } from "../../agent/instructions.ts";
 import type { ApprovalPolicy, ResolvedConfig, SandboxMode } from "../../config/types.ts";
 import { saveRootKeys } from "../../config/writer.ts";
 import type { Gateway } from "../../gateway/client.ts";
 import { discoverModels } from "../../gateway/discovery.ts";
 import type { AgentEvent, SessionInfo } from "../../protocol/events.ts";
 import type { HistoryItem } from "../../protocol/items.ts";
+import type { Usage } from "../../protocol/model.ts";
 import { emptyUsage } from "../../protocol/usage.ts";
 import type { SessionFile } from "../../session/find.ts";
 import { type Rollout, readRollout } from "../../session/reader.ts";
@@ -19,9 +19,10 @@ import { ToolRegistry } from "../../tools/registry.ts";
 import { UserError } from "../../util/errors.ts";
 import { uuidv7 } from "../../util/uuid.ts";
 import { VERSION } from "../../util/version.ts";
-import { contextWindowFor, type InitialContext } from "../agent-setup.ts";
+import { agentInstructions, contextWindowFor, type InitialContext, reasoningShown } from "../agent-setup.ts";
 import { openRecorder, recordPrompt, sandboxPolicyRecord } from "../exec/session.ts";
 import { modelsCacheFile } from "../models.ts";
+import { turnNotifier } from "../notify.ts";
 import { patchDiff, snapshotFiles } from "./diff.ts";
 import { permissionsUpdate } from "./permissions.ts";
 import type { StatusInfo } from "./status.ts";
@@ -74,8 +75,14 @@ export class TuiController {
   private tools: ToolRegistry;
   private readonly listeners = new Set<(event: TuiEvent) => void>();
   private readonly snapshots = new Map<string, Map<string, string | undefined>>();
+  private readonly instructions: string;
+  private readonly showReasoning: boolean;
+  private readonly notify: (event: AgentEvent) => void;
 
   constructor(private readonly options: ControllerOptions) {
+    this.instructions = agentInstructions(options.config);
+    this.showReasoning = reasoningShown(options.config);
+    this.notify = turnNotifier(options.config.notify, () => this.sessionId, options.cwd);
     this.model = options.model;
     this.effort = options.config.reasoningEffort;
     this.contextWindow = options.contextWindow;
@@ -136,6 +143,8 @@ export class TuiController {
   private onAgentEvent = (event: AgentEvent): void => {
     this.options.telemetry.onEvent(event);
     this.recorder?.recordEvent(event);
+    this.notify(event);
+    if (!this.showReasoning && (event.type === "reasoning" || event.type === "reasoning_delta")) return;
     if (event.type === "token_count" && event.contextUsed !== undefined) this.contextUsed = event.contextUsed;
     if (event.type === "patch_apply_begin")
       this.snapshots.set(event.callId, snapshotFiles(this.options.cwd, event.changes));
@@ -154,13 +163,15 @@ export class TuiController {
     this.dispatch(event);
   };
 
-  private buildAgent(history: HistoryItem[]): Agent | undefined {
+  private buildAgent(history: HistoryItem[], usage?: { total: Usage; last?: Usage }): Agent | undefined {
     if (!this.model) return undefined;
     const { config, cwd, policy, context, gateway } = this.options;
     return new Agent({
       model: this.model,
-      instructions: BASE_INSTRUCTIONS,
+      instructions: this.instructions,
       reasoningEffort: this.effort,
+      verbosity: config.modelVerbosity,
+      usage,
       maxAutoContinues: config.autoContinueMax,
       stream: gateway.stream,
       tools: this.tools,
@@ -214,6 +225,8 @@ export class TuiController {
         sandbox_policy: sandboxPolicyRecord(config, policy.writableRoots),
         model: this.model,
         effort: this.effort,
+        summary: config.reasoningSummary ?? "auto",
+        developer_instructions: config.developerInstructions,
       },
       warn: (m) => this.warn(m),
     });
@@ -298,13 +311,14 @@ export class TuiController {
       : this.contextWindow;
     const probe = new Agent({
       model: model ?? "",
-      instructions: BASE_INSTRUCTIONS,
+      instructions: this.instructions,
       stream: this.options.gateway.stream,
       tools: this.tools,
       cwd: this.options.cwd,
       writableRoots: [],
       emit: () => {},
       history: rollout.history,
+      usage: rollout.usage,
       contextWindow,
     });
     const used = probe.contextUsed();
@@ -321,7 +335,7 @@ export class TuiController {
     this.model = prepared.model;
     this.contextWindow = prepared.contextWindow;
     this.contextUsed = prepared.used;
-    this.agent = this.buildAgent(rollout.history);
+    this.agent = this.buildAgent(rollout.history, rollout.usage);
     this.ensureRecorder();
     this.announce();
     for (const record of rollout.records) {
