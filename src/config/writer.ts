@@ -253,6 +253,11 @@ export function saveRootKeys(path: string, edit: ProfileEdit): void {
   saveTableKeys(path, [], edit);
 }
 
+/** `/model`'s choice, saved as root keys of codex-litellm's own file (no effort: the key is removed). */
+export function saveModelChoice(ownConfigPath: string, model: string, effort: string | undefined): void {
+  saveRootKeys(ownConfigPath, { model, model_reasoning_effort: effort });
+}
+
 /** Records the trust decision for `project` (an absolute path): `[projects."<project>"] trust_level`. */
 export function saveProjectTrust(path: string, project: string, level: TrustLevel): void {
   saveTableKeys(path, ["projects", project], { trust_level: level });

@@ -188,6 +188,9 @@ function apply(rollout: Rollout, record: RolloutRecord): void {
       break;
     }
     case "turn_context":
+      // Stock Codex names the model in turn_context only; a resumed session keeps it.
+      if (rollout.meta && !rollout.meta.model && typeof record.payload.model === "string")
+        rollout.meta.model = record.payload.model;
       break;
     default:
       record satisfies never;

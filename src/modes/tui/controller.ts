@@ -3,7 +3,7 @@
 // here: the Ink app subscribes to the events and renders them.
 import { Agent } from "../../agent/agent.ts";
 import type { ApprovalPolicy, ResolvedConfig, SandboxMode } from "../../config/types.ts";
-import { saveRootKeys } from "../../config/writer.ts";
+import { saveModelChoice } from "../../config/writer.ts";
 import type { Gateway } from "../../gateway/client.ts";
 import { discoverModels } from "../../gateway/discovery.ts";
 import type { AgentEvent, SessionInfo } from "../../protocol/events.ts";
@@ -371,7 +371,7 @@ export class TuiController {
     this.options.telemetry.onEvent({ type: "session_configured", session: this.sessionInfo() });
     let saved = "";
     try {
-      saveRootKeys(this.options.config.ownConfigPath, { model, model_reasoning_effort: effort });
+      saveModelChoice(this.options.config.ownConfigPath, model, effort);
       saved = `; saved to ${this.options.config.ownConfigPath}`;
     } catch (error) {
       this.warn(`could not save the model choice: ${(error as Error).message}`);
