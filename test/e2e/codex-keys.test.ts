@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
-import { e2e, jsonLines } from "../helpers/e2e.ts";
+import { e2e, jsonLines, TEST_KEY } from "../helpers/e2e.ts";
 
 /** Root keys go before config.toml's first table (the e2e fixture writes a trust table there). */
 function addRootKeys(home: string, lines: string[]): void {
@@ -91,6 +91,31 @@ describe("Codex keys honoured", () => {
       const history = readFileSync(join(t.ws.home, "history.jsonl"), "utf8");
       assert.ok(history.length <= 400, `${history.length} bytes kept`);
       assert.match(history, /"text":"second"/);
+    } finally {
+      await t.close();
+    }
+  });
+
+  test('a normal Codex config: model_provider = "openai" over Chat Completions, or ours from our own file', async () => {
+    const t = await e2e({ responses: [{ text: "via openai" }, { text: "via ours" }] });
+    try {
+      addRootKeys(t.ws.home, [
+        'model_provider = "openai"',
+        'model = "gpt-5.4"',
+        `openai_base_url = "${t.sim.origin}/v1"`,
+      ]);
+      const env = { LITELLM_BASE_URL: undefined, LITELLM_API_KEY: undefined, OPENAI_API_KEY: TEST_KEY };
+      const r1 = await t.run(["exec", "--strict-config", "go"], { env });
+      assert.equal(r1.code, 0, r1.stderr);
+      assert.equal(r1.stdout.trim(), "via openai");
+      assert.equal(t.chatBodies()[0].model, "gpt-5.4");
+      writeFileSync(
+        join(t.ws.home, "codex-litellm.config.toml"),
+        `model_provider = "litellm"\nmodel = "claude"\n[model_providers.litellm]\nbase_url = "${t.sim.origin}"\n`,
+      );
+      const r2 = await t.run(["exec", "go"], { env: { ...env, LITELLM_API_KEY: TEST_KEY } });
+      assert.equal(r2.code, 0, r2.stderr);
+      assert.equal(t.chatBodies()[1].model, "claude");
     } finally {
       await t.close();
     }
