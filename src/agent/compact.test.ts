@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { usage } from "../../test/helpers/usage.ts";
 import type { AgentEvent } from "../protocol/events.ts";
 import type { HistoryItem } from "../protocol/items.ts";
 import { assistantMessage, messageText, userMessage } from "../protocol/items.ts";
@@ -37,14 +38,6 @@ function scriptedStream(script: Scripted[]): { stream: StreamFn; requests: Model
   };
   return { stream, requests };
 }
-
-const usage = (input: number, output = 10) => ({
-  input_tokens: input,
-  cached_input_tokens: 0,
-  output_tokens: output,
-  reasoning_output_tokens: 0,
-  total_tokens: input + output,
-});
 
 const contextWindowError: GatewayError = {
   kind: "context_window",

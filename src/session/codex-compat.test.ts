@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, test } from "node:test";
+import { usage } from "../../test/helpers/usage.ts";
 import { userMessage } from "../protocol/items.ts";
 import { appendHistory, trimHistory } from "./history.ts";
 import { parseRollout, readRollout } from "./reader.ts";
@@ -17,13 +18,6 @@ beforeEach(() => {
 afterEach(() => rmSync(home, { recursive: true, force: true }));
 
 const ID = "0190aaaa-0000-7000-8000-00000000000a";
-const usage = (input: number, output: number) => ({
-  input_tokens: input,
-  cached_input_tokens: 0,
-  output_tokens: output,
-  reasoning_output_tokens: 0,
-  total_tokens: input + output,
-});
 
 test("reasoning is written with summary and content parts; turn_context carries turn_id and summary", () => {
   const recorder = SessionRecorder.create(
