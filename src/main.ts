@@ -16,6 +16,8 @@ interface SharedFlags {
   fullAuto?: boolean;
   dangerouslyBypassApprovalsAndSandbox?: boolean;
   telemetry?: boolean;
+  strictConfig?: boolean;
+  ignoreUserConfig?: boolean;
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -52,7 +54,9 @@ function addSharedOptions(cmd: Command): Command {
     .option("--dangerously-bypass-approvals-and-sandbox", "no sandbox, no approvals (alias --yolo)")
     .addOption(new Option("--yolo").hideHelp())
     .option("--telemetry", "record telemetry logs under $CODEX_HOME/logs")
-    .option("--no-telemetry", "disable telemetry logs");
+    .option("--no-telemetry", "disable telemetry logs")
+    .option("--strict-config", "an unknown configuration key is an error")
+    .option("--ignore-user-config", "do not read $CODEX_HOME/config.toml");
 }
 
 function overrides(flags: SharedFlags & { yolo?: boolean }) {
@@ -65,6 +69,8 @@ function overrides(flags: SharedFlags & { yolo?: boolean }) {
     fullAuto: flags.fullAuto,
     yolo: flags.dangerouslyBypassApprovalsAndSandbox || flags.yolo,
     telemetry: flags.telemetry,
+    strictConfig: flags.strictConfig,
+    ignoreUserConfig: flags.ignoreUserConfig,
   };
 }
 

@@ -21,6 +21,8 @@ export interface AgentOptions {
   model: string;
   instructions: string;
   reasoningEffort?: string;
+  /** `model_verbosity`, sent with every model request of a turn. */
+  verbosity?: string;
   stream: StreamFn;
   tools: ToolRegistry;
   cwd: string;
@@ -41,6 +43,12 @@ export interface AgentOptions {
   maxRequestsPerTurn?: number;
   /** Nudges per turn when the model stops without finishing (default 3; 0 disables). */
   maxAutoContinues?: number;
+  /**
+   * Usage restored on resume (the rollout's last `token_count`): the session totals, and the last request's
+   * usage, which measures `history` as the gateway counted it, so the context meter and the compaction trigger
+   * start where the session left off.
+   */
+  usage?: { total: Usage; last?: Usage };
 }
 
 export type TurnOutcome =
@@ -70,6 +78,12 @@ export class Agent {
   constructor(private readonly options: AgentOptions) {
     this.history = [...(options.history ?? [])];
     this.contextAdded = this.history.length > 0;
+    if (options.usage) {
+      this.totalUsage = { ...options.usage.total };
+      const last = options.usage.last;
+      if (last && last.input_tokens > 0)
+        this.reported = { tokens: last.input_tokens + last.output_tokens, index: this.history.length };
+    }
   }
 
   get contextWindow(): number {
@@ -290,6 +304,7 @@ export class Agent {
       items: this.history,
       tools: this.options.tools.specs(),
       reasoningEffort: this.options.reasoningEffort,
+      verbosity: this.options.verbosity,
     };
     for await (const event of this.options.stream(request, signal)) {
       switch (event.type) {

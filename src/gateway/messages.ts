@@ -78,7 +78,7 @@ export function toChatMessages(request: ModelRequest, replay: ReplayRules = DEFA
         pendingReasoning = item;
         break;
       case "message": {
-        if (item.role === "system") {
+        if (item.role === "system" || item.role === "developer") {
           systemParts.push(messageText(item));
           break;
         }
@@ -166,6 +166,8 @@ export function chatBody(request: ModelRequest, options: BodyOptions): Record<st
   if (request.reasoningEffort && !options.dropParams?.has("reasoning_effort")) {
     body.reasoning_effort = request.reasoningEffort;
   }
+  // `model_verbosity`: OpenAI's Chat Completions `verbosity` (GPT-5); dropped like the others when refused.
+  if (request.verbosity && !options.dropParams?.has("verbosity")) body.verbosity = request.verbosity;
   return body;
 }
 

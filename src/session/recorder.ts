@@ -5,6 +5,7 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import type { AgentEvent } from "../protocol/events.ts";
 import type { HistoryItem } from "../protocol/items.ts";
+import { uuidv7 } from "../util/uuid.ts";
 import { JsonlAppender } from "./appender.ts";
 import { lockSession, type SessionLock, tryLockSession } from "./lock.ts";
 import { rolloutPath } from "./paths.ts";
@@ -84,7 +85,7 @@ export class SessionRecorder {
   }
 
   recordItem(item: HistoryItem): void {
-    this.write({ timestamp: this.stamp(), type: "response_item", payload: item });
+    this.write({ timestamp: this.stamp(), type: "response_item", payload: rolloutItem(item) });
   }
 
   recordCompacted(summary: string, replacementHistory: HistoryItem[]): void {
@@ -97,11 +98,18 @@ export class SessionRecorder {
 
   recordEvent(event: AgentEvent): void {
     switch (event.type) {
-      case "turn_started":
-        this.write({ timestamp: this.stamp(), type: "turn_context", payload: this.settings.turnContext });
-        this.event({ type: "task_started", model_context_window: this.settings.contextWindow });
+      case "turn_started": {
+        const turnId = uuidv7();
+        const payload = { summary: "auto", ...this.settings.turnContext, turn_id: turnId };
+        this.write({ timestamp: this.stamp(), type: "turn_context", payload });
+        this.event({
+          type: "task_started",
+          turn_id: turnId,
+          model_context_window: this.settings.contextWindow,
+        });
         this.event({ type: "user_message", message: event.prompt });
         break;
+      }
       case "agent_message":
         this.event({ type: "agent_message", message: event.text });
         break;
@@ -154,4 +162,18 @@ export class SessionRecorder {
   private write(record: RolloutRecord): void {
     this.file.append(this.settings.redact ? this.settings.redact(record) : record);
   }
+}
+
+/**
+ * A reasoning item as stock Codex replays it: with a `summary` array (Codex skips reasoning without one) and
+ * the text as raw `content`; our own fields stay for our replay.
+ */
+function rolloutItem(item: HistoryItem): HistoryItem {
+  if (item.type !== "reasoning") return item;
+  const text = item.text ? [item.text] : [];
+  return {
+    ...item,
+    summary: text.map((t) => ({ type: "summary_text", text: t })),
+    content: text.map((t) => ({ type: "reasoning_text", text: t })),
+  } as HistoryItem;
 }

@@ -278,6 +278,7 @@ describe("fetch-and-simulate", () => {
       assert.deepEqual(events.at(-1).usage, {
         input_tokens: 60,
         cached_input_tokens: 0,
+        cache_write_input_tokens: 0,
         output_tokens: 18,
         reasoning_output_tokens: 0,
       });

@@ -2,7 +2,6 @@
 import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { Agent } from "../../agent/agent.ts";
-import { BASE_INSTRUCTIONS } from "../../agent/instructions.ts";
 import { processEnv } from "../../config/env.ts";
 import { loadConfig } from "../../config/load.ts";
 import { findGitRoot } from "../../config/project-doc.ts";
@@ -24,8 +23,15 @@ import { type Redactor, redactUrl } from "../../util/redact.ts";
 import { printable } from "../../util/terminal-text.ts";
 import { uuidv7 } from "../../util/uuid.ts";
 import { VERSION } from "../../util/version.ts";
-import { contextWindowFor, initialContext, resolveWorkdir } from "../agent-setup.ts";
+import {
+  agentInstructions,
+  contextWindowFor,
+  initialContext,
+  reasoningFilter,
+  resolveWorkdir,
+} from "../agent-setup.ts";
 import { type McpSetup, requiredFailure, startMcpServers } from "../mcp-setup.ts";
+import { turnNotifier } from "../notify.ts";
 import { watchSignals } from "../signals.ts";
 import { createHumanRenderer } from "./human.ts";
 import { createJsonlRenderer } from "./jsonl.ts";
@@ -181,16 +187,20 @@ async function runLocked(
             sandbox_policy: sandboxPolicyRecord(config, writableRoots),
             model,
             effort: config.reasoningEffort,
+            summary: config.reasoningSummary ?? "auto",
+            developer_instructions: config.developerInstructions,
           },
           warn,
           redactor,
         });
+    const notify = turnNotifier(config.notify, () => sessionId, cwd);
     const rec = recorder;
     /** Telemetry sees every event; human mode prints the LiteLLM usage card just before `tokens used`. */
     const observed =
       (next: (event: AgentEvent) => void) =>
       (event: AgentEvent): void => {
         telemetry.onEvent(event);
+        notify(event);
         const ending =
           event.type === "turn_complete" || event.type === "turn_failed" || event.type === "turn_aborted";
         if (ending && !options.json && telemetry.usageSummary().turns > 0)
@@ -200,15 +210,17 @@ async function runLocked(
       };
     const agent = new Agent({
       model,
-      instructions: BASE_INSTRUCTIONS,
+      instructions: agentInstructions(config),
       reasoningEffort: config.reasoningEffort,
+      verbosity: config.modelVerbosity,
       maxAutoContinues: modelProfile(model, config.modelProfiles, config.provider, config).autoContinueMax,
       stream: gateway.stream,
       tools: new ToolRegistry({ ...policy.registryOptions, extraTools: mcp.manager?.tools() }),
       cwd,
       writableRoots,
-      emit: tee(observed(render), rec),
+      emit: tee(observed(reasoningFilter(config, render)), rec),
       history: rollout?.history,
+      usage: rollout?.usage,
       initialContext: context.items,
       onItem: rec ? (item) => rec.recordItem(item) : undefined,
       onCompacted: rec ? (summary, items) => rec.recordCompacted(summary, items) : undefined,

@@ -109,7 +109,7 @@ export function recordPrompt(
 ): void {
   if (config.historyPersistence === "none") return;
   try {
-    appendHistory(config.codexHome, sessionId, prompt);
+    appendHistory(config.codexHome, sessionId, prompt, Date.now(), config.historyMaxBytes);
   } catch (error) {
     warn(`could not append to history.jsonl (${(error as Error).message})`);
   }

@@ -2,16 +2,15 @@
 // and turns user operations (prompt, interrupt, /compact, /new, /resume, /model) into agent calls. No React
 // here: the Ink app subscribes to the events and renders them.
 import { Agent } from "../../agent/agent.ts";
-import { BASE_INSTRUCTIONS } from "../../agent/instructions.ts";
-import { CODEX_LITELLM_PROFILE } from "../../config/load.ts";
 import { readMcpServers } from "../../config/mcp.ts";
 import type { ApprovalPolicy, ResolvedConfig, SandboxMode } from "../../config/types.ts";
-import { saveProfileKeys } from "../../config/writer.ts";
+import { saveModelChoice } from "../../config/writer.ts";
 import type { Gateway } from "../../gateway/client.ts";
 import { discoverModels } from "../../gateway/discovery.ts";
 import type { McpManager, McpServerStatus } from "../../mcp/index.ts";
 import type { AgentEvent, SessionInfo } from "../../protocol/events.ts";
 import type { HistoryItem } from "../../protocol/items.ts";
+import type { Usage } from "../../protocol/model.ts";
 import { emptyUsage } from "../../protocol/usage.ts";
 import type { SessionFile } from "../../session/find.ts";
 import { lockPath, type SessionLock, tryLockSession } from "../../session/lock.ts";
@@ -23,9 +22,10 @@ import { ToolRegistry } from "../../tools/registry.ts";
 import { UserError } from "../../util/errors.ts";
 import { uuidv7 } from "../../util/uuid.ts";
 import { VERSION } from "../../util/version.ts";
-import { contextWindowFor, type InitialContext } from "../agent-setup.ts";
+import { agentInstructions, contextWindowFor, type InitialContext, reasoningShown } from "../agent-setup.ts";
 import { openRecorder, recordPrompt, sandboxPolicyRecord } from "../exec/session.ts";
 import { modelsCacheFile } from "../models.ts";
+import { turnNotifier } from "../notify.ts";
 import { patchDiff, snapshotFiles } from "./diff.ts";
 import { permissionsUpdate } from "./permissions.ts";
 import type { StatusInfo } from "./status.ts";
@@ -85,8 +85,14 @@ export class TuiController {
   private tools: ToolRegistry;
   private readonly listeners = new Set<(event: TuiEvent) => void>();
   private readonly snapshots = new Map<string, Map<string, string | undefined>>();
+  private readonly instructions: string;
+  private readonly showReasoning: boolean;
+  private readonly notify: (event: AgentEvent) => void;
 
   constructor(private readonly options: ControllerOptions) {
+    this.instructions = agentInstructions(options.config);
+    this.showReasoning = reasoningShown(options.config);
+    this.notify = turnNotifier(options.config.notify, () => this.sessionId, options.cwd);
     this.model = options.model;
     this.effort = options.config.reasoningEffort;
     this.contextWindow = options.contextWindow;
@@ -147,6 +153,8 @@ export class TuiController {
   private onAgentEvent = (event: AgentEvent): void => {
     this.options.telemetry.onEvent(event);
     this.recorder?.recordEvent(event);
+    this.notify(event);
+    if (!this.showReasoning && (event.type === "reasoning" || event.type === "reasoning_delta")) return;
     if (event.type === "token_count" && event.contextUsed !== undefined) this.contextUsed = event.contextUsed;
     if (event.type === "patch_apply_begin")
       this.snapshots.set(event.callId, snapshotFiles(this.options.cwd, event.changes));
@@ -165,13 +173,15 @@ export class TuiController {
     this.dispatch(event);
   };
 
-  private buildAgent(history: HistoryItem[]): Agent | undefined {
+  private buildAgent(history: HistoryItem[], usage?: { total: Usage; last?: Usage }): Agent | undefined {
     if (!this.model) return undefined;
     const { config, cwd, policy, context, gateway } = this.options;
     return new Agent({
       model: this.model,
-      instructions: BASE_INSTRUCTIONS,
+      instructions: this.instructions,
       reasoningEffort: this.effort,
+      verbosity: config.modelVerbosity,
+      usage,
       maxAutoContinues: config.autoContinueMax,
       stream: gateway.stream,
       tools: this.tools,
@@ -226,6 +236,8 @@ export class TuiController {
         sandbox_policy: sandboxPolicyRecord(config, policy.writableRoots),
         model: this.model,
         effort: this.effort,
+        summary: config.reasoningSummary ?? "auto",
+        developer_instructions: config.developerInstructions,
       },
       warn: (m) => this.warn(m),
     });
@@ -327,13 +339,14 @@ export class TuiController {
       : this.contextWindow;
     const probe = new Agent({
       model: model ?? "",
-      instructions: BASE_INSTRUCTIONS,
+      instructions: this.instructions,
       stream: this.options.gateway.stream,
       tools: this.tools,
       cwd: this.options.cwd,
       writableRoots: [],
       emit: () => {},
       history: rollout.history,
+      usage: rollout.usage,
       contextWindow,
     });
     const used = probe.contextUsed();
@@ -355,7 +368,7 @@ export class TuiController {
     this.model = prepared.model;
     this.contextWindow = prepared.contextWindow;
     this.contextUsed = prepared.used;
-    this.agent = this.buildAgent(rollout.history);
+    this.agent = this.buildAgent(rollout.history, rollout.usage);
     this.ensureRecorder(prepared.lock);
     this.announce();
     for (const record of rollout.records) {
@@ -377,7 +390,7 @@ export class TuiController {
 
   /**
    * `/model`: switches model and effort for the next turn (the conversation carries over) and saves both into
-   * the active profile of config.toml, `profiles.codex-litellm` by default, so stock Codex keeps its own.
+   * codex-litellm.config.toml, so stock Codex keeps its own.
    */
   async setModel(model: string, effort: string | undefined): Promise<void> {
     const history = this.agent?.history ?? [];
@@ -389,11 +402,10 @@ export class TuiController {
     if (this.agent) this.agent.totalUsage = usage;
     if (this.recorder) Object.assign(this.recorder.settings.turnContext, { model, effort });
     this.options.telemetry.onEvent({ type: "session_configured", session: this.sessionInfo() });
-    const profile = this.options.config.profile ?? CODEX_LITELLM_PROFILE;
     let saved = "";
     try {
-      saveProfileKeys(this.options.config.configPath, profile, { model, model_reasoning_effort: effort });
-      saved = `; saved to [profiles.${profile}] in ${this.options.config.configPath}`;
+      saveModelChoice(this.options.config.ownConfigPath, model, effort);
+      saved = `; saved to ${this.options.config.ownConfigPath}`;
     } catch (error) {
       this.warn(`could not save the model choice: ${(error as Error).message}`);
     }
