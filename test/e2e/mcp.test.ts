@@ -26,6 +26,7 @@ describe("MCP over stdio in exec", () => {
       responses: [
         call("c_echo", "mcp__everything__echo", { message: "hi there" }),
         call("c_sum", "mcp__everything__get-sum", { a: 2, b: 40 }),
+        call("c_weather", "mcp__everything__get-structured-content", { location: "Chicago" }),
         { text: "done" },
       ],
     });
@@ -56,8 +57,13 @@ describe("MCP over stdio in exec", () => {
           ["item.completed", "echo", "completed"],
           ["item.started", "get-sum", "in_progress"],
           ["item.completed", "get-sum", "completed"],
+          ["item.started", "get-structured-content", "in_progress"],
+          ["item.completed", "get-structured-content", "completed"],
         ],
       );
+      const weather = items[5].item.result.structured_content;
+      assert.ok(weather && typeof weather === "object", "structured content is passed on");
+      assert.ok(toolReply(bodies, "c_weather").includes(String(Object.values(weather)[0])));
       const done = items[1].item;
       assert.equal(done.server, "everything");
       assert.deepEqual(done.arguments, { message: "hi there" });
