@@ -21,6 +21,8 @@ export interface AgentOptions {
   model: string;
   instructions: string;
   reasoningEffort?: string;
+  /** `response_format` for every request of the session (`exec --output-schema`). */
+  responseFormat?: Record<string, unknown>;
   stream: StreamFn;
   tools: ToolRegistry;
   cwd: string;
@@ -100,7 +102,8 @@ export class Agent {
     this.options.onItem?.(item);
   }
 
-  async runTurn(prompt: string, signal: AbortSignal): Promise<TurnOutcome> {
+  /** `images`: `data:` URLs sent with the prompt (`-i`, a pasted image path). */
+  async runTurn(prompt: string, signal: AbortSignal, images: string[] = []): Promise<TurnOutcome> {
     const { emit } = this.options;
     emit({ type: "turn_started", prompt });
     if (!this.contextAdded) {
@@ -124,7 +127,7 @@ export class Agent {
     };
     // Before the prompt is recorded, so the summary precedes it.
     if (!(await maybeCompact(estimateTextTokens(prompt)))) return this.aborted();
-    this.record(userMessage(prompt));
+    this.record(userMessage(prompt, images));
     const maxRequests = this.options.maxRequestsPerTurn ?? 200;
     const nudger = new AutoContinue(this.options.maxAutoContinues ?? DEFAULT_MAX_AUTO_CONTINUES, prompt);
     let lastMessage: string | null = null;
@@ -290,6 +293,7 @@ export class Agent {
       items: this.history,
       tools: this.options.tools.specs(),
       reasoningEffort: this.options.reasoningEffort,
+      responseFormat: this.options.responseFormat,
     };
     for await (const event of this.options.stream(request, signal)) {
       switch (event.type) {

@@ -10,6 +10,8 @@ export interface ModelInfo {
   id: string;
   maxInputTokens?: number;
   maxOutputTokens?: number;
+  /** `supports_vision` when the gateway states it (LiteLLM sends null when unknown). */
+  supportsVision?: boolean;
 }
 
 const CACHE_TTL_MS = 5 * 60 * 1000;
@@ -19,6 +21,10 @@ function positive(value: unknown): number | undefined {
 }
 
 /** The proxy's root: `/model/info` and `/model_group/info` live beside `/v1`, not under it. */
+function flag(value: unknown): boolean | undefined {
+  return typeof value === "boolean" ? value : undefined;
+}
+
 function proxyRoot(baseUrl: string): string {
   return baseUrl.replace(/\/v1\/?$/, "");
 }
@@ -31,6 +37,7 @@ function fromGroupInfo(doc: unknown): Map<string, ModelInfo> {
       id: entry.model_group,
       maxInputTokens: positive(entry.max_input_tokens),
       maxOutputTokens: positive(entry.max_output_tokens),
+      supportsVision: flag(entry.supports_vision),
     });
   }
   return out;
@@ -52,6 +59,8 @@ function fromModelInfo(doc: unknown): Map<string, ModelInfo> {
           ? Math.min(prev.maxInputTokens, input)
           : (prev?.maxInputTokens ?? input),
       maxOutputTokens: prev?.maxOutputTokens ?? output,
+      // One deployment that sees images is enough: LiteLLM routes to any of them.
+      supportsVision: prev?.supportsVision || flag(info.supports_vision),
     });
   }
   return out;

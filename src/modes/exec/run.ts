@@ -1,7 +1,7 @@
 // `codex-litellm exec`: one non-interactive run of the agent.
 import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { Agent } from "../../agent/agent.ts";
+import { Agent, type TurnOutcome } from "../../agent/agent.ts";
 import { BASE_INSTRUCTIONS } from "../../agent/instructions.ts";
 import { processEnv } from "../../config/env.ts";
 import { loadConfig } from "../../config/load.ts";
@@ -12,6 +12,7 @@ import { createGateway } from "../../gateway/client.ts";
 import { closeAgents } from "../../gateway/http.ts";
 import { modelProfile } from "../../gateway/quirks.ts";
 import type { AgentEvent } from "../../protocol/events.ts";
+import { forkSession } from "../../session/fork.ts";
 import { type Rollout, readRollout } from "../../session/reader.ts";
 import { startTelemetry } from "../../telemetry/index.ts";
 import { createToolPolicy } from "../../tools/policy.ts";
@@ -21,9 +22,16 @@ import { type Redactor, redactUrl } from "../../util/redact.ts";
 import { printable } from "../../util/terminal-text.ts";
 import { uuidv7 } from "../../util/uuid.ts";
 import { VERSION } from "../../util/version.ts";
+import { withAddedDirs } from "../add-dirs.ts";
 import { contextWindowFor, initialContext, resolveWorkdir } from "../agent-setup.ts";
+import { imageDataUrl } from "../images.ts";
+import { modelsCacheFile } from "../models.ts";
+import type { ReviewTarget } from "../review.ts";
+import { assertVision } from "../vision.ts";
 import { createHumanRenderer } from "./human.ts";
+import { type PromptIO, resolvePrompt } from "./input.ts";
 import { createJsonlRenderer } from "./jsonl.ts";
+import { correctionPrompt, type OutputSchema } from "./output-schema.ts";
 import {
   locateSession,
   openRecorder,
@@ -41,36 +49,61 @@ export interface ExecOptions extends CliOverrides {
   outputLastMessage?: string;
   ephemeral?: boolean;
   color?: "always" | "never" | "auto";
-  /** `exec resume`: continue a stored session. */
+  /** `exec resume`: continue a stored session; with `fork`, a copy of it under a new id. */
   resume?: ResumeTarget;
+  fork?: boolean;
+  /** `review` / `exec review`: review a diff, read-only. */
+  review?: ReviewTarget;
+  /** `--output-schema FILE`. */
+  outputSchema?: string;
+  /** `-i FILE`: images attached to the prompt. */
+  images?: string[];
+  /** `--add-dir DIR`: more writable roots. */
+  addDirs?: string[];
 }
 
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString("utf8");
-}
-
-async function resolvePrompt(arg: string | undefined): Promise<string> {
-  if (arg !== undefined && arg !== "-") return arg;
-  if (process.stdin.isTTY) {
-    throw new UserError(
-      "No prompt provided. Either specify one as an argument or pipe the prompt into stdin.",
-    );
-  }
-  const text = (await readStdin()).trim();
-  if (!text) throw new UserError("No prompt provided: stdin was empty.");
-  return text;
-}
+const promptIO: PromptIO = {
+  stdin: process.stdin,
+  notice: (line) => process.stderr.write(`${line}\n`),
+};
 
 export async function runExec(options: ExecOptions): Promise<number> {
   const cwd = resolveWorkdir(options.cd);
-  const config = loadConfig({ cli: options, env: process.env, cwd });
+  // A review never edits: read-only sandbox whatever the configuration says.
+  const cli = options.review
+    ? { ...options, sandboxMode: "read-only" as const, fullAuto: false, yolo: false }
+    : options;
+  const config = withAddedDirs(loadConfig({ cli, env: process.env, cwd }), options.addDirs ?? [], cwd);
+  const images = (options.images ?? []).map((path) => imageDataUrl(path, cwd));
+  const schema = options.outputSchema
+    ? await (await import("./output-schema.ts")).loadOutputSchema(options.outputSchema, cwd)
+    : undefined;
   // Found before stdin is read, so a missing session fails at once.
-  const resumed = options.resume ? locateSession(config.codexHome, options.resume, cwd) : undefined;
-  const prompt = await resolvePrompt(options.prompt);
+  let resumed = options.resume ? locateSession(config.codexHome, options.resume, cwd) : undefined;
+  let prompt: string;
+  if (options.review) {
+    const { reviewDiff, reviewPrompt } = await import("../review.ts");
+    const instructions =
+      options.review.prompt === "-" ? await resolvePrompt("-", promptIO) : options.review.prompt;
+    const { what, diff } = reviewDiff(cwd, options.review);
+    if (!diff.trim()) {
+      process.stderr.write(`Nothing to review: ${what} are empty.\n`);
+      return 0;
+    }
+    prompt = reviewPrompt(what, diff, instructions);
+  } else {
+    prompt = await resolvePrompt(options.prompt, promptIO);
+  }
   if (!options.skipGitRepoCheck && !options.yolo && !findGitRoot(cwd)) {
     throw new UserError("Not inside a trusted directory and --skip-git-repo-check was not specified.");
+  }
+  if (resumed && options.fork) {
+    const from = resumed;
+    try {
+      resumed = forkSession(config.codexHome, from);
+    } catch (error) {
+      throw new UserError(`cannot fork session ${from.id}: ${(error as Error).message}`);
+    }
   }
   let rollout: Rollout | undefined;
   if (resumed) {
@@ -119,6 +152,7 @@ export async function runExec(options: ExecOptions): Promise<number> {
     onWire: telemetry.onWire,
   });
   const contextWindow = await contextWindowFor(config, gateway, model);
+  if (images.length) await assertVision(gateway, model, modelsCacheFile(config.codexHome));
 
   const sessionId = rollout?.meta?.id ?? resumed?.id ?? uuidv7();
   const context = initialContext(config, cwd, policy);
@@ -156,16 +190,18 @@ export async function runExec(options: ExecOptions): Promise<number> {
         process.stderr.write(`${printable(redactor.text(telemetry.usageLines().join("\n")))}\n`);
       next(event);
     };
+  const schemaGate = holdFinal(render, !!schema);
   const agent = new Agent({
     model,
     instructions: BASE_INSTRUCTIONS,
     reasoningEffort: config.reasoningEffort,
+    responseFormat: schema?.responseFormat,
     maxAutoContinues: modelProfile(model, config.modelProfiles, config.provider, config).autoContinueMax,
     stream: gateway.stream,
     tools: new ToolRegistry(policy.registryOptions),
     cwd,
     writableRoots,
-    emit: tee(observed(render), recorder),
+    emit: tee(observed(schemaGate.render), recorder),
     history: rollout?.history,
     initialContext: context.items,
     onItem: recorder ? (item) => recorder.recordItem(item) : undefined,
@@ -209,7 +245,8 @@ export async function runExec(options: ExecOptions): Promise<number> {
       const compacted = await agent.compact(controller.signal, "resume");
       if (compacted.status === "failed") warn(`compacting the resumed session failed: ${compacted.message}`);
     }
-    const outcome = await agent.runTurn(prompt, controller.signal);
+    let outcome = await agent.runTurn(prompt, controller.signal, images);
+    if (schema) outcome = await enforceSchema(schema, outcome, agent, controller.signal, schemaGate);
     if (options.outputLastMessage) {
       const last = outcome.status === "completed" ? (outcome.lastMessage ?? "") : "";
       if (outcome.status === "completed") {
@@ -229,6 +266,65 @@ export async function runExec(options: ExecOptions): Promise<number> {
     closeAgents();
     await telemetry.close();
   }
+}
+
+interface HeldFinal {
+  render: (event: AgentEvent) => void;
+  /** The held `turn_complete`, passed on (with `lastMessage` replaced) or turned into `turn_failed`. */
+  release(lastMessage: string | undefined, failure?: string): void;
+  /** Forgets the held `turn_complete` (an answer that is about to be corrected). */
+  drop(): void;
+}
+
+/** With `--output-schema`, the end of a turn waits for the answer to be checked. */
+function holdFinal(next: (event: AgentEvent) => void, hold: boolean): HeldFinal {
+  let held: Extract<AgentEvent, { type: "turn_complete" }> | undefined;
+  return {
+    render: (event) => {
+      if (hold && event.type === "turn_complete") held = event;
+      else next(event);
+    },
+    release: (lastMessage, failure) => {
+      if (!held) return;
+      const event = held;
+      held = undefined;
+      if (failure !== undefined) next({ type: "turn_failed", message: failure, usage: event.usage });
+      else next({ ...event, lastMessage: lastMessage ?? event.lastMessage });
+    },
+    drop: () => {
+      held = undefined;
+    },
+  };
+}
+
+/** Checks the answer against the schema; one corrective follow-up, then the run fails. */
+async function enforceSchema(
+  schema: OutputSchema,
+  first: TurnOutcome,
+  agent: Agent,
+  signal: AbortSignal,
+  gate: HeldFinal,
+): Promise<TurnOutcome> {
+  let outcome = first;
+  for (let attempt = 0; outcome.status === "completed"; attempt++) {
+    const verdict = schema.check(outcome.lastMessage ?? "");
+    if (verdict.ok) {
+      gate.release(verdict.json);
+      return { ...outcome, lastMessage: verdict.json };
+    }
+    if (attempt === 1) {
+      const message = `the final answer does not match --output-schema: ${verdict.problems}`;
+      gate.release(undefined, message);
+      return { status: "failed", message };
+    }
+    gate.drop();
+    gate.render({
+      type: "warning",
+      message: `the answer does not match --output-schema (${verdict.problems}); asking the model once more`,
+    });
+    outcome = await agent.runTurn(correctionPrompt(verdict.problems), signal);
+  }
+  return outcome;
 }
 
 /** Events with every secret redacted, for a renderer. Deltas are neither printed nor stored by exec: as sent. */

@@ -3,6 +3,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { SessionFile } from "../../session/find.ts";
+import { forkSession } from "../../session/fork.ts";
 import type { TuiController } from "./controller.ts";
 import { colorDiff, workspaceDiff } from "./diff.ts";
 import {
@@ -200,9 +201,23 @@ function openApprovalsPicker(ctx: CommandContext): void {
   });
 }
 
-function openResumePicker(ctx: CommandContext): void {
+export interface ResumePick {
+  /** `codex-litellm fork`: open a copy of the chosen session under a new id. */
+  fork?: boolean;
+  /** List sessions `exec` started too (`resume --include-non-interactive`; /resume always does). */
+  includeNonInteractive?: boolean;
+  /** Runs once the chosen session is open. */
+  onOpened?: () => void;
+}
+
+export function openResumePicker(
+  ctx: CommandContext,
+  pick: ResumePick = { includeNonInteractive: true },
+): void {
   const { controller } = ctx;
-  const items = resumableSessions(controller.config.codexHome, ctx.cwd, controller.sessionId);
+  const items = resumableSessions(controller.config.codexHome, ctx.cwd, controller.sessionId, {
+    interactiveOnly: !pick.includeNonInteractive,
+  });
   ctx.openPicker<SessionFile>({
     picker: createPicker<SessionFile>({
       title: "Resume a previous session",
@@ -213,7 +228,20 @@ function openResumePicker(ctx: CommandContext): void {
     }),
     onPick: (file) => {
       ctx.closePicker();
-      void resumeWithSafeguard(ctx, file, () => {});
+      let chosen = file;
+      if (pick.fork) {
+        try {
+          chosen = forkSession(controller.config.codexHome, file);
+        } catch (error) {
+          controller.show({
+            kind: "notice",
+            text: `cannot fork: ${(error as Error).message}`,
+            tone: "error",
+          });
+          return;
+        }
+      }
+      void resumeWithSafeguard(ctx, chosen, () => {}).then(() => pick.onOpened?.());
     },
   });
 }

@@ -23,6 +23,7 @@ import { VERSION } from "../../util/version.ts";
 import { contextWindowFor, type InitialContext } from "../agent-setup.ts";
 import { openRecorder, recordPrompt, sandboxPolicyRecord } from "../exec/session.ts";
 import { modelsCacheFile } from "../models.ts";
+import { assertVision } from "../vision.ts";
 import { patchDiff, snapshotFiles } from "./diff.ts";
 import { permissionsUpdate } from "./permissions.ts";
 import type { StatusInfo } from "./status.ts";
@@ -226,15 +227,24 @@ export class TuiController {
   }
 
   /** Runs one turn. Resolves when it ends (completed, failed or interrupted). */
-  async submit(prompt: string): Promise<void> {
+  /** `images`: `data:` URLs sent with the prompt (`-i`, an image path pasted into the composer). */
+  async submit(prompt: string, images: string[] = []): Promise<void> {
     if (this.busy) return;
     if (!this.agent) {
       this.show({ kind: "notice", text: "no model selected: choose one with /model", tone: "error" });
       return;
     }
+    if (images.length && this.model) {
+      try {
+        await assertVision(this.options.gateway, this.model, modelsCacheFile(this.options.config.codexHome));
+      } catch (error) {
+        this.show({ kind: "notice", text: (error as Error).message, tone: "error" });
+        return;
+      }
+    }
     this.ensureRecorder();
     recordPrompt(this.options.config, this.sessionId, prompt, (m) => this.warn(m));
-    await this.run("Working", (signal) => this.agent!.runTurn(prompt, signal));
+    await this.run("Working", (signal) => this.agent!.runTurn(prompt, signal, images));
   }
 
   private async run(label: string, work: (signal: AbortSignal) => Promise<unknown>): Promise<void> {

@@ -41,12 +41,17 @@ export function resumableSessions(
   codexHome: string,
   cwd: string,
   exclude?: string,
+  options: { interactiveOnly?: boolean } = {},
 ): PickerItem<SessionFile>[] {
   const prompts = firstPrompts(codexHome);
   const items: PickerItem<SessionFile>[] = [];
   for (const file of listSessionFiles(codexHome)) {
     if (items.length >= MAX_SESSIONS) break;
-    if (file.id === exclude || readSessionMeta(file.path)?.cwd !== cwd) continue;
+    if (file.id === exclude) continue;
+    const meta = readSessionMeta(file.path);
+    if (meta?.cwd !== cwd) continue;
+    // As Codex's picker: sessions `exec` started are listed only with --include-non-interactive.
+    if (options.interactiveOnly && meta.source === "exec") continue;
     const prompt = (prompts.get(file.id) ?? "(no prompt recorded)").replace(/\s+/g, " ").trim();
     items.push({
       label: `${when(file.stamp)}  ${prompt.length > 70 ? `${prompt.slice(0, 69)}…` : prompt}`,
