@@ -27,7 +27,9 @@ export async function loadOutputSchema(path: string, cwd: string): Promise<Outpu
   if (typeof schema !== "object" || schema === null || Array.isArray(schema))
     throw new UserError(`--output-schema: ${path} is not a JSON Schema object`, 2);
   // Draft 2020-12 (what OpenAI's structured outputs describe); draft-07 schemas read the same here.
-  const { Ajv2020 } = await import("ajv/dist/2020.js");
+  // A CommonJS module: its class is the default export once bundled.
+  const mod = await import("ajv/dist/2020.js");
+  const Ajv2020 = (mod.default ?? mod.Ajv2020) as unknown as typeof mod.Ajv2020;
   const ajv = new Ajv2020({ allErrors: true, strict: false });
   let validate: ReturnType<typeof ajv.compile>;
   try {
