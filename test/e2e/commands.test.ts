@@ -222,6 +222,24 @@ describe("exec flags", () => {
   });
 });
 
+describe("markdown in exec's human output", () => {
+  test("--color always renders the answer's Markdown on stderr; stdout keeps the text as written", async () => {
+    const answer = "| a | b |\n|---|---|\n| 1 | 2 |\n\nSee [docs](https://x.dev).";
+    const t = await e2e({ responses: [{ text: answer }] });
+    try {
+      const r = await t.run(["exec", "--color", "always", "-m", "sim-model", "md"]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout, `${answer}\n`);
+      const plain = r.stderr.replace(/\x1b\[[\d;]*m/g, "");
+      assert.match(plain, /a │ b\n──┼──\n1 │ 2/);
+      assert.match(plain, /See docs \(https:\/\/x\.dev\)\./);
+      assert.match(r.stderr, /\x1b\[4;34mdocs\x1b\[0m/, "the link is underlined");
+    } finally {
+      await t.close();
+    }
+  });
+});
+
 describe("completion and sandbox", () => {
   test("completion bash|zsh|fish prints a script naming the commands", async () => {
     const t = await e2e(refuseAll());

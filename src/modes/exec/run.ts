@@ -135,6 +135,7 @@ export async function runExec(options: ExecOptions): Promise<number> {
           color,
           stderr: (t) => process.stderr.write(t),
           stdout: (t) => process.stdout.write(t),
+          formatAnswer: color ? (await import("./markdown-ansi.ts")).markdownToAnsi : undefined,
         }),
   );
   const warn = (message: string) => render({ type: "warning", message });

@@ -249,3 +249,29 @@ test("transcript: streams settle into finished cells in order; interrupts mark r
   assert.equal(state.live.length, 0);
   assert.match(linesText([{ spans: [{ text: String(state.done.at(-1)?.kind) }] }]), /notice/);
 });
+
+test("markdown: tables with aligned columns, links with their URL, nested and task lists (marked's lexer)", () => {
+  const lines = renderMarkdown(
+    "| name | n |\n|:-----|--:|\n| **a** | 1 |\n| bee | 22 |\n\nSee [the docs](https://x.dev/d) or <https://y.dev>.\n\n- one\n  - inner\n- [x] done\n- [ ] todo\n\n3) three\n4) four",
+  );
+  assert.deepEqual(lines.map(lineText), [
+    "name │  n",
+    "─────┼───",
+    "a    │  1",
+    "bee  │ 22",
+    "",
+    "See the docs (https://x.dev/d) or https://y.dev.",
+    "",
+    "• one",
+    "  • inner",
+    "☑ done",
+    "☐ todo",
+    "",
+    "3) three",
+    "4) four",
+  ]);
+  assert.equal(lines[0].spans[0].bold, true);
+  assert.equal(lines[2].spans[0].bold, true, "inline styles inside cells");
+  const link = lines[5].spans.find((s) => s.text === "the docs");
+  assert.equal(link?.underline, true);
+});
