@@ -131,3 +131,34 @@ describe("TUI resume and fork", () => {
     }
   });
 });
+
+describe("TUI /review", () => {
+  test("/review sends the uncommitted changes under a read-only sandbox, then the session's permissions return", {
+    skip,
+  }, async () => {
+    const s = await tuiSession({
+      responses: [{ text: "[P2] Typo — notes.txt:1" }, { text: "second answer here" }],
+    });
+    s.ws.write("notes.txt", "helo\n");
+    const term = s.start();
+    try {
+      await term.waitFor(READY);
+      await term.submit("/review");
+      await term.waitFor("notes.txt:1");
+      const review = s.chatBodies()[0].messages;
+      assert.match(review.at(-1).content, /uncommitted changes[\s\S]*\+helo/);
+      assert.ok(
+        review.some((m: any) => /<sandbox_mode>read-only<\/sandbox_mode>/.test(String(m.content))),
+        "the review turn runs read-only",
+      );
+      await term.waitFor(READY);
+      await term.submit("next");
+      await term.waitFor("second answer here");
+      const after = s.chatBodies()[1].messages;
+      assert.match(String(after.at(-2).content), /<sandbox_mode>workspace-write<\/sandbox_mode>/);
+    } finally {
+      term.kill();
+      await s.close();
+    }
+  });
+});

@@ -4,6 +4,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { SessionFile } from "../../session/find.ts";
 import { forkSession } from "../../session/fork.ts";
+import { reviewDiff, reviewPrompt } from "../review.ts";
 import type { TuiController } from "./controller.ts";
 import { colorDiff, workspaceDiff } from "./diff.ts";
 import {
@@ -70,6 +71,9 @@ export function runSlashCommand(ctx: CommandContext, parsed: SlashParse): void {
     case "new":
       controller.newSession();
       return;
+    case "review":
+      startReview(ctx, parsed.args.trim() || undefined);
+      return;
     case "resume":
       openResumePicker(ctx);
       return;
@@ -102,6 +106,22 @@ export function runSlashCommand(ctx: CommandContext, parsed: SlashParse): void {
     default:
       controller.show({ kind: "notice", text: `/${command.name} is not available`, tone: "error" });
   }
+}
+
+function startReview(ctx: CommandContext, instructions: string | undefined): void {
+  const { controller } = ctx;
+  let target: { what: string; diff: string };
+  try {
+    target = reviewDiff(ctx.cwd, {});
+  } catch (error) {
+    controller.show({ kind: "notice", text: (error as Error).message, tone: "error" });
+    return;
+  }
+  if (!target.diff.trim()) {
+    controller.show({ kind: "notice", text: "Nothing to review: no uncommitted changes.", tone: "info" });
+    return;
+  }
+  void controller.review(reviewPrompt(target.what, target.diff, instructions));
 }
 
 const MODEL_TITLE = "Select LiteLLM Model and Effort";

@@ -402,6 +402,18 @@ export class TuiController {
     return next.policy;
   }
 
+  /** `/review`: one turn under a read-only sandbox; the session's permissions come back afterwards. */
+  async review(prompt: string): Promise<void> {
+    const approval = this.options.policy.approvalPolicy;
+    const sandbox = this.options.config.sandboxMode;
+    this.setPermissions(approval, "read-only");
+    try {
+      await this.submit(prompt);
+    } finally {
+      this.setPermissions(approval, sandbox);
+    }
+  }
+
   statusInfo(): StatusInfo {
     const { config, cwd, policy, context, telemetry } = this.options;
     return {

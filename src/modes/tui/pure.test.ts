@@ -151,7 +151,7 @@ test("editor: multi-line editing and history on the first/last line", () => {
 test("slash commands: popup matches, parsing, unknown commands and paths", () => {
   assert.deepEqual(
     slashMatches("/").map((c) => c.name),
-    ["model", "approvals", "new", "resume", "init", "compact", "diff", "status", "quit", "exit"],
+    ["model", "approvals", "review", "new", "resume", "init", "compact", "diff", "status", "quit", "exit"],
   );
   assert.deepEqual(
     slashMatches("/st").map((c) => c.name),
