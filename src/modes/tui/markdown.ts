@@ -87,7 +87,8 @@ function list(token: Tokens.List): StyledLine[] {
     const body = blocks(item.tokens.filter((t) => t.type !== "checkbox")).filter((l) => !isBlank(l));
     const pad = " ".repeat(textWidth(marker));
     if (body.length === 0) out.push({ spans: [span(marker)] });
-    body.forEach((l, j) => out.push({ ...l, spans: [span(j === 0 ? marker : pad), ...l.spans] }));
+    for (const [j, l] of body.entries())
+      out.push({ ...l, spans: [span(j === 0 ? marker : pad), ...l.spans] });
     if (token.loose && i < token.items.length - 1) out.push(blank());
   });
   return out;
