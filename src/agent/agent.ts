@@ -23,6 +23,8 @@ export interface AgentOptions {
   reasoningEffort?: string;
   /** `response_format` for every request of the session (`exec --output-schema`). */
   responseFormat?: Record<string, unknown>;
+  /** `model_verbosity`, sent with every model request of a turn. */
+  verbosity?: string;
   stream: StreamFn;
   tools: ToolRegistry;
   cwd: string;
@@ -43,6 +45,12 @@ export interface AgentOptions {
   maxRequestsPerTurn?: number;
   /** Nudges per turn when the model stops without finishing (default 3; 0 disables). */
   maxAutoContinues?: number;
+  /**
+   * Usage restored on resume (the rollout's last `token_count`): the session totals, and the last request's
+   * usage, which measures `history` as the gateway counted it, so the context meter and the compaction trigger
+   * start where the session left off.
+   */
+  usage?: { total: Usage; last?: Usage };
 }
 
 export type TurnOutcome =
@@ -72,6 +80,12 @@ export class Agent {
   constructor(private readonly options: AgentOptions) {
     this.history = [...(options.history ?? [])];
     this.contextAdded = this.history.length > 0;
+    if (options.usage) {
+      this.totalUsage = { ...options.usage.total };
+      const last = options.usage.last;
+      if (last && last.input_tokens > 0)
+        this.reported = { tokens: last.input_tokens + last.output_tokens, index: this.history.length };
+    }
   }
 
   get contextWindow(): number {
@@ -294,6 +308,7 @@ export class Agent {
       tools: this.options.tools.specs(),
       reasoningEffort: this.options.reasoningEffort,
       responseFormat: this.options.responseFormat,
+      verbosity: this.options.verbosity,
     };
     for await (const event of this.options.stream(request, signal)) {
       switch (event.type) {

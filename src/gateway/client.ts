@@ -23,6 +23,8 @@ export interface GatewayOptions {
   onWire?: (entry: WireLog) => void;
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   random?: () => number;
+  /** How long to wait after the finish chunk for the usage chunk and `[DONE]` (a seam for tests). */
+  afterFinishGraceMs?: number;
 }
 
 export type WireLog =
@@ -245,7 +247,9 @@ export function createGateway(options: GatewayOptions): Gateway {
         if (failure) return { error: failure };
         if (done) break;
         if (assembler.finishReason)
-          ex.setIdleLimit(Math.min(provider.streamIdleTimeoutMs, AFTER_FINISH_GRACE_MS));
+          ex.setIdleLimit(
+            Math.min(provider.streamIdleTimeoutMs, options.afterFinishGraceMs ?? AFTER_FINISH_GRACE_MS),
+          );
       }
     } catch (error) {
       // After the finish chunk a silent connection is complete, not broken: the usage chunk is optional.

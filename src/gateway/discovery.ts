@@ -1,8 +1,9 @@
 // Model discovery: ids from `/models`, windows from LiteLLM's `/model_group/info` or `/model/info`.
 // LiteLLM's booleans default to false when unknown, and token limits may be null or floats: treat both
 // as "not known" rather than as facts.
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { dirname } from "node:path";
+import { writeFileAtomic } from "../util/files.ts";
 import { redactUrl } from "../util/redact.ts";
 import type { Gateway } from "./client.ts";
 
@@ -125,11 +126,11 @@ export async function discoverModels(
   if (options.cacheFile) {
     try {
       mkdirSync(dirname(options.cacheFile), { recursive: true });
-      const tmp = `${options.cacheFile}.${process.pid}.tmp`;
-      writeFileSync(tmp, JSON.stringify({ fetchedAt: now, baseUrl: cacheKey, models } satisfies CacheFile), {
-        mode: 0o600,
-      });
-      renameSync(tmp, options.cacheFile);
+      writeFileAtomic(
+        options.cacheFile,
+        JSON.stringify({ fetchedAt: now, baseUrl: cacheKey, models } satisfies CacheFile),
+        0o600,
+      );
     } catch {
       // A cache that cannot be written only costs a later refetch.
     }

@@ -83,7 +83,7 @@ export function toChatMessages(request: ModelRequest, replay: ReplayRules = DEFA
         pendingReasoning = item;
         break;
       case "message": {
-        if (item.role === "system") {
+        if (item.role === "system" || item.role === "developer") {
           systemParts.push(messageText(item));
           break;
         }
@@ -183,6 +183,8 @@ export function chatBody(request: ModelRequest, options: BodyOptions): Record<st
   }
   if (request.responseFormat && !options.dropParams?.has("response_format"))
     body.response_format = request.responseFormat;
+  // `model_verbosity`: OpenAI's Chat Completions `verbosity` (GPT-5); dropped like the others when refused.
+  if (request.verbosity && !options.dropParams?.has("verbosity")) body.verbosity = request.verbosity;
   return body;
 }
 

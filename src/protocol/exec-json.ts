@@ -23,6 +23,7 @@ export type ThreadItem =
 export interface JsonUsage {
   input_tokens: number;
   cached_input_tokens: number;
+  cache_write_input_tokens: number;
   output_tokens: number;
   reasoning_output_tokens: number;
 }

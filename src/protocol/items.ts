@@ -9,7 +9,8 @@ export type ContentPart =
 
 export interface MessageItem {
   type: "message";
-  role: "user" | "assistant" | "system";
+  /** `developer` messages come from stock Codex's rollouts; they are sent as part of the one system message. */
+  role: "user" | "assistant" | "system" | "developer";
   content: ContentPart[];
   /** Raw assistant content as the provider sent it (e.g. MiniMax `<think>` text), replayed verbatim. */
   raw_content?: string;

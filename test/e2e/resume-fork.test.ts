@@ -121,8 +121,10 @@ describe("TUI resume and fork", () => {
       // fork ID PROMPT: a copy under a new id, and the prompt is sent once it is open.
       term = s.start(["-m", "sim-model", "fork", CLI_ID, "fork prompt"]);
       await term.waitFor("forked answer");
-      const forked = listRollouts(s.ws.home).filter((p) => !p.includes(CLI_ID) && !p.includes(EXEC_ID));
-      assert.equal(forked.length, 1);
+      const forked = listRollouts(s.ws.home).filter(
+        (p) => p.endsWith(".jsonl") && !p.includes(CLI_ID) && !p.includes(EXEC_ID),
+      );
+      assert.equal(forked.length, 1, forked.join("\n"));
       assert.equal(readRecords(forked[0])[0].payload.forked_from_id, CLI_ID);
       assert.equal(s.chatBodies()[1].messages.at(-1).content, "fork prompt");
     } finally {

@@ -58,6 +58,8 @@ export interface ScriptedUsage {
   completion_tokens: number;
   reasoning_tokens?: number;
   cached_tokens?: number;
+  /** Prompt tokens written to the cache, sent as LiteLLM relays Anthropic's (`cache_creation_input_tokens`). */
+  cache_creation_tokens?: number;
 }
 
 export interface ScriptedAnswer {

@@ -9,6 +9,7 @@ export function jsonUsage(u: Usage): JsonUsage {
   return {
     input_tokens: u.input_tokens,
     cached_input_tokens: u.cached_input_tokens,
+    cache_write_input_tokens: u.cache_write_input_tokens ?? 0,
     output_tokens: u.output_tokens,
     reasoning_output_tokens: u.reasoning_output_tokens,
   };

@@ -2,18 +2,20 @@
 import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { Agent, type TurnOutcome } from "../../agent/agent.ts";
-import { BASE_INSTRUCTIONS } from "../../agent/instructions.ts";
 import { processEnv } from "../../config/env.ts";
 import { loadConfig } from "../../config/load.ts";
 import { findGitRoot } from "../../config/project-doc.ts";
 import { sessionRedactor } from "../../config/secrets.ts";
-import type { CliOverrides } from "../../config/types.ts";
+import type { CliOverrides, ResolvedConfig } from "../../config/types.ts";
 import { createGateway } from "../../gateway/client.ts";
 import { closeAgents } from "../../gateway/http.ts";
 import { modelProfile } from "../../gateway/quirks.ts";
 import type { AgentEvent } from "../../protocol/events.ts";
+import type { SessionFile } from "../../session/find.ts";
 import { forkSession } from "../../session/fork.ts";
+import { type SessionLock, tryLockSession } from "../../session/lock.ts";
 import { type Rollout, readRollout } from "../../session/reader.ts";
+import type { SessionRecorder } from "../../session/recorder.ts";
 import { startTelemetry } from "../../telemetry/index.ts";
 import { createToolPolicy } from "../../tools/policy.ts";
 import { ToolRegistry } from "../../tools/registry.ts";
@@ -23,10 +25,18 @@ import { printable } from "../../util/terminal-text.ts";
 import { uuidv7 } from "../../util/uuid.ts";
 import { VERSION } from "../../util/version.ts";
 import { withAddedDirs } from "../add-dirs.ts";
-import { contextWindowFor, initialContext, resolveWorkdir } from "../agent-setup.ts";
+import {
+  agentInstructions,
+  contextWindowFor,
+  initialContext,
+  reasoningFilter,
+  resolveWorkdir,
+} from "../agent-setup.ts";
 import { imageDataUrl } from "../images.ts";
 import { modelsCacheFile } from "../models.ts";
+import { turnNotifier } from "../notify.ts";
 import type { ReviewTarget } from "../review.ts";
+import { watchSignals } from "../signals.ts";
 import { assertVision } from "../vision.ts";
 import { createHumanRenderer } from "./human.ts";
 import { type PromptIO, resolvePrompt } from "./input.ts";
@@ -67,6 +77,12 @@ const promptIO: PromptIO = {
   notice: (line) => process.stderr.write(`${line}\n`),
 };
 
+/** What runExec reads before the run proper: usage errors in these come before stdin is read. */
+interface Inputs {
+  images: string[];
+  schema?: OutputSchema;
+}
+
 export async function runExec(options: ExecOptions): Promise<number> {
   const cwd = resolveWorkdir(options.cd);
   // A review never edits: read-only sandbox whatever the configuration says.
@@ -74,12 +90,39 @@ export async function runExec(options: ExecOptions): Promise<number> {
     ? { ...options, sandboxMode: "read-only" as const, fullAuto: false, yolo: false }
     : options;
   const config = withAddedDirs(loadConfig({ cli, env: process.env, cwd }), options.addDirs ?? [], cwd);
-  const images = (options.images ?? []).map((path) => imageDataUrl(path, cwd));
-  const schema = options.outputSchema
-    ? await (await import("./output-schema.ts")).loadOutputSchema(options.outputSchema, cwd)
-    : undefined;
+  const inputs: Inputs = {
+    images: (options.images ?? []).map((path) => imageDataUrl(path, cwd)),
+    schema: options.outputSchema
+      ? await (await import("./output-schema.ts")).loadOutputSchema(options.outputSchema, cwd)
+      : undefined,
+  };
+  const warnEarly: string[] = [];
   // Found before stdin is read, so a missing session fails at once.
-  let resumed = options.resume ? locateSession(config.codexHome, options.resume, cwd) : undefined;
+  const resumed = options.resume ? locateSession(config.codexHome, options.resume, cwd) : undefined;
+  // So is a session another process is recording (SessionInUseError, exit 1; see session/lock.ts). A fork
+  // only reads it.
+  const lock =
+    resumed && !options.ephemeral && !options.fork
+      ? tryLockSession(resumed.path, resumed.id, (e) =>
+          warnEarly.push(`could not lock session ${resumed.id} (${e.message})`),
+        )
+      : undefined;
+  try {
+    return await runLocked(options, inputs, cwd, config, resumed, lock, warnEarly);
+  } finally {
+    lock?.release();
+  }
+}
+
+async function runLocked(
+  options: ExecOptions,
+  { images, schema }: Inputs,
+  cwd: string,
+  config: ResolvedConfig,
+  located: SessionFile | undefined,
+  lock: SessionLock | undefined,
+  warnEarly: string[],
+): Promise<number> {
   let prompt: string;
   if (options.review) {
     const { reviewDiff, reviewPrompt } = await import("../review.ts");
@@ -97,12 +140,12 @@ export async function runExec(options: ExecOptions): Promise<number> {
   if (!options.skipGitRepoCheck && !options.yolo && !findGitRoot(cwd)) {
     throw new UserError("Not inside a trusted directory and --skip-git-repo-check was not specified.");
   }
-  if (resumed && options.fork) {
-    const from = resumed;
+  let resumed = located;
+  if (located && options.fork) {
     try {
-      resumed = forkSession(config.codexHome, from);
+      resumed = forkSession(config.codexHome, located);
     } catch (error) {
-      throw new UserError(`cannot fork session ${from.id}: ${(error as Error).message}`);
+      throw new UserError(`cannot fork session ${located.id}: ${(error as Error).message}`);
     }
   }
   let rollout: Rollout | undefined;
@@ -139,106 +182,112 @@ export async function runExec(options: ExecOptions): Promise<number> {
         }),
   );
   const warn = (message: string) => render({ type: "warning", message });
-  for (const warning of config.warnings) warn(warning);
+  for (const warning of [...config.warnings, ...warnEarly]) warn(warning);
   // One safety policy for the session: sandbox, approvals, writable roots, secret-free command environment.
   const policy = createToolPolicy(config, cwd, "exec");
   for (const notice of policy.notices) warn(notice);
 
   // Before the gateway, whose wire log it records. Loads the file writers only when telemetry is enabled;
   // an unwritable log is a warning, never a failed run.
-  const telemetry = await startTelemetry({ config: { ...config, model }, warn });
-  const gateway = createGateway({
-    provider: config.provider,
-    modelProfiles: config.modelProfiles,
-    onWire: telemetry.onWire,
-  });
-  const contextWindow = await contextWindowFor(config, gateway, model);
-  if (images.length) await assertVision(gateway, model, modelsCacheFile(config.codexHome));
-
   const sessionId = rollout?.meta?.id ?? resumed?.id ?? uuidv7();
-  const context = initialContext(config, cwd, policy);
+  const telemetry = await startTelemetry({ config: { ...config, model }, sessionId, warn });
+  // Ctrl-C, SIGTERM, SIGHUP, SIGQUIT or a closed stdout: abort the turn, record it, exit 128 + N.
+  const controller = new AbortController();
+  const signals = watchSignals((signal) => {
+    telemetry.note("process.signal", { signal });
+    controller.abort();
+  });
+  let recorder: SessionRecorder | undefined;
+  try {
+    const gateway = createGateway({
+      provider: config.provider,
+      modelProfiles: config.modelProfiles,
+      onWire: telemetry.onWire,
+    });
+    const contextWindow = await contextWindowFor(config, gateway, model);
+    if (images.length) await assertVision(gateway, model, modelsCacheFile(config.codexHome));
+    const context = initialContext(config, cwd, policy);
 
-  const writableRoots = policy.writableRoots;
-  const recorder = options.ephemeral
-    ? undefined
-    : openRecorder({
-        config,
+    const writableRoots = policy.writableRoots;
+    recorder = options.ephemeral
+      ? undefined
+      : openRecorder({
+          config,
+          sessionId,
+          cwd,
+          model,
+          contextWindow,
+          resumePath: resumed?.path,
+          lock,
+          // exec never prompts: what would need approval is refused (Codex forces `never` in exec).
+          turnContext: {
+            cwd,
+            approval_policy: policy.approvalPolicy,
+            sandbox_policy: sandboxPolicyRecord(config, writableRoots),
+            model,
+            effort: config.reasoningEffort,
+            summary: config.reasoningSummary ?? "auto",
+            developer_instructions: config.developerInstructions,
+          },
+          warn,
+          redactor,
+        });
+    const notify = turnNotifier(config.notify, () => sessionId, cwd);
+    const rec = recorder;
+    /** Telemetry sees every event; human mode prints the LiteLLM usage card just before `tokens used`. */
+    const observed =
+      (next: (event: AgentEvent) => void) =>
+      (event: AgentEvent): void => {
+        telemetry.onEvent(event);
+        notify(event);
+        const ending =
+          event.type === "turn_complete" || event.type === "turn_failed" || event.type === "turn_aborted";
+        if (ending && !options.json && telemetry.usageSummary().turns > 0)
+          // Model names in the card come from the gateway.
+          process.stderr.write(`${printable(redactor.text(telemetry.usageLines().join("\n")))}\n`);
+        next(event);
+      };
+    const schemaGate = holdFinal(reasoningFilter(config, render), !!schema);
+    const agent = new Agent({
+      model,
+      instructions: agentInstructions(config),
+      reasoningEffort: config.reasoningEffort,
+      responseFormat: schema?.responseFormat,
+      verbosity: config.modelVerbosity,
+      maxAutoContinues: modelProfile(model, config.modelProfiles, config.provider, config).autoContinueMax,
+      stream: gateway.stream,
+      tools: new ToolRegistry(policy.registryOptions),
+      cwd,
+      writableRoots,
+      emit: tee(observed(schemaGate.render), rec),
+      history: rollout?.history,
+      usage: rollout?.usage,
+      initialContext: context.items,
+      onItem: rec ? (item) => rec.recordItem(item) : undefined,
+      onCompacted: rec ? (summary, items) => rec.recordCompacted(summary, items) : undefined,
+      contextWindow,
+      autoCompactTokenLimit: config.autoCompactTokenLimit,
+    });
+
+    observed(render)({
+      type: "session_configured",
+      session: {
         sessionId,
+        version: VERSION,
         cwd,
         model,
+        provider: config.provider.id,
+        baseUrl: config.provider.baseUrl ? redactUrl(config.provider.baseUrl) : "(no base URL)",
+        approvalPolicy: policy.approvalPolicy,
+        sandbox: policy.sandboxSummary,
+        reasoningEffort: config.reasoningEffort,
         contextWindow,
-        resumePath: resumed?.path,
-        // exec never prompts: what would need approval is refused (Codex forces `never` in exec).
-        turnContext: {
-          cwd,
-          approval_policy: policy.approvalPolicy,
-          sandbox_policy: sandboxPolicyRecord(config, writableRoots),
-          model,
-          effort: config.reasoningEffort,
-        },
-        warn,
-        redactor,
-      });
-  /** Telemetry sees every event; human mode prints the LiteLLM usage card just before `tokens used`. */
-  const observed =
-    (next: (event: AgentEvent) => void) =>
-    (event: AgentEvent): void => {
-      telemetry.onEvent(event);
-      const ending =
-        event.type === "turn_complete" || event.type === "turn_failed" || event.type === "turn_aborted";
-      // Model names in the card come from the gateway.
-      if (ending && !options.json && telemetry.usageSummary().turns > 0)
-        process.stderr.write(`${printable(redactor.text(telemetry.usageLines().join("\n")))}\n`);
-      next(event);
-    };
-  const schemaGate = holdFinal(render, !!schema);
-  const agent = new Agent({
-    model,
-    instructions: BASE_INSTRUCTIONS,
-    reasoningEffort: config.reasoningEffort,
-    responseFormat: schema?.responseFormat,
-    maxAutoContinues: modelProfile(model, config.modelProfiles, config.provider, config).autoContinueMax,
-    stream: gateway.stream,
-    tools: new ToolRegistry(policy.registryOptions),
-    cwd,
-    writableRoots,
-    emit: tee(observed(schemaGate.render), recorder),
-    history: rollout?.history,
-    initialContext: context.items,
-    onItem: recorder ? (item) => recorder.recordItem(item) : undefined,
-    onCompacted: recorder ? (summary, items) => recorder.recordCompacted(summary, items) : undefined,
-    contextWindow,
-    autoCompactTokenLimit: config.autoCompactTokenLimit,
-  });
+      },
+    });
+    if (telemetry.announcement) process.stderr.write(`${telemetry.announcement}\n`);
+    for (const warning of rollout?.warnings ?? []) warn(warning);
+    if (!options.ephemeral) recordPrompt(config, sessionId, prompt, warn);
 
-  observed(render)({
-    type: "session_configured",
-    session: {
-      sessionId,
-      version: VERSION,
-      cwd,
-      model,
-      provider: config.provider.id,
-      baseUrl: config.provider.baseUrl ? redactUrl(config.provider.baseUrl) : "(no base URL)",
-      approvalPolicy: policy.approvalPolicy,
-      sandbox: policy.sandboxSummary,
-      reasoningEffort: config.reasoningEffort,
-      contextWindow,
-    },
-  });
-  if (telemetry.announcement) process.stderr.write(`${telemetry.announcement}\n`);
-  for (const warning of rollout?.warnings ?? []) warn(warning);
-  if (!options.ephemeral) recordPrompt(config, sessionId, prompt, warn);
-
-  const controller = new AbortController();
-  let interrupts = 0;
-  const onSigint = () => {
-    interrupts++;
-    if (interrupts > 1) process.exit(130);
-    controller.abort();
-  };
-  process.on("SIGINT", onSigint);
-  try {
     if (rollout && agent.contextUsed() > contextWindow) {
       warn(
         `the resumed session holds about ${agent.contextUsed()} tokens, more than the ${contextWindow}-token context window; compacting it first`,
@@ -260,9 +309,9 @@ export async function runExec(options: ExecOptions): Promise<number> {
         writeFileSync(resolve(cwd, options.outputLastMessage), printable(redactor.text(last)));
       }
     }
-    return outcome.status === "completed" ? 0 : 1;
+    return signals.exitCode(outcome.status === "completed" ? 0 : 1);
   } finally {
-    process.off("SIGINT", onSigint);
+    signals.dispose();
     recorder?.close();
     closeAgents();
     await telemetry.close();

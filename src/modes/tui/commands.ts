@@ -302,6 +302,7 @@ export async function resumeWithSafeguard(
     onPick: (choice) => {
       ctx.closePicker();
       if (choice === "abort") {
+        controller.discardResume(prepared);
         controller.show({ kind: "notice", text: "resume aborted", tone: "info" });
         onAbort();
         return;
@@ -310,6 +311,7 @@ export async function resumeWithSafeguard(
       void controller.compact("resume");
     },
     onCancel: () => {
+      controller.discardResume(prepared);
       controller.show({ kind: "notice", text: "resume aborted", tone: "info" });
       onAbort();
     },

@@ -2,16 +2,16 @@
 // and turns user operations (prompt, interrupt, /compact, /new, /resume, /model) into agent calls. No React
 // here: the Ink app subscribes to the events and renders them.
 import { Agent } from "../../agent/agent.ts";
-import { BASE_INSTRUCTIONS } from "../../agent/instructions.ts";
-import { CODEX_LITELLM_PROFILE } from "../../config/load.ts";
 import type { ApprovalPolicy, ResolvedConfig, SandboxMode } from "../../config/types.ts";
-import { saveProfileKeys } from "../../config/writer.ts";
+import { saveModelChoice } from "../../config/writer.ts";
 import type { Gateway } from "../../gateway/client.ts";
 import { discoverModels } from "../../gateway/discovery.ts";
 import type { AgentEvent, SessionInfo } from "../../protocol/events.ts";
 import type { HistoryItem } from "../../protocol/items.ts";
+import type { Usage } from "../../protocol/model.ts";
 import { emptyUsage } from "../../protocol/usage.ts";
 import type { SessionFile } from "../../session/find.ts";
+import { lockPath, type SessionLock, tryLockSession } from "../../session/lock.ts";
 import { type Rollout, readRollout } from "../../session/reader.ts";
 import type { SessionRecorder } from "../../session/recorder.ts";
 import type { Telemetry } from "../../telemetry/index.ts";
@@ -20,9 +20,10 @@ import { ToolRegistry } from "../../tools/registry.ts";
 import { UserError } from "../../util/errors.ts";
 import { uuidv7 } from "../../util/uuid.ts";
 import { VERSION } from "../../util/version.ts";
-import { contextWindowFor, type InitialContext } from "../agent-setup.ts";
+import { agentInstructions, contextWindowFor, type InitialContext, reasoningShown } from "../agent-setup.ts";
 import { openRecorder, recordPrompt, sandboxPolicyRecord } from "../exec/session.ts";
 import { modelsCacheFile } from "../models.ts";
+import { turnNotifier } from "../notify.ts";
 import { assertVision } from "../vision.ts";
 import { patchDiff, snapshotFiles } from "./diff.ts";
 import { permissionsUpdate } from "./permissions.ts";
@@ -42,6 +43,8 @@ export interface ControllerOptions {
   contextWindow: number;
   /** TUI events for the logs (debug log, codex-tui.log); default the telemetry's debug log only. */
   note?: (kind: string, fields?: Record<string, unknown>) => void;
+  /** The lock of the session `codex-litellm resume` opens, taken before the TUI started. */
+  resumeLock?: SessionLock;
 }
 
 /** A stored session read and measured, not yet switched to (the resume safeguard may still abort it). */
@@ -53,6 +56,8 @@ export interface PreparedResume {
   used: number;
   /** The history is larger than the context window: compact before continuing, or abort. */
   tooBig: boolean;
+  /** The session's lock, held from here on; `discardResume` lets go of it. */
+  lock: SessionLock;
 }
 
 /** At most this often the UI sees merged streamed text (about 20 frames a second). */
@@ -73,11 +78,18 @@ export class TuiController {
   private recorder?: SessionRecorder;
   private resumePath?: string;
   private abort?: AbortController;
+  private running?: Promise<void>;
   private tools: ToolRegistry;
   private readonly listeners = new Set<(event: TuiEvent) => void>();
   private readonly snapshots = new Map<string, Map<string, string | undefined>>();
+  private readonly instructions: string;
+  private readonly showReasoning: boolean;
+  private readonly notify: (event: AgentEvent) => void;
 
   constructor(private readonly options: ControllerOptions) {
+    this.instructions = agentInstructions(options.config);
+    this.showReasoning = reasoningShown(options.config);
+    this.notify = turnNotifier(options.config.notify, () => this.sessionId, options.cwd);
     this.model = options.model;
     this.effort = options.config.reasoningEffort;
     this.contextWindow = options.contextWindow;
@@ -138,6 +150,8 @@ export class TuiController {
   private onAgentEvent = (event: AgentEvent): void => {
     this.options.telemetry.onEvent(event);
     this.recorder?.recordEvent(event);
+    this.notify(event);
+    if (!this.showReasoning && (event.type === "reasoning" || event.type === "reasoning_delta")) return;
     if (event.type === "token_count" && event.contextUsed !== undefined) this.contextUsed = event.contextUsed;
     if (event.type === "patch_apply_begin")
       this.snapshots.set(event.callId, snapshotFiles(this.options.cwd, event.changes));
@@ -156,13 +170,15 @@ export class TuiController {
     this.dispatch(event);
   };
 
-  private buildAgent(history: HistoryItem[]): Agent | undefined {
+  private buildAgent(history: HistoryItem[], usage?: { total: Usage; last?: Usage }): Agent | undefined {
     if (!this.model) return undefined;
     const { config, cwd, policy, context, gateway } = this.options;
     return new Agent({
       model: this.model,
-      instructions: BASE_INSTRUCTIONS,
+      instructions: this.instructions,
       reasoningEffort: this.effort,
+      verbosity: config.modelVerbosity,
+      usage,
       maxAutoContinues: config.autoContinueMax,
       stream: gateway.stream,
       tools: this.tools,
@@ -199,7 +215,7 @@ export class TuiController {
     this.onAgentEvent({ type: "session_configured", session: this.sessionInfo() });
   }
 
-  private ensureRecorder(): void {
+  private ensureRecorder(lock?: SessionLock): void {
     if (this.recorder || !this.model) return;
     const { config, cwd, policy } = this.options;
     this.recorder = openRecorder({
@@ -209,6 +225,7 @@ export class TuiController {
       model: this.model,
       contextWindow: this.contextWindow,
       resumePath: this.resumePath,
+      lock,
       source: "cli",
       turnContext: {
         cwd,
@@ -216,6 +233,8 @@ export class TuiController {
         sandbox_policy: sandboxPolicyRecord(config, policy.writableRoots),
         model: this.model,
         effort: this.effort,
+        summary: config.reasoningSummary ?? "auto",
+        developer_instructions: config.developerInstructions,
       },
       warn: (m) => this.warn(m),
     });
@@ -247,7 +266,12 @@ export class TuiController {
     await this.run("Working", (signal) => this.agent!.runTurn(prompt, signal, images));
   }
 
-  private async run(label: string, work: (signal: AbortSignal) => Promise<unknown>): Promise<void> {
+  private run(label: string, work: (signal: AbortSignal) => Promise<unknown>): Promise<void> {
+    this.running = this.runWork(label, work);
+    return this.running;
+  }
+
+  private async runWork(label: string, work: (signal: AbortSignal) => Promise<unknown>): Promise<void> {
     const abort = new AbortController();
     this.abort = abort;
     this.setBusy(label);
@@ -269,6 +293,12 @@ export class TuiController {
   /** Interrupts the running turn or compaction (Esc, Ctrl-C). */
   interrupt(): void {
     this.abort?.abort();
+  }
+
+  /** Interrupts what runs and resolves once it has ended (its `turn_aborted` recorded): for a signal. */
+  async shutdown(): Promise<void> {
+    this.abort?.abort();
+    await this.running;
   }
 
   async compact(reason: "manual" | "resume" = "manual"): Promise<void> {
@@ -297,10 +327,16 @@ export class TuiController {
 
   /** Reads a stored session and measures it against the window; changes nothing yet. */
   async prepareResume(file: SessionFile): Promise<PreparedResume> {
+    const startup = this.options.resumeLock;
+    this.options.resumeLock = undefined;
+    // Refused (SessionInUseError) while another process records the session.
+    const lock = startup?.path === lockPath(file.path) ? startup : tryLockSession(file.path, file.id);
+    if (lock !== startup) startup?.release();
     let rollout: Rollout;
     try {
       rollout = readRollout(file.path);
     } catch (error) {
+      lock.release();
       throw new UserError(`cannot read session ${file.path}: ${(error as Error).message}`);
     }
     const model = this.options.model ?? rollout.meta?.model ?? this.model;
@@ -309,17 +345,23 @@ export class TuiController {
       : this.contextWindow;
     const probe = new Agent({
       model: model ?? "",
-      instructions: BASE_INSTRUCTIONS,
+      instructions: this.instructions,
       stream: this.options.gateway.stream,
       tools: this.tools,
       cwd: this.options.cwd,
       writableRoots: [],
       emit: () => {},
       history: rollout.history,
+      usage: rollout.usage,
       contextWindow,
     });
     const used = probe.contextUsed();
-    return { file, rollout, model, contextWindow, used, tooBig: used > contextWindow };
+    return { file, rollout, model, contextWindow, used, tooBig: used > contextWindow, lock };
+  }
+
+  /** A prepared resume the user aborted: its session is free for others again. */
+  discardResume(prepared: PreparedResume): void {
+    if (prepared.file.path !== this.resumePath) prepared.lock.release();
   }
 
   /** Switches to a prepared session: its history feeds the next turn, new records append to its file. */
@@ -332,8 +374,8 @@ export class TuiController {
     this.model = prepared.model;
     this.contextWindow = prepared.contextWindow;
     this.contextUsed = prepared.used;
-    this.agent = this.buildAgent(rollout.history);
-    this.ensureRecorder();
+    this.agent = this.buildAgent(rollout.history, rollout.usage);
+    this.ensureRecorder(prepared.lock);
     this.announce();
     for (const record of rollout.records) {
       if (record.type !== "event_msg") continue;
@@ -354,7 +396,7 @@ export class TuiController {
 
   /**
    * `/model`: switches model and effort for the next turn (the conversation carries over) and saves both into
-   * the active profile of config.toml, `profiles.codex-litellm` by default, so stock Codex keeps its own.
+   * codex-litellm.config.toml, so stock Codex keeps its own.
    */
   async setModel(model: string, effort: string | undefined): Promise<void> {
     const history = this.agent?.history ?? [];
@@ -366,11 +408,10 @@ export class TuiController {
     if (this.agent) this.agent.totalUsage = usage;
     if (this.recorder) Object.assign(this.recorder.settings.turnContext, { model, effort });
     this.options.telemetry.onEvent({ type: "session_configured", session: this.sessionInfo() });
-    const profile = this.options.config.profile ?? CODEX_LITELLM_PROFILE;
     let saved = "";
     try {
-      saveProfileKeys(this.options.config.configPath, profile, { model, model_reasoning_effort: effort });
-      saved = `; saved to [profiles.${profile}] in ${this.options.config.configPath}`;
+      saveModelChoice(this.options.config.ownConfigPath, model, effort);
+      saved = `; saved to ${this.options.config.ownConfigPath}`;
     } catch (error) {
       this.warn(`could not save the model choice: ${(error as Error).message}`);
     }

@@ -6,7 +6,9 @@ import { loadConfig } from "../../config/load.ts";
 import type { CliOverrides, ResolvedConfig, TrustLevel } from "../../config/types.ts";
 import { createGateway } from "../../gateway/client.ts";
 import { closeAgents } from "../../gateway/http.ts";
+import type { SessionFile } from "../../session/find.ts";
 import { forkSession } from "../../session/fork.ts";
+import { type SessionLock, tryLockSession } from "../../session/lock.ts";
 import { startTelemetry } from "../../telemetry/index.ts";
 import { createToolPolicy } from "../../tools/policy.ts";
 import { UserError } from "../../util/errors.ts";
@@ -15,6 +17,7 @@ import { withAddedDirs } from "../add-dirs.ts";
 import { contextWindowFor, initialContext, resolveWorkdir } from "../agent-setup.ts";
 import { locateSession, type ResumeTarget } from "../exec/session.ts";
 import { imageDataUrl } from "../images.ts";
+import { watchSignals } from "../signals.ts";
 import { App } from "./app.tsx";
 import { ApprovalBroker } from "./approvals.ts";
 import { TuiController } from "./controller.ts";
@@ -112,7 +115,6 @@ async function ensureTrusted(config: ResolvedConfig, notices: string[]): Promise
 export async function runTui(options: TuiOptions): Promise<number> {
   const cwd = resolveWorkdir(options.cd);
   const tty = !!process.stdin.isTTY && !!process.stdout.isTTY;
-  const images = (options.images ?? []).map((path) => imageDataUrl(path, cwd));
   const loaded = await ensureConfigured(
     loadConfig({ cli: options, env: process.env, cwd }),
     options,
@@ -130,6 +132,23 @@ export async function runTui(options: TuiOptions): Promise<number> {
       ? locateSession(configured.codexHome, options.resume, cwd)
       : undefined;
   const resumeFile = located && options.fork ? forkSession(configured.codexHome, located) : located;
+  // Refused before anything is drawn while another process records the session (exit 1).
+  const resumeLock = resumeFile ? tryLockSession(resumeFile.path, resumeFile.id) : undefined;
+  try {
+    return await runTuiLocked(options, cwd, configured, resumeFile, resumeLock);
+  } finally {
+    resumeLock?.release();
+  }
+}
+
+async function runTuiLocked(
+  options: TuiOptions,
+  cwd: string,
+  configured: ResolvedConfig,
+  resumeFile: SessionFile | undefined,
+  resumeLock: SessionLock | undefined,
+): Promise<number> {
+  const images = (options.images ?? []).map((path) => imageDataUrl(path, cwd));
   const trustNotices: string[] = [];
   const trusted = await ensureTrusted(configured, trustNotices);
   if (typeof trusted === "number") return trusted;
@@ -159,6 +178,7 @@ export async function runTui(options: TuiOptions): Promise<number> {
     model,
     contextWindow,
     note: tuiLog.note,
+    resumeLock,
   });
   warn = (message) => controller.warn(message);
   tuiLog.note("tui.start", { cwd, model: model ?? null, resume: resumeFile?.id ?? null });
@@ -180,17 +200,16 @@ export async function runTui(options: TuiOptions): Promise<number> {
     />,
     RENDER_OPTIONS,
   );
-  const stop = () => {
-    controller.interrupt();
-    instance.unmount();
-  };
-  process.on("SIGTERM", stop);
-  process.on("SIGHUP", stop);
+  // SIGTERM, SIGHUP, SIGQUIT or a SIGINT from outside (Ctrl-C is a key here): end what runs as Esc does,
+  // wait for its `turn_aborted`, then leave as /quit does, with exit code 128 + N.
+  const signals = watchSignals((signal) => {
+    tuiLog.note("process.signal", { signal });
+    void controller.shutdown().then(() => instance.unmount());
+  });
   try {
     await instance.waitUntilExit();
   } finally {
-    process.off("SIGTERM", stop);
-    process.off("SIGHUP", stop);
+    signals.dispose();
     controller.close();
     closeAgents();
     tuiLog.note("tui.exit", { session_id: controller.sessionId });
@@ -212,5 +231,5 @@ export async function runTui(options: TuiOptions): Promise<number> {
     process.stdout.write(`To continue this session, run codex-litellm resume ${controller.sessionId}\n`);
   // Nothing should keep the process alive now; if something does (a stuck socket), do not hang the shell.
   setTimeout(() => process.exit(process.exitCode ?? 0), 1000).unref();
-  return 0;
+  return signals.exitCode(0);
 }

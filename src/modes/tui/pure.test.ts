@@ -217,6 +217,18 @@ test("approvals: y, a, and n with feedback; the summary line", () => {
   );
 });
 
+test("transcript: a stream_reset drops the live answer, so a retried answer is not glued to the void one", () => {
+  const events: TranscriptEvent[] = [
+    { type: "turn_started", prompt: "hi" },
+    { type: "reasoning_delta", delta: "first thoughts" },
+    { type: "agent_message_delta", delta: "partial answ" },
+    { type: "stream_reset" },
+    { type: "agent_message_delta", delta: "whole answer" },
+  ];
+  const state = events.reduce(reduceTranscript, emptyTranscript());
+  assert.deepEqual(state.live, [{ kind: "assistant", text: "whole answer" }]);
+});
+
 test("transcript: streams settle into finished cells in order; interrupts mark running commands", () => {
   const usage = {
     input_tokens: 0,
