@@ -2,9 +2,10 @@
 // supported row of the README's compatibility table works.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
+import { fileURLToPath } from "node:url";
 import { e2e } from "../helpers/e2e.ts";
 
 /** Every subcommand name (and alias) `codex --help` lists in 0.171, plus the hidden ones it accepts. */
@@ -42,12 +43,25 @@ const CODEX_WORDS = [
   "responses-api-proxy",
 ];
 
+const STOCK_CODEX = fileURLToPath(new URL("../../node_modules/.bin/codex", import.meta.url));
+
 /** A gateway that fails the run if a chat request ever arrives. */
 const refuseAll = () => ({
   responses: [{ status: 500, body: { error: { message: "no prompt expected" } } }],
 });
 
 describe("command words", () => {
+  test("the list is stock Codex's: every command `codex --help` names (when @openai/codex is installed)", {
+    skip: existsSync(STOCK_CODEX) ? false : "@openai/codex is not installed",
+  }, () => {
+    const help = execFileSync(STOCK_CODEX, ["--help"], { encoding: "utf8", env: { PATH: process.env.PATH } });
+    const section = help.slice(help.indexOf("Commands:"), help.indexOf("Arguments:"));
+    const names = [...section.matchAll(/^ {2}([a-z][\w-]*)/gm)].map((m) => m[1]);
+    const aliases = [...section.matchAll(/\[aliases: ([\w, -]+)\]/g)].flatMap((m) => m[1].split(/,\s*/));
+    assert.ok(names.length > 20, section);
+    for (const word of [...names, ...aliases]) assert.ok(CODEX_WORDS.includes(word), `${word} is missing`);
+  });
+
   test("no Codex subcommand name is sent to the model as a prompt", async () => {
     const t = await e2e(refuseAll());
     try {
