@@ -21,6 +21,8 @@ const allowed: Record<string, string[]> = {
   telemetry: ["protocol", "util", "config", "gateway", "tools", "agent", "session", "telemetry"],
   modes: ["protocol", "util", "config", "gateway", "tools", "agent", "session", "telemetry", "mcp", "modes"],
   trace: ["protocol", "util", "config", "session", "telemetry", "trace"],
+  // Subcommands beside the modes (completion, sandbox, login…): front ends too, loaded one per command.
+  commands: ["protocol", "util", "config", "gateway", "tools", "session", "telemetry", "modes", "commands"],
 };
 
 function files(dir: string): string[] {

@@ -21,6 +21,8 @@ export interface AgentOptions {
   model: string;
   instructions: string;
   reasoningEffort?: string;
+  /** `response_format` for every request of the session (`exec --output-schema`). */
+  responseFormat?: Record<string, unknown>;
   /** `model_verbosity`, sent with every model request of a turn. */
   verbosity?: string;
   stream: StreamFn;
@@ -114,7 +116,8 @@ export class Agent {
     this.options.onItem?.(item);
   }
 
-  async runTurn(prompt: string, signal: AbortSignal): Promise<TurnOutcome> {
+  /** `images`: `data:` URLs sent with the prompt (`-i`, a pasted image path). */
+  async runTurn(prompt: string, signal: AbortSignal, images: string[] = []): Promise<TurnOutcome> {
     const { emit } = this.options;
     emit({ type: "turn_started", prompt });
     if (!this.contextAdded) {
@@ -138,7 +141,7 @@ export class Agent {
     };
     // Before the prompt is recorded, so the summary precedes it.
     if (!(await maybeCompact(estimateTextTokens(prompt)))) return this.aborted();
-    this.record(userMessage(prompt));
+    this.record(userMessage(prompt, images));
     const maxRequests = this.options.maxRequestsPerTurn ?? 200;
     const nudger = new AutoContinue(this.options.maxAutoContinues ?? DEFAULT_MAX_AUTO_CONTINUES, prompt);
     let lastMessage: string | null = null;
@@ -304,6 +307,7 @@ export class Agent {
       items: this.history,
       tools: this.options.tools.specs(),
       reasoningEffort: this.options.reasoningEffort,
+      responseFormat: this.options.responseFormat,
       verbosity: this.options.verbosity,
     };
     for await (const event of this.options.stream(request, signal)) {

@@ -11,6 +11,8 @@ export interface ModelInfo {
   id: string;
   maxInputTokens?: number;
   maxOutputTokens?: number;
+  /** `supports_vision` when the gateway states it (LiteLLM sends null when unknown). */
+  supportsVision?: boolean;
 }
 
 const CACHE_TTL_MS = 5 * 60 * 1000;
@@ -20,6 +22,10 @@ function positive(value: unknown): number | undefined {
 }
 
 /** The proxy's root: `/model/info` and `/model_group/info` live beside `/v1`, not under it. */
+function flag(value: unknown): boolean | undefined {
+  return typeof value === "boolean" ? value : undefined;
+}
+
 function proxyRoot(baseUrl: string): string {
   return baseUrl.replace(/\/v1\/?$/, "");
 }
@@ -32,6 +38,7 @@ function fromGroupInfo(doc: unknown): Map<string, ModelInfo> {
       id: entry.model_group,
       maxInputTokens: positive(entry.max_input_tokens),
       maxOutputTokens: positive(entry.max_output_tokens),
+      supportsVision: flag(entry.supports_vision),
     });
   }
   return out;
@@ -53,6 +60,8 @@ function fromModelInfo(doc: unknown): Map<string, ModelInfo> {
           ? Math.min(prev.maxInputTokens, input)
           : (prev?.maxInputTokens ?? input),
       maxOutputTokens: prev?.maxOutputTokens ?? output,
+      // One deployment that sees images is enough: LiteLLM routes to any of them.
+      supportsVision: prev?.supportsVision || flag(info.supports_vision),
     });
   }
   return out;

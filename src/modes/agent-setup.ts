@@ -30,7 +30,7 @@ export function resolveWorkdir(cd: string | undefined): string {
     try {
       ok = statSync(cwd).isDirectory();
     } catch {}
-    if (!ok) throw new UserError(`--cd: ${cd} is not a directory`);
+    if (!ok) throw new UserError(`--cd: ${cd} is not a directory`, 2);
   }
   return cwd;
 }

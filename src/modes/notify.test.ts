@@ -18,8 +18,12 @@ test("turnNotifier runs the program after a completed turn only, detached, with 
     notify({ type: "turn_started", prompt: "do it" });
     notify({ type: "turn_failed", message: "x", usage: undefined as never });
     notify({ type: "turn_complete", lastMessage: "done", usage: undefined as never });
-    for (let i = 0; i < 200 && !existsSync(out); i++) await new Promise((r) => setTimeout(r, 25));
-    const payload = JSON.parse(readFileSync(out, "utf8"));
+    // The file exists from the moment the program opens it: wait for its whole line.
+    const written = () => (existsSync(out) ? readFileSync(out, "utf8") : "");
+    for (let i = 0; i < 400 && !written().endsWith("\n"); i++) await new Promise((r) => setTimeout(r, 25));
+    const lines = written().trimEnd().split("\n");
+    assert.equal(lines.length, 1, "one notification: the failed turn sent none");
+    const payload = JSON.parse(lines[0]);
     assert.equal(payload.type, "agent-turn-complete");
     assert.equal(payload["thread-id"], "thread-1");
     assert.deepEqual(payload["input-messages"], ["do it"]);

@@ -15,6 +15,8 @@ export interface ModelRequest {
   items: HistoryItem[];
   tools: ToolSpec[];
   reasoningEffort?: string;
+  /** Sent as `response_format` (`--output-schema`: `{type: "json_schema", json_schema: {...}}`). */
+  responseFormat?: Record<string, unknown>;
   /** `model_verbosity`, sent as Chat Completions' `verbosity`. */
   verbosity?: string;
 }

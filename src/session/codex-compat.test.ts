@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, test } from "node:test";
 import { usage } from "../../test/helpers/usage.ts";
-import { userMessage } from "../protocol/items.ts";
+import { messageText, userMessage } from "../protocol/items.ts";
 import { appendHistory, trimHistory } from "./history.ts";
 import { parseRollout, readRollout } from "./reader.ts";
 import { SessionRecorder } from "./recorder.ts";
@@ -144,7 +144,7 @@ test("every record type stock Codex writes reads without warnings; developer mes
   assert.equal(rollout.meta?.id, ID);
   assert.deepEqual(
     rollout.history.map((i) =>
-      i.type === "message" ? `${i.role}:${i.content[0].text}` : `${i.type}:${"text" in i ? i.text : ""}`,
+      i.type === "message" ? `${i.role}:${messageText(i)}` : `${i.type}:${"text" in i ? i.text : ""}`,
     ),
     ["developer:<permissions instructions>read-only", "user:ping", "reasoning:plan", "assistant:pong"],
   );

@@ -47,7 +47,9 @@ export function toHistoryItem(raw: unknown): HistoryItem | undefined {
       if (!Array.isArray(raw.content)) return undefined;
       const content = raw.content.filter(
         (p): p is ContentPart =>
-          isObject(p) && (p.type === "input_text" || p.type === "output_text") && typeof p.text === "string",
+          isObject(p) &&
+          (((p.type === "input_text" || p.type === "output_text") && typeof p.text === "string") ||
+            (p.type === "input_image" && typeof p.image_url === "string")),
       );
       return { ...(raw as object), content } as HistoryItem;
     }

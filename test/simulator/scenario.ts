@@ -7,6 +7,8 @@ export interface ScenarioModel {
   id: string;
   max_input_tokens?: number;
   max_output_tokens?: number;
+  /** Reported as LiteLLM reports it: false unless the scenario says true. */
+  supports_vision?: boolean;
 }
 
 /** Misbehaviour injected into one response. "chunks"/"events" count data events, never pings. */

@@ -13,6 +13,8 @@ export interface HumanOptions {
   stdout: (text: string) => void;
   /** Lines of command output shown per command. */
   maxOutputLines?: number;
+  /** How the answer is shown on stderr (Markdown on a colour terminal); stdout always gets it as written. */
+  formatAnswer?: (text: string) => string;
 }
 
 const styles = {
@@ -75,7 +77,7 @@ export function createHumanRenderer(options: HumanOptions): (event: AgentEvent) 
       case "agent_message":
         lastMessage = event.text;
         err(paint("codex", "magenta", "bold"));
-        err(event.text);
+        err(options.formatAnswer ? options.formatAnswer(event.text) : event.text);
         break;
       case "exec_command_begin":
         err(

@@ -1,7 +1,7 @@
 // `codex-litellm exec`: one non-interactive run of the agent.
 import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { Agent } from "../../agent/agent.ts";
+import { Agent, type TurnOutcome } from "../../agent/agent.ts";
 import { processEnv } from "../../config/env.ts";
 import { loadConfig } from "../../config/load.ts";
 import { findGitRoot } from "../../config/project-doc.ts";
@@ -12,6 +12,7 @@ import { closeAgents } from "../../gateway/http.ts";
 import { modelProfile } from "../../gateway/quirks.ts";
 import type { AgentEvent } from "../../protocol/events.ts";
 import type { SessionFile } from "../../session/find.ts";
+import { forkSession } from "../../session/fork.ts";
 import { type SessionLock, tryLockSession } from "../../session/lock.ts";
 import { type Rollout, readRollout } from "../../session/reader.ts";
 import type { SessionRecorder } from "../../session/recorder.ts";
@@ -23,6 +24,7 @@ import { type Redactor, redactUrl } from "../../util/redact.ts";
 import { printable } from "../../util/terminal-text.ts";
 import { uuidv7 } from "../../util/uuid.ts";
 import { VERSION } from "../../util/version.ts";
+import { withAddedDirs } from "../add-dirs.ts";
 import {
   agentInstructions,
   contextWindowFor,
@@ -30,11 +32,17 @@ import {
   reasoningFilter,
   resolveWorkdir,
 } from "../agent-setup.ts";
+import { imageDataUrl } from "../images.ts";
 import { type McpSetup, requiredFailure, startMcpServers } from "../mcp-setup.ts";
+import { modelsCacheFile } from "../models.ts";
 import { turnNotifier } from "../notify.ts";
+import type { ReviewTarget } from "../review.ts";
 import { watchSignals } from "../signals.ts";
+import { assertVision } from "../vision.ts";
 import { createHumanRenderer } from "./human.ts";
+import { type PromptIO, resolvePrompt } from "./input.ts";
 import { createJsonlRenderer } from "./jsonl.ts";
+import { correctionPrompt, type OutputSchema } from "./output-schema.ts";
 import {
   locateSession,
   openRecorder,
@@ -52,43 +60,56 @@ export interface ExecOptions extends CliOverrides {
   outputLastMessage?: string;
   ephemeral?: boolean;
   color?: "always" | "never" | "auto";
-  /** `exec resume`: continue a stored session. */
+  /** `exec resume`: continue a stored session; with `fork`, a copy of it under a new id. */
   resume?: ResumeTarget;
+  fork?: boolean;
+  /** `review` / `exec review`: review a diff, read-only. */
+  review?: ReviewTarget;
+  /** `--output-schema FILE`. */
+  outputSchema?: string;
+  /** `-i FILE`: images attached to the prompt. */
+  images?: string[];
+  /** `--add-dir DIR`: more writable roots. */
+  addDirs?: string[];
 }
 
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString("utf8");
-}
+const promptIO: PromptIO = {
+  stdin: process.stdin,
+  notice: (line) => process.stderr.write(`${line}\n`),
+};
 
-async function resolvePrompt(arg: string | undefined): Promise<string> {
-  if (arg !== undefined && arg !== "-") return arg;
-  if (process.stdin.isTTY) {
-    throw new UserError(
-      "No prompt provided. Either specify one as an argument or pipe the prompt into stdin.",
-    );
-  }
-  const text = (await readStdin()).trim();
-  if (!text) throw new UserError("No prompt provided: stdin was empty.");
-  return text;
+/** What runExec reads before the run proper: usage errors in these come before stdin is read. */
+interface Inputs {
+  images: string[];
+  schema?: OutputSchema;
 }
 
 export async function runExec(options: ExecOptions): Promise<number> {
   const cwd = resolveWorkdir(options.cd);
-  const config = loadConfig({ cli: options, env: process.env, cwd });
+  // A review never edits: read-only sandbox whatever the configuration says.
+  const cli = options.review
+    ? { ...options, sandboxMode: "read-only" as const, fullAuto: false, yolo: false }
+    : options;
+  const config = withAddedDirs(loadConfig({ cli, env: process.env, cwd }), options.addDirs ?? [], cwd);
+  const inputs: Inputs = {
+    images: (options.images ?? []).map((path) => imageDataUrl(path, cwd)),
+    schema: options.outputSchema
+      ? await (await import("./output-schema.ts")).loadOutputSchema(options.outputSchema, cwd)
+      : undefined,
+  };
   const warnEarly: string[] = [];
   // Found before stdin is read, so a missing session fails at once.
   const resumed = options.resume ? locateSession(config.codexHome, options.resume, cwd) : undefined;
-  // So is a session another process is recording (SessionInUseError, exit 1; see session/lock.ts).
+  // So is a session another process is recording (SessionInUseError, exit 1; see session/lock.ts). A fork
+  // only reads it.
   const lock =
-    resumed && !options.ephemeral
+    resumed && !options.ephemeral && !options.fork
       ? tryLockSession(resumed.path, resumed.id, (e) =>
           warnEarly.push(`could not lock session ${resumed.id} (${e.message})`),
         )
       : undefined;
   try {
-    return await runLocked(options, cwd, config, resumed, lock, warnEarly);
+    return await runLocked(options, inputs, cwd, config, resumed, lock, warnEarly);
   } finally {
     lock?.release();
   }
@@ -96,15 +117,37 @@ export async function runExec(options: ExecOptions): Promise<number> {
 
 async function runLocked(
   options: ExecOptions,
+  { images, schema }: Inputs,
   cwd: string,
   config: ResolvedConfig,
-  resumed: SessionFile | undefined,
+  located: SessionFile | undefined,
   lock: SessionLock | undefined,
   warnEarly: string[],
 ): Promise<number> {
-  const prompt = await resolvePrompt(options.prompt);
+  let prompt: string;
+  if (options.review) {
+    const { reviewDiff, reviewPrompt } = await import("../review.ts");
+    const instructions =
+      options.review.prompt === "-" ? await resolvePrompt("-", promptIO) : options.review.prompt;
+    const { what, diff } = reviewDiff(cwd, options.review);
+    if (!diff.trim()) {
+      process.stderr.write(`Nothing to review: ${what} are empty.\n`);
+      return 0;
+    }
+    prompt = reviewPrompt(what, diff, instructions);
+  } else {
+    prompt = await resolvePrompt(options.prompt, promptIO);
+  }
   if (!options.skipGitRepoCheck && !options.yolo && !findGitRoot(cwd)) {
     throw new UserError("Not inside a trusted directory and --skip-git-repo-check was not specified.");
+  }
+  let resumed = located;
+  if (located && options.fork) {
+    try {
+      resumed = forkSession(config.codexHome, located);
+    } catch (error) {
+      throw new UserError(`cannot fork session ${located.id}: ${(error as Error).message}`);
+    }
   }
   let rollout: Rollout | undefined;
   if (resumed) {
@@ -136,6 +179,7 @@ async function runLocked(
           color,
           stderr: (t) => process.stderr.write(t),
           stdout: (t) => process.stdout.write(t),
+          formatAnswer: color ? (await import("./markdown-ansi.ts")).markdownToAnsi : undefined,
         }),
   );
   const warn = (message: string) => render({ type: "warning", message });
@@ -167,6 +211,7 @@ async function runLocked(
     const mcpStarting = startMcpServers(config, cwd, telemetry.note, (m) => mcpWarnings.push(m));
     const contextWindow = await contextWindowFor(config, gateway, model);
     mcp = await mcpStarting;
+    if (images.length) await assertVision(gateway, model, modelsCacheFile(config.codexHome));
     const context = initialContext(config, cwd, policy);
 
     const writableRoots = policy.writableRoots;
@@ -208,17 +253,19 @@ async function runLocked(
           process.stderr.write(`${printable(redactor.text(telemetry.usageLines().join("\n")))}\n`);
         next(event);
       };
+    const schemaGate = holdFinal(reasoningFilter(config, render), !!schema);
     const agent = new Agent({
       model,
       instructions: agentInstructions(config),
       reasoningEffort: config.reasoningEffort,
+      responseFormat: schema?.responseFormat,
       verbosity: config.modelVerbosity,
       maxAutoContinues: modelProfile(model, config.modelProfiles, config.provider, config).autoContinueMax,
       stream: gateway.stream,
       tools: new ToolRegistry({ ...policy.registryOptions, extraTools: mcp.manager?.tools() }),
       cwd,
       writableRoots,
-      emit: tee(observed(reasoningFilter(config, render)), rec),
+      emit: tee(observed(schemaGate.render), rec),
       history: rollout?.history,
       usage: rollout?.usage,
       initialContext: context.items,
@@ -257,7 +304,8 @@ async function runLocked(
       const compacted = await agent.compact(controller.signal, "resume");
       if (compacted.status === "failed") warn(`compacting the resumed session failed: ${compacted.message}`);
     }
-    const outcome = await agent.runTurn(prompt, controller.signal);
+    let outcome = await agent.runTurn(prompt, controller.signal, images);
+    if (schema) outcome = await enforceSchema(schema, outcome, agent, controller.signal, schemaGate);
     if (options.outputLastMessage) {
       const last = outcome.status === "completed" ? (outcome.lastMessage ?? "") : "";
       if (outcome.status === "completed") {
@@ -278,6 +326,65 @@ async function runLocked(
     closeAgents();
     await telemetry.close();
   }
+}
+
+interface HeldFinal {
+  render: (event: AgentEvent) => void;
+  /** The held `turn_complete`, passed on (with `lastMessage` replaced) or turned into `turn_failed`. */
+  release(lastMessage: string | undefined, failure?: string): void;
+  /** Forgets the held `turn_complete` (an answer that is about to be corrected). */
+  drop(): void;
+}
+
+/** With `--output-schema`, the end of a turn waits for the answer to be checked. */
+function holdFinal(next: (event: AgentEvent) => void, hold: boolean): HeldFinal {
+  let held: Extract<AgentEvent, { type: "turn_complete" }> | undefined;
+  return {
+    render: (event) => {
+      if (hold && event.type === "turn_complete") held = event;
+      else next(event);
+    },
+    release: (lastMessage, failure) => {
+      if (!held) return;
+      const event = held;
+      held = undefined;
+      if (failure !== undefined) next({ type: "turn_failed", message: failure, usage: event.usage });
+      else next({ ...event, lastMessage: lastMessage ?? event.lastMessage });
+    },
+    drop: () => {
+      held = undefined;
+    },
+  };
+}
+
+/** Checks the answer against the schema; one corrective follow-up, then the run fails. */
+async function enforceSchema(
+  schema: OutputSchema,
+  first: TurnOutcome,
+  agent: Agent,
+  signal: AbortSignal,
+  gate: HeldFinal,
+): Promise<TurnOutcome> {
+  let outcome = first;
+  for (let attempt = 0; outcome.status === "completed"; attempt++) {
+    const verdict = schema.check(outcome.lastMessage ?? "");
+    if (verdict.ok) {
+      gate.release(verdict.json);
+      return { ...outcome, lastMessage: verdict.json };
+    }
+    if (attempt === 1) {
+      const message = `the final answer does not match --output-schema: ${verdict.problems}`;
+      gate.release(undefined, message);
+      return { status: "failed", message };
+    }
+    gate.drop();
+    gate.render({
+      type: "warning",
+      message: `the answer does not match --output-schema (${verdict.problems}); asking the model once more`,
+    });
+    outcome = await agent.runTurn(correctionPrompt(verdict.problems), signal);
+  }
+  return outcome;
 }
 
 /** Events with every secret redacted, for a renderer. Deltas are neither printed nor stored by exec: as sent. */

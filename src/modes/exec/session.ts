@@ -19,6 +19,10 @@ export interface ResumeTarget {
   last?: boolean;
   all?: boolean;
   sessionId?: string;
+  /** TUI: no id and no --last: choose in a picker. */
+  pick?: boolean;
+  /** The picker also lists sessions `exec` started (source "exec"). */
+  includeNonInteractive?: boolean;
 }
 
 /** The rollout to resume. Throws a UserError (exit 1) when there is none. */

@@ -3,6 +3,8 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { SessionFile } from "../../session/find.ts";
+import { forkSession } from "../../session/fork.ts";
+import { reviewDiff, reviewPrompt } from "../review.ts";
 import type { TuiController } from "./controller.ts";
 import { colorDiff, workspaceDiff } from "./diff.ts";
 import { mcpCard } from "./mcp-card.ts";
@@ -73,6 +75,9 @@ export function runSlashCommand(ctx: CommandContext, parsed: SlashParse): void {
     case "new":
       controller.newSession();
       return;
+    case "review":
+      startReview(ctx, parsed.args.trim() || undefined);
+      return;
     case "resume":
       openResumePicker(ctx);
       return;
@@ -105,6 +110,22 @@ export function runSlashCommand(ctx: CommandContext, parsed: SlashParse): void {
     default:
       controller.show({ kind: "notice", text: `/${command.name} is not available`, tone: "error" });
   }
+}
+
+function startReview(ctx: CommandContext, instructions: string | undefined): void {
+  const { controller } = ctx;
+  let target: { what: string; diff: string };
+  try {
+    target = reviewDiff(ctx.cwd, {});
+  } catch (error) {
+    controller.show({ kind: "notice", text: (error as Error).message, tone: "error" });
+    return;
+  }
+  if (!target.diff.trim()) {
+    controller.show({ kind: "notice", text: "Nothing to review: no uncommitted changes.", tone: "info" });
+    return;
+  }
+  void controller.review(reviewPrompt(target.what, target.diff, instructions));
 }
 
 const MODEL_TITLE = "Select LiteLLM Model and Effort";
@@ -204,9 +225,23 @@ function openApprovalsPicker(ctx: CommandContext): void {
   });
 }
 
-function openResumePicker(ctx: CommandContext): void {
+export interface ResumePick {
+  /** `codex-litellm fork`: open a copy of the chosen session under a new id. */
+  fork?: boolean;
+  /** List sessions `exec` started too (`resume --include-non-interactive`; /resume always does). */
+  includeNonInteractive?: boolean;
+  /** Runs once the chosen session is open. */
+  onOpened?: () => void;
+}
+
+export function openResumePicker(
+  ctx: CommandContext,
+  pick: ResumePick = { includeNonInteractive: true },
+): void {
   const { controller } = ctx;
-  const items = resumableSessions(controller.config.codexHome, ctx.cwd, controller.sessionId);
+  const items = resumableSessions(controller.config.codexHome, ctx.cwd, controller.sessionId, {
+    interactiveOnly: !pick.includeNonInteractive,
+  });
   ctx.openPicker<SessionFile>({
     picker: createPicker<SessionFile>({
       title: "Resume a previous session",
@@ -217,7 +252,20 @@ function openResumePicker(ctx: CommandContext): void {
     }),
     onPick: (file) => {
       ctx.closePicker();
-      void resumeWithSafeguard(ctx, file, () => {});
+      let chosen = file;
+      if (pick.fork) {
+        try {
+          chosen = forkSession(controller.config.codexHome, file);
+        } catch (error) {
+          controller.show({
+            kind: "notice",
+            text: `cannot fork: ${(error as Error).message}`,
+            tone: "error",
+          });
+          return;
+        }
+      }
+      void resumeWithSafeguard(ctx, chosen, () => {}).then(() => pick.onOpened?.());
     },
   });
 }

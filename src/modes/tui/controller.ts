@@ -26,6 +26,7 @@ import { agentInstructions, contextWindowFor, type InitialContext, reasoningShow
 import { openRecorder, recordPrompt, sandboxPolicyRecord } from "../exec/session.ts";
 import { modelsCacheFile } from "../models.ts";
 import { turnNotifier } from "../notify.ts";
+import { assertVision } from "../vision.ts";
 import { patchDiff, snapshotFiles } from "./diff.ts";
 import { permissionsUpdate } from "./permissions.ts";
 import type { StatusInfo } from "./status.ts";
@@ -249,15 +250,24 @@ export class TuiController {
   }
 
   /** Runs one turn. Resolves when it ends (completed, failed or interrupted). */
-  async submit(prompt: string): Promise<void> {
+  /** `images`: `data:` URLs sent with the prompt (`-i`, an image path pasted into the composer). */
+  async submit(prompt: string, images: string[] = []): Promise<void> {
     if (this.busy) return;
     if (!this.agent) {
       this.show({ kind: "notice", text: "no model selected: choose one with /model", tone: "error" });
       return;
     }
+    if (images.length && this.model) {
+      try {
+        await assertVision(this.options.gateway, this.model, modelsCacheFile(this.options.config.codexHome));
+      } catch (error) {
+        this.show({ kind: "notice", text: (error as Error).message, tone: "error" });
+        return;
+      }
+    }
     this.ensureRecorder();
     recordPrompt(this.options.config, this.sessionId, prompt, (m) => this.warn(m));
-    await this.run("Working", (signal) => this.agent!.runTurn(prompt, signal));
+    await this.run("Working", (signal) => this.agent!.runTurn(prompt, signal, images));
   }
 
   private run(label: string, work: (signal: AbortSignal) => Promise<unknown>): Promise<void> {
@@ -435,6 +445,18 @@ export class TuiController {
     if (this.recorder) Object.assign(this.recorder.settings.turnContext, next.turnContext);
     this.dispatch({ type: "ui_state" });
     return next.policy;
+  }
+
+  /** `/review`: one turn under a read-only sandbox; the session's permissions come back afterwards. */
+  async review(prompt: string): Promise<void> {
+    const approval = this.options.policy.approvalPolicy;
+    const sandbox = this.options.config.sandboxMode;
+    this.setPermissions(approval, "read-only");
+    try {
+      await this.submit(prompt);
+    } finally {
+      this.setPermissions(approval, sandbox);
+    }
   }
 
   statusInfo(): StatusInfo {

@@ -7,13 +7,16 @@ import type { CliOverrides, ResolvedConfig, TrustLevel } from "../../config/type
 import { createGateway } from "../../gateway/client.ts";
 import { closeAgents } from "../../gateway/http.ts";
 import type { SessionFile } from "../../session/find.ts";
+import { forkSession } from "../../session/fork.ts";
 import { type SessionLock, tryLockSession } from "../../session/lock.ts";
 import { startTelemetry } from "../../telemetry/index.ts";
 import { createToolPolicy } from "../../tools/policy.ts";
 import { UserError } from "../../util/errors.ts";
 import { thousands } from "../../util/format.ts";
+import { withAddedDirs } from "../add-dirs.ts";
 import { contextWindowFor, initialContext, resolveWorkdir } from "../agent-setup.ts";
 import { locateSession, type ResumeTarget } from "../exec/session.ts";
+import { imageDataUrl } from "../images.ts";
 import { requiredFailure, startMcpServers } from "../mcp-setup.ts";
 import { watchSignals } from "../signals.ts";
 import { App } from "./app.tsx";
@@ -35,8 +38,14 @@ import { openTuiLog } from "./tui-log.ts";
 export interface TuiOptions extends CliOverrides {
   prompt?: string;
   cd?: string;
-  /** `codex-litellm resume`: open a stored session. */
+  /** `codex-litellm resume`: open a stored session (`pick`: choose it in a picker). */
   resume?: ResumeTarget;
+  /** `codex-litellm fork`: open a copy of the session under a new id. */
+  fork?: boolean;
+  /** `-i FILE`: images sent with the first prompt. */
+  images?: string[];
+  /** `--add-dir DIR`: more writable roots. */
+  addDirs?: string[];
 }
 
 const RENDER_OPTIONS = { exitOnCtrlC: false, maxFps: 30 } as const;
@@ -107,18 +116,23 @@ async function ensureTrusted(config: ResolvedConfig, notices: string[]): Promise
 export async function runTui(options: TuiOptions): Promise<number> {
   const cwd = resolveWorkdir(options.cd);
   const tty = !!process.stdin.isTTY && !!process.stdout.isTTY;
-  const configured = await ensureConfigured(
+  const loaded = await ensureConfigured(
     loadConfig({ cli: options, env: process.env, cwd }),
     options,
     cwd,
     tty,
   );
-  if (typeof configured === "number") return configured;
+  if (typeof loaded === "number") return loaded;
+  const configured = withAddedDirs(loaded, options.addDirs ?? [], cwd);
   if (!tty)
     throw new UserError(
       "the interactive TUI needs a terminal (stdin and stdout must be TTYs); use `codex-litellm exec` in scripts",
     );
-  const resumeFile = options.resume ? locateSession(configured.codexHome, options.resume, cwd) : undefined;
+  const located =
+    options.resume && !options.resume.pick
+      ? locateSession(configured.codexHome, options.resume, cwd)
+      : undefined;
+  const resumeFile = located && options.fork ? forkSession(configured.codexHome, located) : located;
   // Refused before anything is drawn while another process records the session (exit 1).
   const resumeLock = resumeFile ? tryLockSession(resumeFile.path, resumeFile.id) : undefined;
   try {
@@ -135,6 +149,7 @@ async function runTuiLocked(
   resumeFile: SessionFile | undefined,
   resumeLock: SessionLock | undefined,
 ): Promise<number> {
+  const images = (options.images ?? []).map((path) => imageDataUrl(path, cwd));
   const trustNotices: string[] = [];
   const trusted = await ensureTrusted(configured, trustNotices);
   if (typeof trusted === "number") return trusted;
@@ -184,7 +199,13 @@ async function runTuiLocked(
       broker={broker}
       history={readPromptHistory(config.codexHome)}
       initialPrompt={options.prompt}
+      initialImages={images}
       resume={resumeFile}
+      pick={
+        options.resume?.pick
+          ? { fork: !!options.fork, includeNonInteractive: !!options.resume.includeNonInteractive }
+          : undefined
+      }
       notices={early}
     />,
     RENDER_OPTIONS,
