@@ -24,7 +24,21 @@ const plugin = {
         ? { path: "ink-devtools", namespace: "stub" }
         : undefined,
     );
-    b.onLoad({ filter: /.*/, namespace: "stub" }, () => ({ contents: "export {};", loader: "js" }));
+    // The MCP SDK's client checks a tool's structured output against its declared schema with ajv, whose code
+    // generator names `require("ajv/dist/runtime/…")` and weighs more than the rest of the client. We pass
+    // results on to the model as they come, so a validator that accepts everything takes its place.
+    b.onResolve({ filter: /[\\/]validation[\\/]ajv-provider\.js$/ }, (args) =>
+      /[\\/]node_modules[\\/]@modelcontextprotocol[\\/]sdk[\\/]/.test(args.importer)
+        ? { path: "mcp-ajv-provider", namespace: "stub" }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: "stub" }, (args) => ({
+      contents:
+        args.path === "mcp-ajv-provider"
+          ? "export class AjvJsonSchemaValidator { getValidator() { return (input) => ({ valid: true, data: input, errorMessage: undefined }); } }"
+          : "export {};",
+      loader: "js",
+    }));
     b.onLoad({ filter: /[\\/]src[\\/].*\.tsx?$/ }, async (args) => {
       const source = await readFile(args.path, "utf8");
       const { code } = await transform(source, {

@@ -16,10 +16,13 @@ const allowed: Record<string, string[]> = {
   gateway: ["protocol", "util", "config", "gateway"],
   tools: ["protocol", "util", "config", "tools"],
   agent: ["protocol", "util", "config", "gateway", "tools", "agent"],
+  mcp: ["protocol", "util", "config", "tools", "mcp"],
   session: ["protocol", "util", "config", "gateway", "tools", "agent", "session"],
   telemetry: ["protocol", "util", "config", "gateway", "tools", "agent", "session", "telemetry"],
-  modes: ["protocol", "util", "config", "gateway", "tools", "agent", "session", "telemetry", "modes"],
+  modes: ["protocol", "util", "config", "gateway", "tools", "agent", "session", "telemetry", "mcp", "modes"],
   trace: ["protocol", "util", "config", "session", "telemetry", "trace"],
+  // Subcommands beside the modes (completion, sandbox, login…): front ends too, loaded one per command.
+  commands: ["protocol", "util", "config", "gateway", "tools", "session", "telemetry", "modes", "commands"],
 };
 
 function files(dir: string): string[] {
@@ -130,4 +133,23 @@ test("nothing in the repository refers to a path outside it", () => {
   };
   walk(root);
   assert.deepEqual(hits, [], "these files name paths outside the repository");
+});
+
+test("the MCP client and its SDK load only when a server is configured (a chunk of its own)", {
+  skip: !existsSync(join(root, "dist", "cli.js")),
+}, () => {
+  const chunks = join(root, "dist", "chunks");
+  const names = readdirSync(chunks);
+  const mcp = names.find((n) => /^mcp-[\w-]+\.js$/.test(n));
+  assert.ok(mcp, "the MCP chunk (mcp-*.js) exists");
+  // A method name of the protocol that only the SDK spells out.
+  const mark = /notifications\/initialized/;
+  assert.match(readFileSync(join(chunks, mcp), "utf8"), mark, "the marker is found in the MCP chunk");
+  const entries = [
+    join(root, "dist", "cli.js"),
+    ...names.filter((n) => /^(run|main|tui)-/.test(n)).map((n) => join(chunks, n)),
+  ];
+  for (const entry of entries)
+    for (const file of staticClosure(entry))
+      assert.doesNotMatch(readFileSync(file, "utf8"), mark, `${relative(root, file)} carries the MCP SDK`);
 });

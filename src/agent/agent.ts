@@ -21,6 +21,10 @@ export interface AgentOptions {
   model: string;
   instructions: string;
   reasoningEffort?: string;
+  /** `response_format` for every request of the session (`exec --output-schema`). */
+  responseFormat?: Record<string, unknown>;
+  /** `model_verbosity`, sent with every model request of a turn. */
+  verbosity?: string;
   stream: StreamFn;
   tools: ToolRegistry;
   cwd: string;
@@ -41,6 +45,12 @@ export interface AgentOptions {
   maxRequestsPerTurn?: number;
   /** Nudges per turn when the model stops without finishing (default 3; 0 disables). */
   maxAutoContinues?: number;
+  /**
+   * Usage restored on resume (the rollout's last `token_count`): the session totals, and the last request's
+   * usage, which measures `history` as the gateway counted it, so the context meter and the compaction trigger
+   * start where the session left off.
+   */
+  usage?: { total: Usage; last?: Usage };
 }
 
 /** Far above any real task (a 300-step task is real); only a model that loops without end meets it. */
@@ -73,6 +83,12 @@ export class Agent {
   constructor(private readonly options: AgentOptions) {
     this.history = [...(options.history ?? [])];
     this.contextAdded = this.history.length > 0;
+    if (options.usage) {
+      this.totalUsage = { ...options.usage.total };
+      const last = options.usage.last;
+      if (last && last.input_tokens > 0)
+        this.reported = { tokens: last.input_tokens + last.output_tokens, index: this.history.length };
+    }
   }
 
   get contextWindow(): number {
@@ -103,7 +119,8 @@ export class Agent {
     this.options.onItem?.(item);
   }
 
-  async runTurn(prompt: string, signal: AbortSignal): Promise<TurnOutcome> {
+  /** `images`: `data:` URLs sent with the prompt (`-i`, a pasted image path). */
+  async runTurn(prompt: string, signal: AbortSignal, images: string[] = []): Promise<TurnOutcome> {
     const { emit } = this.options;
     emit({ type: "turn_started", prompt });
     if (!this.contextAdded) {
@@ -127,7 +144,7 @@ export class Agent {
     };
     // Before the prompt is recorded, so the summary precedes it.
     if (!(await maybeCompact(estimateTextTokens(prompt)))) return this.aborted();
-    this.record(userMessage(prompt));
+    this.record(userMessage(prompt, images));
     const maxRequests = this.options.maxRequestsPerTurn ?? DEFAULT_MAX_REQUESTS_PER_TURN;
     const nudger = new AutoContinue(this.options.maxAutoContinues ?? DEFAULT_MAX_AUTO_CONTINUES, prompt);
     let lastMessage: string | null = null;
@@ -293,6 +310,8 @@ export class Agent {
       items: this.history,
       tools: this.options.tools.specs(),
       reasoningEffort: this.options.reasoningEffort,
+      responseFormat: this.options.responseFormat,
+      verbosity: this.options.verbosity,
     };
     for await (const event of this.options.stream(request, signal)) {
       switch (event.type) {

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { usage } from "../../test/helpers/usage.ts";
 import type { AgentEvent } from "../protocol/events.ts";
 import type { HistoryItem } from "../protocol/items.ts";
 import { assistantMessage, messageText, userMessage } from "../protocol/items.ts";
@@ -37,14 +38,6 @@ function scriptedStream(script: Scripted[]): { stream: StreamFn; requests: Model
   };
   return { stream, requests };
 }
-
-const usage = (input: number, output = 10) => ({
-  input_tokens: input,
-  cached_input_tokens: 0,
-  output_tokens: output,
-  reasoning_output_tokens: 0,
-  total_tokens: input + output,
-});
 
 const contextWindowError: GatewayError = {
   kind: "context_window",
@@ -208,6 +201,25 @@ describe("agent: context accounting and compaction", () => {
     assert.equal(compactions[0].summary, "SUMMARY");
     assert.ok(events.some((e) => e.type === "context_compacted" && e.reason === "auto"));
     assert.equal(agent.totalUsage.input_tokens, 950 + 300 + 200, "the summary request's tokens count");
+  });
+
+  test("usage restored on resume: totals carry on, and a session at 97% compacts before its next request", async () => {
+    const resumed = [userMessage("old task"), assistantMessage("old answer")];
+    const { agent, requests, events } = makeAgent(
+      [
+        { text: "SUMMARY", usage: usage(300, 30) },
+        { text: "final", usage: usage(200, 5) },
+      ],
+      { contextWindow: 1000, history: resumed, usage: { total: usage(5000, 100), last: usage(950, 20) } },
+    );
+    assert.equal(agent.contextUsed(), 970);
+    assert.equal(agent.totalUsage.input_tokens, 5000);
+    const outcome = await agent.runTurn("next", new AbortController().signal);
+    assert.deepEqual(outcome, { status: "completed", lastMessage: "final" });
+    assert.equal(requests.length, 2);
+    assert.deepEqual(requests[0].tools, [], "the first request is the summary");
+    assert.ok(events.some((e) => e.type === "context_compacted" && e.reason === "auto"));
+    assert.equal(agent.totalUsage.input_tokens, 5000 + 300 + 200);
   });
 
   test("a context-window error compacts and retries once; a second one fails the turn", async () => {

@@ -74,7 +74,11 @@ export function summaryHistory(
       break;
     }
   }
-  return [...initialContext, ...kept.map(userMessage), userMessage(`${SUMMARY_PREFIX}\n${summary}`)];
+  return [
+    ...initialContext,
+    ...kept.map((text) => userMessage(text)),
+    userMessage(`${SUMMARY_PREFIX}\n${summary}`),
+  ];
 }
 
 /** The conversation as plain-text entries for the summary request (session context left out). */

@@ -21,7 +21,10 @@ export function estimateItemTokens(item: HistoryItem): number {
   let chars = 0;
   switch (item.type) {
     case "message":
-      chars = item.raw_content?.length ?? item.content.reduce((n, p) => n + p.text.length, 0);
+      // An image costs the model about a thousand tokens, whatever the size of its data URL.
+      chars =
+        item.raw_content?.length ??
+        item.content.reduce((n, p) => n + ("text" in p ? p.text.length : 4000), 0);
       break;
     case "reasoning": {
       // Only provider fields are replayed; the display text is not sent again.

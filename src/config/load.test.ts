@@ -40,7 +40,7 @@ describe("loadConfig defaults", () => {
       baseUrl: undefined,
       envKey: "LITELLM_API_KEY",
       apiKey: undefined,
-      wireApi: "chat",
+      wireApi: "responses",
       queryParams: {},
       httpHeaders: {},
       requestMaxRetries: 4,
@@ -105,10 +105,15 @@ describe("precedence: flag > -c > profile > root > default", () => {
 });
 
 describe("profiles", () => {
-  test("profiles.codex-litellm is active by default when the table exists", () => {
+  test("a legacy profiles.codex-litellm table is layered by default, with a note on moving it", () => {
     const c = load('model = "root"\n[profiles.codex-litellm]\nmodel = "cl"\n[profiles.other]\nmodel = "o"\n');
-    assert.equal(c.profile, "codex-litellm");
+    assert.equal(c.profile, undefined);
     assert.equal(c.model, "cl");
+    assert.equal(c.warnings.length, 1);
+    assert.match(
+      c.warnings[0],
+      /\[profiles\.codex-litellm\] in .*config\.toml is read for now.*move its keys to the top of .*codex-litellm\.config\.toml/,
+    );
     assert.equal(load('model = "root"\n[profiles.other]\nmodel = "o"\n').profile, undefined);
   });
 
@@ -124,7 +129,7 @@ describe("profiles", () => {
     const { dir, env } = home("[profiles.a]\n");
     assert.throws(() => loadConfig({ cli: { configOverrides: [], profile: "nope" }, env, cwd: dir }), {
       name: "ConfigError",
-      message: `config profile \`nope\` not found in ${join(dir, "config.toml")}`,
+      message: `config profile \`nope\` not found: no nope.config.toml beside ${join(dir, "config.toml")}`,
     });
   });
 
@@ -133,7 +138,7 @@ describe("profiles", () => {
     assert.equal(load(toml, { configOverrides: ["profiles.codex-litellm.model=y"] }).model, "y");
     assert.equal(load(toml, { configOverrides: ['profiles."codex-litellm".model=z'] }).model, "z");
     // Creating the profile through -c activates it.
-    assert.equal(load("", { configOverrides: ["profiles.codex-litellm.model=w"] }).profile, "codex-litellm");
+    assert.equal(load("", { configOverrides: ["profiles.codex-litellm.model=w"] }).model, "w");
   });
 
   test("a -c root key beats the profile even when the profile is edited by -c too", () => {

@@ -1,18 +1,10 @@
 // loadConfig: $CODEX_HOME/.env + config.toml + profile + `-c` overrides + CLI flags → ResolvedConfig.
-import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { parse as parseToml, TomlError } from "smol-toml";
 import { codexHome, type Env, homeDir, loadDotEnv, processEnv } from "./env.ts";
+import { keyPositionInFile, ownKeysIn, unknownKeys } from "./known-keys.ts";
+import { type ConfigSource, OWN_CONFIG_FILE, readLayers } from "./layers.ts";
 import { readModelProfiles } from "./model-profiles.ts";
-import {
-  applyOverride,
-  cloneTable,
-  cloneValue,
-  isTable,
-  type ParsedOverride,
-  parseOverride,
-  type TomlTable,
-} from "./overrides.ts";
+import { applyOverride, parseOverride } from "./overrides.ts";
 import { findGitRoot } from "./project-doc.ts";
 import { resolveProvider } from "./provider.ts";
 import {
@@ -26,7 +18,8 @@ import {
 } from "./types.ts";
 import { TableReader } from "./values.ts";
 
-export const CODEX_LITELLM_PROFILE = "codex-litellm";
+export { CODEX_LITELLM_PROFILE, layerConfig, OWN_CONFIG_FILE } from "./layers.ts";
+export { readConfigToml } from "./load-toml.ts";
 export const DEFAULT_PROJECT_DOC_MAX_BYTES = 32 * 1024;
 export const APPROVAL_POLICIES: readonly ApprovalPolicy[] = [
   "untrusted",
@@ -39,18 +32,9 @@ export const SANDBOX_MODES: readonly SandboxMode[] = ["read-only", "workspace-wr
 export const TRUST_LEVELS: readonly TrustLevel[] = ["trusted", "untrusted"];
 const INHERIT_VALUES: readonly ShellEnvironmentPolicy["inherit"][] = ["all", "core", "none"];
 const HISTORY_PERSISTENCE: readonly ResolvedConfig["historyPersistence"][] = ["save-all", "none"];
+const VERBOSITIES = ["low", "medium", "high"] as const;
+const SUMMARIES = ["auto", "concise", "detailed", "none"] as const;
 export const KNOWN_EFFORTS = ["none", "minimal", "low", "medium", "high", "xhigh"];
-/**
- * Keys that only make sense for the provider they were chosen for (seed §2.4): a root value is inherited by the
- * active profile only when the profile resolves to the same provider as the root table.
- */
-const PROVIDER_BOUND_KEYS = [
-  "model",
-  "model_reasoning_effort",
-  "plan_mode_reasoning_effort",
-  "model_reasoning_summary",
-];
-
 export interface LoadConfigOptions {
   cli: CliOverrides;
   /** Environment to read and to fill from `$CODEX_HOME/.env`; defaults to the process environment. */
@@ -65,12 +49,13 @@ export function loadConfig(opts: LoadConfigOptions): ResolvedConfig {
   const home = codexHome(env);
   loadDotEnv(join(home, ".env"), env);
   const configPath = join(home, "config.toml");
-  const file = readConfigToml(configPath) ?? {};
   const overrides = opts.cli.configOverrides.map(parseOverride);
-  const { merged, profile } = layerConfig(file, overrides, opts.cli.profile, configPath);
+  const { merged, profile, sources, notices } = readLayers(home, overrides, opts.cli.profile, {
+    ignoreUserConfig: opts.cli.ignoreUserConfig,
+  });
   if (opts.cli.telemetry !== undefined) applyOverride(merged, ["telemetry", "enabled"], opts.cli.telemetry);
 
-  const warnings: string[] = [];
+  const warnings: string[] = [...notices, ...checkKeys(sources, opts.cli.strictConfig === true)];
   const r = new TableReader(merged);
   const provider = resolveProvider(r, env, configPath, warnings);
 
@@ -101,6 +86,7 @@ export function loadConfig(opts: LoadConfigOptions): ResolvedConfig {
   return {
     codexHome: home,
     configPath,
+    ownConfigPath: join(home, OWN_CONFIG_FILE),
     profile,
     model: opts.cli.model?.trim() || r.string("model"),
     provider,
@@ -139,6 +125,14 @@ export function loadConfig(opts: LoadConfigOptions): ResolvedConfig {
     maxRequestsPerTurn: r.int("max_requests_per_turn", 1),
     modelProfiles: readModelProfiles(r),
     notify: notify && notify.length > 0 ? notify : undefined,
+    developerInstructions: r.string("developer_instructions"),
+    modelInstructionsFile: optionalPath(r.string("model_instructions_file"), home, env),
+    hideAgentReasoning: r.bool("hide_agent_reasoning") ?? false,
+    showRawAgentReasoning: r.bool("show_raw_agent_reasoning") ?? false,
+    modelVerbosity: r.oneOf("model_verbosity", VERBOSITIES),
+    reasoningSummary: r.oneOf("model_reasoning_summary", SUMMARIES),
+    projectRootMarkers: r.stringArray("project_root_markers"),
+    historyMaxBytes: r.table("history").int("max_bytes", 0) || undefined,
     raw: merged,
     warnings,
   };
@@ -170,75 +164,36 @@ function readTrustLevel(r: TableReader, paths: string[]): TrustLevel | undefined
   return undefined;
 }
 
-/** Parses config.toml; undefined when the file does not exist. Syntax errors name `path:line:column`. */
-export function readConfigToml(path: string): TomlTable | undefined {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === "ENOENT" || code === "ENOTDIR") return undefined;
-    throw new ConfigError(`cannot read ${path}: ${(err as Error).message}`);
-  }
-  try {
-    return parseToml(text.replace(/^\uFEFF/, "")) as TomlTable;
-  } catch (err) {
-    if (err instanceof TomlError) {
-      const reason = err.message.replace(/^Invalid TOML document: /, "").split("\n")[0];
-      throw new ConfigError(`${path}:${err.line}:${err.column}: invalid TOML: ${reason}`);
-    }
-    throw new ConfigError(`${path}: invalid TOML: ${(err as Error).message}`);
-  }
-}
-
 /**
- * Builds the merged table. Order: `-c` overrides are written into (a copy of) the root table first, so they can
- * pick or edit the profile; the active profile is then laid over the root keys (tables merge deeply, other
- * values replace); finally the overrides are written again, so `-c model=x` beats the profile's `model`.
- * Re-applying `profiles.*` or `profile` overrides is harmless: the merged table already holds those values.
+ * Unknown keys of every whole file layered: one warning line naming them, or with `strict` an error naming the
+ * first as Codex does (`file:line:col: unknown configuration field \`key\``). codex-litellm's own keys left in
+ * config.toml are fine here but make stock Codex warn: one line says where they belong.
  */
-export function layerConfig(
-  file: TomlTable,
-  overrides: ParsedOverride[],
-  cliProfile: string | undefined,
-  configPath: string,
-): { merged: TomlTable; profile?: string } {
-  const root = cloneTable(file);
-  for (const o of overrides) applyOverride(root, o.path, cloneValue(o.value));
-
-  const rootReader = new TableReader(root);
-  const profiles = rootReader.optionalTable("profiles") ?? {};
-  const fromRoot = rootReader.string("profile");
-  const hasOwnProfile = (name: string) => Object.hasOwn(profiles, name);
-  const profile =
-    cliProfile ?? fromRoot ?? (hasOwnProfile(CODEX_LITELLM_PROFILE) ? CODEX_LITELLM_PROFILE : undefined);
-  if (profile === undefined) return { merged: root };
-  if (!hasOwnProfile(profile))
-    throw new ConfigError(`config profile \`${profile}\` not found in ${configPath}`);
-  const profileTable = rootReader.table("profiles").optionalTable(profile) ?? {};
-
-  const merged = deepMerge(cloneTable(root), profileTable);
-  for (const o of overrides) applyOverride(merged, o.path, cloneValue(o.value));
-
-  const rootProvider = new TableReader(root).string("model_provider") ?? "litellm";
-  const activeProvider = new TableReader(merged).string("model_provider") ?? "litellm";
-  if (rootProvider !== activeProvider) {
-    for (const key of PROVIDER_BOUND_KEYS) {
-      const setByOverride = overrides.some((o) => o.path[0] === key);
-      if (!setByOverride && !Object.hasOwn(profileTable, key)) delete merged[key];
+function checkKeys(sources: ConfigSource[], strict: boolean): string[] {
+  const found: string[] = [];
+  for (const source of sources) {
+    if (source.within.length > 0) continue;
+    for (const path of unknownKeys(source.table)) {
+      const where = `${source.path}:${keyPositionInFile(source.path, path)}`;
+      if (strict) throw new ConfigError(`${where}: unknown configuration field \`${path.join(".")}\``);
+      found.push(`\`${path.join(".")}\` (${where})`);
     }
   }
-  return { merged, profile };
+  const out: string[] = [];
+  if (found.length > 0)
+    out.push(`ignoring ${found.length} unrecognized configuration setting(s): ${found.join(", ")}`);
+  const config = sources[0];
+  const own = config ? ownKeysIn(config.table) : [];
+  if (own.length > 0) {
+    out.push(
+      `${own.join(", ")} in ${config.path} make stock Codex warn; move them to ${join(config.path, "..", OWN_CONFIG_FILE)}`,
+    );
+  }
+  return out;
 }
 
-/** Lays `over` onto `base` (mutating and returning base): tables merge key by key, other values replace. */
-function deepMerge(base: TomlTable, over: TomlTable): TomlTable {
-  for (const [k, v] of Object.entries(over)) {
-    const existing = Object.hasOwn(base, k) ? base[k] : undefined;
-    if (isTable(existing) && isTable(v)) deepMerge(existing, v);
-    else applyOverride(base, [k], cloneValue(v));
-  }
-  return base;
+function optionalPath(p: string | undefined, base: string, env: Env): string | undefined {
+  return p === undefined ? undefined : resolvePath(p, base, env);
 }
 
 /** Expands a leading `~` and resolves relative paths against `cwd`. */

@@ -12,6 +12,8 @@ export interface ProjectDocOptions {
   fallbackFilenames?: string[];
   /** Where the global AGENTS.md lives; omitted → no global doc. */
   codexHome?: string;
+  /** `project_root_markers`: names whose presence marks the project root (default `.git`; `[]`: cwd only). */
+  rootMarkers?: string[];
 }
 
 export interface ProjectDocs {
@@ -40,7 +42,7 @@ export function loadProjectDocs(cwd: string, opts: ProjectDocOptions): ProjectDo
   const project: string[] = [];
   let remaining = opts.maxBytes;
   if (remaining > 0) {
-    for (const path of discoverProjectDocPaths(cwd, opts.fallbackFilenames ?? [])) {
+    for (const path of discoverProjectDocPaths(cwd, opts.fallbackFilenames ?? [], opts.rootMarkers)) {
       if (remaining <= 0) break;
       const data = readBytes(path);
       if (!data) continue;
@@ -60,13 +62,18 @@ export function loadProjectDocs(cwd: string, opts: ProjectDocOptions): ProjectDo
 }
 
 /**
- * For each directory from the git root (the nearest ancestor of `cwd`, inclusive, containing `.git`; without
- * one, just `cwd`) down to `cwd`: the first existing file among AGENTS.override.md, AGENTS.md and the fallback
- * names. At most one file per directory; an existing but empty file still claims its directory.
+ * For each directory from the project root (the nearest ancestor of `cwd`, inclusive, containing one of
+ * `rootMarkers`, `.git` by default; without one, just `cwd`) down to `cwd`: the first existing file among
+ * AGENTS.override.md, AGENTS.md and the fallback names. At most one file per directory; an existing but empty
+ * file still claims its directory.
  */
-export function discoverProjectDocPaths(cwd: string, fallbackFilenames: string[] = []): string[] {
+export function discoverProjectDocPaths(
+  cwd: string,
+  fallbackFilenames: string[] = [],
+  rootMarkers: string[] = [".git"],
+): string[] {
   const leaf = resolve(cwd);
-  const root = findGitRoot(leaf);
+  const root = findProjectRoot(leaf, rootMarkers);
   const dirs: string[] = [];
   if (root === undefined) dirs.push(leaf);
   else {
@@ -86,8 +93,14 @@ export function discoverProjectDocPaths(cwd: string, fallbackFilenames: string[]
 
 /** The nearest directory at or above `start` that contains `.git` (a directory or, for worktrees, a file). */
 export function findGitRoot(start: string): string | undefined {
+  return findProjectRoot(start, [".git"]);
+}
+
+/** The nearest directory at or above `start` containing one of `markers`; none for an empty list. */
+export function findProjectRoot(start: string, markers: string[]): string | undefined {
+  if (markers.length === 0) return undefined;
   for (let dir = resolve(start); ; dir = dirname(dir)) {
-    if (existsSync(join(dir, ".git"))) return dir;
+    if (markers.some((m) => existsSync(join(dir, m)))) return dir;
     if (dirname(dir) === dir) return undefined;
   }
 }

@@ -1,10 +1,18 @@
-// Model provider resolution: the built-in `litellm` provider and `[model_providers.<id>]` tables.
+// Model provider resolution: the built-in providers (our `litellm`, and those stock Codex ships: `openai`,
+// `ollama`, `lmstudio`) and `[model_providers.<id>]` tables.
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { type Env, envValue } from "./env.ts";
 import type { TomlTable } from "./overrides.ts";
 import { ConfigError, type ProviderConfig, type StreamMode } from "./types.ts";
 import { TableReader } from "./values.ts";
 
-export const DEFAULT_PROVIDER_ID = "litellm";
+export { DEFAULT_PROVIDER_ID } from "./layers.ts";
+
+import { DEFAULT_PROVIDER_ID } from "./layers.ts";
+
+const OPENAI_BASE_URL = "https://api.openai.com/v1";
+const OSS_PORTS: Record<string, number> = { ollama: 11434, lmstudio: 1234 };
 export const DEFAULT_REQUEST_MAX_RETRIES = 4;
 export const DEFAULT_STREAM_MAX_RETRIES = 5;
 /**
@@ -37,9 +45,52 @@ const STREAM_MODES: readonly StreamMode[] = ["auto", "stream", "buffered"];
  */
 const KNOWN_WIRE_APIS = ["chat", "responses"];
 
-/** The built-in `litellm` table; `base_url` comes from `LITELLM_BASE_URL` at resolution time. */
-function builtinLitellm(): TomlTable {
-  return { name: "LiteLLM", env_key: "LITELLM_API_KEY", wire_api: "chat" };
+/**
+ * The built-in provider tables, as stock Codex defines them (all spoken over Chat Completions here): `litellm`
+ * (ours; `base_url` from `LITELLM_BASE_URL`), `openai` (`OPENAI_API_KEY`, `openai_base_url`), and the local
+ * `ollama` and `lmstudio` (no key; `CODEX_OSS_BASE_URL`, else `CODEX_OSS_PORT` on localhost).
+ */
+function builtinProvider(id: string, merged: TableReader, env: Env): TomlTable | undefined {
+  if (id === DEFAULT_PROVIDER_ID) {
+    const table: TomlTable = { name: "LiteLLM", env_key: "LITELLM_API_KEY" };
+    const base = env["LITELLM_BASE_URL"];
+    if (base !== undefined) table.base_url = base;
+    return table;
+  }
+  if (id === "openai") {
+    return {
+      name: "OpenAI",
+      base_url: merged.string("openai_base_url") ?? OPENAI_BASE_URL,
+      env_key: "OPENAI_API_KEY",
+      env_http_headers: { "OpenAI-Organization": "OPENAI_ORGANIZATION", "OpenAI-Project": "OPENAI_PROJECT" },
+    };
+  }
+  const port = OSS_PORTS[id];
+  if (port === undefined) return undefined;
+  const base =
+    envValue("CODEX_OSS_BASE_URL", env) ?? `http://localhost:${envValue("CODEX_OSS_PORT", env) ?? port}/v1`;
+  return { name: id === "ollama" ? "Ollama" : "LM Studio", base_url: base };
+}
+
+/**
+ * The key stored by `codex login --with-api-key` in `$CODEX_HOME/auth.json`, for the `openai` provider when
+ * `OPENAI_API_KEY` is not set. A ChatGPT sign-in (tokens, no key) cannot be used over the API: one line says so.
+ */
+function openaiKeyFromAuthFile(home: string): string | undefined {
+  let auth: Record<string, unknown>;
+  try {
+    auth = JSON.parse(readFileSync(join(home, "auth.json"), "utf8"));
+  } catch {
+    return undefined;
+  }
+  const key = auth?.OPENAI_API_KEY;
+  if (typeof key === "string" && key.trim()) return key.trim();
+  if (auth?.tokens) {
+    throw new ConfigError(
+      `${join(home, "auth.json")} holds a ChatGPT sign-in, which codex-litellm cannot use: set OPENAI_API_KEY or choose another model_provider`,
+    );
+  }
+  return undefined;
 }
 
 /**
@@ -77,10 +128,11 @@ export function resolveProvider(
   const id = merged.string("model_provider") ?? DEFAULT_PROVIDER_ID;
   const providers = merged.optionalTable("model_providers");
   const userTable = providers && Object.hasOwn(providers, id) ? providers[id] : undefined;
+  const builtin = builtinProvider(id, merged, env);
   let t: TableReader;
-  if (id === DEFAULT_PROVIDER_ID) {
+  if (builtin) {
     const user = userTable !== undefined ? merged.table("model_providers").table(id) : undefined;
-    t = new TableReader({ ...builtinLitellm(), ...(user?.data ?? {}) }, `model_providers.${id}`);
+    t = new TableReader({ ...builtin, ...(user?.data ?? {}) }, `model_providers.${id}`);
   } else if (userTable !== undefined) t = merged.table("model_providers").table(id);
   else throw new ConfigError(`model provider \`${id}\` is not defined in ${configPath}`);
 
@@ -90,14 +142,15 @@ export function resolveProvider(
     );
   }
   const name = t.string("name") ?? id;
-  const rawBaseUrl =
-    t.string("base_url") ?? (id === DEFAULT_PROVIDER_ID ? env["LITELLM_BASE_URL"] : undefined);
+  const rawBaseUrl = t.string("base_url");
   const envKey = t.string("env_key")?.trim();
   // A literal token in config wins over the environment, as upstream's experimental_bearer_token does.
-  const apiKey =
-    t.string("experimental_bearer_token")?.trim() || (envKey ? envValue(envKey, env) : undefined);
+  let apiKey = t.string("experimental_bearer_token")?.trim() || (envKey ? envValue(envKey, env) : undefined);
+  if (!apiKey && id === "openai" && envKey === "OPENAI_API_KEY")
+    apiKey = openaiKeyFromAuthFile(dirname(configPath));
 
-  const wireApi = t.string("wire_api") ?? "chat";
+  // Absent (stock Codex's default), "responses" or "chat": all are spoken over Chat Completions here.
+  const wireApi = t.string("wire_api") ?? "responses";
   if (!KNOWN_WIRE_APIS.includes(wireApi)) {
     warnings.push(
       `model_providers.${id}.wire_api = ${JSON.stringify(wireApi)} is not recognised; ` +

@@ -67,7 +67,9 @@ export interface ResolvedConfig {
   codexHome: string;
   /** Path of config.toml (it may not exist). */
   configPath: string;
-  /** Active profile name, if any. */
+  /** `$CODEX_HOME/codex-litellm.config.toml`: codex-litellm's own settings, the only file it writes. */
+  ownConfigPath: string;
+  /** The `-p` profile (or a legacy root `profile = "…"`), if any. */
   profile?: string;
   model?: string;
   provider: ProviderConfig;
@@ -105,7 +107,24 @@ export interface ResolvedConfig {
   maxRequestsPerTurn?: number;
   /** `[model_profiles.*]`, in table order. */
   modelProfiles: ModelProfile[];
+  /** `notify`: argv run after each turn with Codex's `agent-turn-complete` JSON as one more argument. */
   notify?: string[];
+  /** `developer_instructions`: sent with the instructions, as Codex sends its developer message. */
+  developerInstructions?: string;
+  /** `model_instructions_file` (absolute): replaces the base instructions. */
+  modelInstructionsFile?: string;
+  /** `hide_agent_reasoning`: reasoning is not shown (it is still recorded and replayed). */
+  hideAgentReasoning: boolean;
+  /** `show_raw_agent_reasoning`: show the model's raw reasoning even when summaries are off or hidden. */
+  showRawAgentReasoning: boolean;
+  /** `model_verbosity` (`low|medium|high`), sent as `verbosity`. */
+  modelVerbosity?: string;
+  /** `model_reasoning_summary` (`auto|concise|detailed|none`); "none" shows no reasoning. */
+  reasoningSummary?: string;
+  /** `project_root_markers`: where AGENTS.md discovery stops going up (default `[".git"]`; `[]`: cwd only). */
+  projectRootMarkers?: string[];
+  /** `history.max_bytes`: history.jsonl is trimmed to about 80% when it grows past this; unset: unlimited. */
+  historyMaxBytes?: number;
   /** The merged TOML table (root keys with the profile applied and overrides merged), for later features. */
   raw: Record<string, unknown>;
   /** Non-fatal problems found while loading (unknown enum values, …). */
@@ -123,6 +142,10 @@ export interface CliOverrides {
   fullAuto?: boolean;
   yolo?: boolean;
   telemetry?: boolean;
+  /** `--strict-config`: an unknown configuration key is an error, not a warning. */
+  strictConfig?: boolean;
+  /** `--ignore-user-config`: skip `$CODEX_HOME/config.toml` (codex-litellm's own file is still read). */
+  ignoreUserConfig?: boolean;
 }
 
 /** A user error in configuration: printed as one message, exit code 1. */

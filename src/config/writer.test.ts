@@ -20,8 +20,8 @@ import {
   editProfileText,
   editTableText,
   saveDotEnvValues,
-  saveProfileKeys,
   saveProjectTrust,
+  saveRootKeys,
   setDotEnvText,
 } from "./writer.ts";
 
@@ -84,15 +84,35 @@ test("refuses forms it cannot edit safely", () => {
   );
 });
 
-test("saveProfileKeys writes the file (0600 when new) and keeps the mode of an existing one", () => {
+test("root keys: replaced in place, added before the first header, removed; the rest byte for byte", () => {
+  assert.equal(
+    editTableText(EXISTING, [], { model: "m2" }),
+    EXISTING.replace('model = "gpt-5.4"   #', 'model = "m2"   #'),
+  );
+  assert.equal(
+    editTableText(EXISTING, [], { model_reasoning_effort: "low" }),
+    EXISTING.replace(
+      "unknown_key = { keep = true }\n",
+      'unknown_key = { keep = true }\nmodel_reasoning_effort = "low"\n',
+    ),
+  );
+  assert.equal(editTableText("", [], { model: "m" }), 'model = "m"\n');
+  assert.equal(
+    editTableText('[projects."/p"]\ntrust_level = "trusted"\n', [], { model: "m" }).split("\n")[0],
+    'model = "m"',
+  );
+  assert.equal(editTableText('model = "x"\nother = 1\n', [], { model: undefined }), "other = 1\n");
+});
+
+test("saveRootKeys writes the file (0600 when new) and keeps the mode of an existing one", () => {
   const dir = mkdtempSync(join(tmpdir(), "writer-"));
   try {
-    const path = join(dir, "home", "config.toml");
-    saveProfileKeys(path, "codex-litellm", { model: "m" });
+    const path = join(dir, "home", "codex-litellm.config.toml");
+    saveRootKeys(path, { model: "m" });
     assert.equal(statSync(path).mode & 0o777, 0o600);
     writeFileSync(path, EXISTING);
     chmodSync(path, 0o644);
-    saveProfileKeys(path, "codex-litellm", { model: "n" });
+    saveRootKeys(path, { model: "n" });
     assert.equal(statSync(path).mode & 0o777, 0o644);
     assert.match(readFileSync(path, "utf8"), /^# my settings/);
   } finally {

@@ -1,19 +1,12 @@
-// Writing what the TUI saves: keys of one table in config.toml (`[profiles.<name>]` for `/model` and
-// onboarding, `[projects."<path>"]` for the trust prompt) and `KEY=value` lines in `$CODEX_HOME/.env`
-// (onboarding). Both are minimal textual edits: comments, unknown keys and the layout of everything else stay
+// Writing what the TUI saves: keys of `$CODEX_HOME/codex-litellm.config.toml`, codex-litellm's own file (root
+// keys for `/model` and onboarding, `[projects."<path>"]` for the trust prompt; stock Codex never reads it, so
+// nothing written here changes how it starts) and `KEY=value` lines in `$CODEX_HOME/.env` (onboarding). Both are minimal textual edits: comments, unknown keys and the layout of everything else stay
 // byte for byte as they were. An edit is checked by parsing the result
 // and comparing it with the intended table; when that fails nothing is written (ConfigError).
-import {
-  chmodSync,
-  mkdirSync,
-  readFileSync,
-  realpathSync,
-  renameSync,
-  statSync,
-  writeFileSync,
-} from "node:fs";
+import { mkdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import { parse as parseToml, TomlError } from "smol-toml";
+import { writeFileAtomic } from "../util/files.ts";
 import { parseDotEnvLine } from "./env.ts";
 import { isTable } from "./overrides.ts";
 import { ConfigError, type TrustLevel } from "./types.ts";
@@ -23,7 +16,7 @@ export type ProfileEdit = Record<string, string | undefined>;
 
 const BARE_KEY = /^[A-Za-z0-9_-]+$/;
 
-function readText(path: string): string {
+export function readText(path: string): string {
   try {
     return readFileSync(path, "utf8");
   } catch (err) {
@@ -32,8 +25,8 @@ function readText(path: string): string {
   }
 }
 
-/** Writes through a temporary file and a rename, keeping an existing file's mode (new files get `mode`). */
-function writeAtomic(link: string, text: string, mode: number, forceMode = false): void {
+/** Writes through a temporary file and a rename (none left behind on failure), keeping an existing file's mode (new files get `mode`). */
+export function writeAtomic(link: string, text: string, mode: number, forceMode = false): void {
   // A config kept as a symlink (a dotfiles repository) is written where it points, and stays a link.
   let path = link;
   try {
@@ -46,17 +39,14 @@ function writeAtomic(link: string, text: string, mode: number, forceMode = false
     } catch {}
   }
   mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, text, { mode: keep });
-  chmodSync(tmp, keep);
-  renameSync(tmp, path);
+  writeFileAtomic(path, text, keep);
 }
 
 /**
  * A TOML basic string. JSON's escapes are a subset of TOML's, but JSON leaves DEL (U+007F) as it is, which
  * TOML forbids in basic strings.
  */
-function tomlString(value: string): string {
+export function tomlString(value: string): string {
   return JSON.stringify(value).replace(/\u007f/g, "\\u007F");
 }
 
@@ -90,7 +80,7 @@ function keyPattern(key: string): RegExp {
 const ANY_HEADER = /^\s*\[/;
 
 /** The path named by a `[table]` header line (any quoting), or undefined when the line is not one. */
-function headerPath(line: string): string[] | undefined {
+export function headerPath(line: string): string[] | undefined {
   if (!/^\s*\[\s*[^[\s]/.test(line)) return undefined;
   let node: unknown;
   try {
@@ -117,7 +107,7 @@ function lookup(doc: Record<string, unknown>, path: string[]): unknown {
   return node;
 }
 
-function parseDocument(text: string, file: string): Record<string, unknown> {
+export function parseDocument(text: string, file: string): Record<string, unknown> {
   try {
     return parseToml(text) as Record<string, unknown>;
   } catch (err) {
@@ -128,8 +118,8 @@ function parseDocument(text: string, file: string): Record<string, unknown> {
 }
 
 /**
- * Returns config.toml's text with `edit` applied to the table at `tablePath` (e.g. `["profiles", "x"]`); the
- * table is appended when the file has none. Pure; throws ConfigError when the text cannot be edited safely
+ * Returns config.toml's text with `edit` applied to the table at `tablePath` (e.g. `["profiles", "x"]`, or `[]`
+ * for the root keys, which go before the first header); the table is appended when the file has none. Pure; throws ConfigError when the text cannot be edited safely
  * (invalid TOML, the table written as dotted keys or an inline table, a value spread over several lines).
  * `file` names the file in messages.
  */
@@ -148,12 +138,16 @@ export function editTableText(
   if (trailingNewline && lines.length > 0) lines.pop();
 
   const wanted = JSON.stringify(tablePath);
-  const start = lines.findIndex((l) => {
-    const path = headerPath(l);
-    return path !== undefined && JSON.stringify(path) === wanted;
-  });
+  // The root table starts before the first line.
+  const start =
+    tablePath.length === 0
+      ? -1
+      : lines.findIndex((l) => {
+          const path = headerPath(l);
+          return path !== undefined && JSON.stringify(path) === wanted;
+        });
   const existing = lookup(before, tablePath);
-  if (start < 0) {
+  if (start < 0 && tablePath.length > 0) {
     if (existing !== undefined)
       throw new ConfigError(`${name} is written in a form this editor does not change; edit ${file} by hand`);
     const added = Object.entries(edit).filter(([, v]) => v !== undefined);
@@ -206,7 +200,7 @@ export function editTableText(
     if (value === undefined) delete table[key];
     else table[key] = value;
   }
-  if (existing !== undefined || Object.keys(table).length > 0) {
+  if (tablePath.length > 0 && (existing !== undefined || Object.keys(table).length > 0)) {
     let parent = expected;
     for (const key of tablePath.slice(0, -1)) {
       if (!Object.hasOwn(parent, key)) parent[key] = {};
@@ -220,7 +214,7 @@ export function editTableText(
   return out;
 }
 /** JSON with sorted keys: compares parsed documents regardless of key order and prototypes. */
-function canonical(value: unknown): string {
+export function canonical(value: unknown): string {
   return JSON.stringify(value, (_key, v) =>
     v && typeof v === "object" && !Array.isArray(v) && !(v instanceof Date)
       ? Object.fromEntries(
@@ -244,9 +238,14 @@ export function saveTableKeys(path: string, tablePath: string[], edit: ProfileEd
   if (out !== text) writeAtomic(path, out, 0o600);
 }
 
-/** Applies `edit` to `[profiles.<profile>]` of the config.toml at `path`, creating the file when missing. */
-export function saveProfileKeys(path: string, profile: string, edit: ProfileEdit): void {
-  saveTableKeys(path, ["profiles", profile], edit);
+/** Applies `edit` to the root keys of the TOML file at `path` (codex-litellm's own file), creating it when missing. */
+export function saveRootKeys(path: string, edit: ProfileEdit): void {
+  saveTableKeys(path, [], edit);
+}
+
+/** `/model`'s choice, saved as root keys of codex-litellm's own file (no effort: the key is removed). */
+export function saveModelChoice(ownConfigPath: string, model: string, effort: string | undefined): void {
+  saveRootKeys(ownConfigPath, { model, model_reasoning_effort: effort });
 }
 
 /** Records the trust decision for `project` (an absolute path): `[projects."<project>"] trust_level`. */

@@ -69,8 +69,6 @@ export class ChunkAssembler {
   private cost: number | undefined;
   private model: string | undefined;
   finishReason: string | null = null;
-  /** Set once any choice data arrived; a stream that ends before this is treated as truncated. */
-  sawData = false;
 
   /** `maxArgumentBytes`: a tool call's arguments stop accumulating past it (see ToolCall.tooLarge). */
   constructor(
@@ -96,7 +94,6 @@ export class ChunkAssembler {
       if (index !== 0) continue;
       const delta = isObject(choice.delta) ? choice.delta : isObject(choice.message) ? choice.message : {};
       this.pushDelta(delta);
-      this.sawData = true;
       // An empty finish_reason is not an end (seen from Claude-via-proxy streams).
       if (typeof choice.finish_reason === "string" && choice.finish_reason) {
         this.finishReason = choice.finish_reason;

@@ -1,6 +1,6 @@
 // The gateway client against the simulator: recorded streams, LiteLLM's dialect, and what goes on the wire.
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import {
   collect,
   finalResponse,
@@ -21,32 +21,11 @@ async function withSim<T>(responses: unknown[], fn: (sim: Simulator) => Promise<
 }
 
 describe("recorded streams", () => {
-  let sim: Simulator;
-  const fixtures = [
-    "vercel_ai_anthropic-fallback-tool-call.sse",
-    "vercel_ai_openai-gpt4o-text-then-tool-call-usage.chunks.jsonl",
-    "vercel_ai_xai-grok3mini-reasoning-tool-call.chunks.jsonl",
-    "vercel_ai_deepseek-reasoner-tool-call.chunks.jsonl",
-    "vercel_ai_groq-single-delta-tool-call.chunks.jsonl",
-    "vercel_ai_glm5-tool-call-empty-name-continuation.chunks.jsonl",
-    "vercel_ai_mistral-thinking-content-array.chunks.jsonl",
-    "vercel_ai_azure-model-router-empty-first-chunk.chunks.jsonl",
-    "anomalyco_opencode_openrouter-ox-duplicate-stop.json",
-    "BerriAI_litellm_azure-parallel-tool-calls-modelresponse.json",
-    "vercel_ai_deepseek-reasoner-tool-call-nonstream.json",
-  ];
-  before(async () => {
-    sim = await startSimulator({
-      scenario: { responses: fixtures.map((fixture) => ({ fixture })) },
-      apiKey: "sk-test-key",
-    });
-  });
-  after(() => sim.close());
-  // Each test consumes the next scripted response, so they run in declaration order.
-  const next = () => collect(testGateway(sim.baseUrl));
+  // Each test replays its own fixture through a simulator of its own.
+  const replay = (fixture: string) => withSim([{ fixture }], (sim) => collect(testGateway(sim.baseUrl)));
 
   test("anthropic: text, then a tool call at index 1 with id and name on the first fragment only", async () => {
-    const events = await next();
+    const events = await replay("vercel_ai_anthropic-fallback-tool-call.sse");
     const r = finalResponse(events);
     assert.equal(r.text, "Reading it.");
     assert.deepEqual(r.toolCalls, [
@@ -59,7 +38,7 @@ describe("recorded streams", () => {
   });
 
   test("gpt-4o: text then a tool call, usage from the choices:[] chunk", async () => {
-    const r = finalResponse(await next());
+    const r = finalResponse(await replay("vercel_ai_openai-gpt4o-text-then-tool-call-usage.chunks.jsonl"));
     assert.equal(r.text, "PRE_TOOL");
     assert.deepEqual(
       r.toolCalls.map((c) => [c.id, c.name, c.arguments]),
@@ -75,7 +54,7 @@ describe("recorded streams", () => {
   });
 
   test("grok: 227 reasoning deltas, whole tool call in one delta, total_tokens trusted", async () => {
-    const events = await next();
+    const events = await replay("vercel_ai_xai-grok3mini-reasoning-tool-call.chunks.jsonl");
     const r = finalResponse(events);
     assert.equal(r.text, "");
     assert.ok(r.reasoning.startsWith("First, the user is asking about the weather"));
@@ -95,7 +74,7 @@ describe("recorded streams", () => {
   });
 
   test("deepseek-reasoner: reasoning_content kept for replay, usage on the finish chunk with cache hits", async () => {
-    const r = finalResponse(await next());
+    const r = finalResponse(await replay("vercel_ai_deepseek-reasoner-tool-call.chunks.jsonl"));
     assert.ok(r.reasoningContent?.includes("weather tool"));
     assert.equal(r.toolCalls[0].id, "call_00_ioIn7yN9p1ZOMNpDLwd4MgAF");
     assert.deepEqual(JSON.parse(r.toolCalls[0].arguments), { location: "San Francisco" });
@@ -104,7 +83,7 @@ describe("recorded streams", () => {
   });
 
   test("groq: a complete call in a single delta", async () => {
-    const r = finalResponse(await next());
+    const r = finalResponse(await replay("vercel_ai_groq-single-delta-tool-call.chunks.jsonl"));
     assert.deepEqual(
       r.toolCalls.map((c) => [c.id, c.name, c.arguments]),
       [["tk85n1k4m", "weather", "{}"]],
@@ -113,7 +92,7 @@ describe("recorded streams", () => {
   });
 
   test('glm-5: `name: ""` on the continuation does not overwrite the name', async () => {
-    const r = finalResponse(await next());
+    const r = finalResponse(await replay("vercel_ai_glm5-tool-call-empty-name-continuation.chunks.jsonl"));
     assert.deepEqual(
       r.toolCalls.map((c) => [c.id, c.name]),
       [["chatcmpl-tool-9f149c74c42f265b", "webSearchTool"]],
@@ -122,19 +101,19 @@ describe("recorded streams", () => {
   });
 
   test("mistral: thinking parts in a content array become reasoning, text parts the answer", async () => {
-    const r = finalResponse(await next());
+    const r = finalResponse(await replay("vercel_ai_mistral-thinking-content-array.chunks.jsonl"));
     assert.equal(r.text, "391");
     assert.ok(r.reasoning.includes("17 * 23 = 391"));
   });
 
   test("azure model router: an empty first chunk with choices:[] is harmless", async () => {
-    const r = finalResponse(await next());
+    const r = finalResponse(await replay("vercel_ai_azure-model-router-empty-first-chunk.chunks.jsonl"));
     assert.equal(r.text, "Capital of Denmark.");
     assert.equal(r.usage?.reasoning_output_tokens, 64);
   });
 
   test("openrouter: duplicate finish chunks, usage on a chunk with non-empty choices, reasoning_details kept", async () => {
-    const r = finalResponse(await next());
+    const r = finalResponse(await replay("anomalyco_opencode_openrouter-ox-duplicate-stop.json"));
     assert.equal(r.text, "OX_STREAM_OK");
     assert.equal(r.reasoning, "thinking");
     assert.deepEqual(r.reasoningDetails, [{ type: "reasoning.text", text: "thinking" }]);
@@ -142,7 +121,7 @@ describe("recorded streams", () => {
   });
 
   test("LiteLLM ModelResponse with two parallel calls, re-chunked in LiteLLM's dialect", async () => {
-    const r = finalResponse(await next());
+    const r = finalResponse(await replay("BerriAI_litellm_azure-parallel-tool-calls-modelresponse.json"));
     assert.deepEqual(
       r.toolCalls.map((c) => [c.name, JSON.parse(c.arguments).table]),
       [
@@ -154,12 +133,14 @@ describe("recorded streams", () => {
   });
 
   test("buffered (stream: false) request turns a JSON answer into the same events", async () => {
-    const events = await collect(testGateway(sim.baseUrl, { streamMode: "buffered" }));
-    const r = finalResponse(events);
-    assert.ok(events.some((e) => e.type === "reasoning_delta"));
-    assert.equal(r.toolCalls[0].id, "call_00_9V0vrf86Pc9aelHCJMZqnJBo");
-    assert.ok(r.reasoningContent?.startsWith("The user is asking for the weather"));
-    assert.equal(sim.requests.at(-1)?.body.stream, false);
+    await withSim([{ fixture: "vercel_ai_deepseek-reasoner-tool-call-nonstream.json" }], async (sim) => {
+      const events = await collect(testGateway(sim.baseUrl, { streamMode: "buffered" }));
+      const r = finalResponse(events);
+      assert.ok(events.some((e) => e.type === "reasoning_delta"));
+      assert.equal(r.toolCalls[0].id, "call_00_9V0vrf86Pc9aelHCJMZqnJBo");
+      assert.ok(r.reasoningContent?.startsWith("The user is asking for the weather"));
+      assert.equal(sim.requests.at(-1)?.body.stream, false);
+    });
   });
 });
 
@@ -269,7 +250,55 @@ describe("errors without retries", () => {
   });
 });
 
+describe("end of stream: each case can only end through the rule it tests", () => {
+  // Idle timeout and finish grace are ten minutes: a rule that is broken turns into the test's own timeout.
+  const patient = (sim: Simulator, afterFinishGraceMs = 600_000) =>
+    createGateway({
+      provider: testProvider(sim.baseUrl, { streamIdleTimeoutMs: 600_000 }),
+      sleep: async () => {},
+      afterFinishGraceMs,
+    });
+
+  test("[DONE] ends the request though the connection stays open", { timeout: 15_000 }, async () => {
+    await withSim([{ text: "done but open", fault: { keep_open_after_done: true } }], async (sim) => {
+      const r = finalResponse(await collect(patient(sim)));
+      assert.equal(r.text, "done but open");
+    });
+  });
+
+  test("silence after the finish chunk ends the request after the grace", { timeout: 15_000 }, async () => {
+    // Two content chunks and the finish chunk, then the socket stays open and silent: no usage, no [DONE].
+    const silent = { text: "abcdef", chunk_size: 3, usage: false, fault: { hang_after_chunks: 3 } };
+    await withSim([silent], async (sim) => {
+      const r = finalResponse(await collect(patient(sim, 50)));
+      assert.equal(r.text, "abcdef");
+      assert.equal(sim.requests.length, 1);
+    });
+  });
+});
+
 describe("retries", () => {
+  test("Retry-After is honoured up to two minutes, never longer", async () => {
+    const delays: number[] = [];
+    await withSim(
+      [
+        { status: 429, headers: { "retry-after": "86400" } },
+        { status: 429, headers: { "retry-after": "3" } },
+        { text: "ok" },
+      ],
+      async (sim) => {
+        const gateway = createGateway({
+          provider: testProvider(sim.baseUrl, { requestMaxRetries: 2 }),
+          sleep: async (ms) => {
+            delays.push(ms);
+          },
+        });
+        assert.equal(finalResponse(await collect(gateway)).text, "ok");
+      },
+    );
+    assert.deepEqual(delays, [120_000, 3000]);
+  });
+
   /** A port nothing listens on (yet). */
   async function freePort(): Promise<number> {
     const probe = await startSimulator({ scenario: { responses: [] } });

@@ -28,6 +28,8 @@ export interface GatewayOptions {
   baseUrlSetting?: string;
   /** Clock for the connection retry window (tests pair it with `sleep`). */
   now?: () => number;
+  /** How long to wait after the finish chunk for the usage chunk and `[DONE]` (a seam for tests). */
+  afterFinishGraceMs?: number;
 }
 
 export type WireLog =
@@ -308,7 +310,9 @@ export function createGateway(options: GatewayOptions): Gateway {
         if (failure) return failed(failure);
         if (done) break;
         if (assembler.finishReason)
-          ex.setIdleLimit(Math.min(provider.streamIdleTimeoutMs, AFTER_FINISH_GRACE_MS));
+          ex.setIdleLimit(
+            Math.min(provider.streamIdleTimeoutMs, options.afterFinishGraceMs ?? AFTER_FINISH_GRACE_MS),
+          );
       }
     } catch (error) {
       // After the finish chunk a silent connection is complete, not broken: the usage chunk is optional.

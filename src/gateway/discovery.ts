@@ -1,8 +1,9 @@
 // Model discovery: ids from `/models`, windows from LiteLLM's `/model_group/info` or `/model/info`.
 // LiteLLM's booleans default to false when unknown, and token limits may be null or floats: treat both
 // as "not known" rather than as facts.
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { dirname } from "node:path";
+import { writeFileAtomic } from "../util/files.ts";
 import { redactUrl } from "../util/redact.ts";
 import type { Gateway } from "./client.ts";
 
@@ -10,6 +11,8 @@ export interface ModelInfo {
   id: string;
   maxInputTokens?: number;
   maxOutputTokens?: number;
+  /** `supports_vision` when the gateway states it (LiteLLM sends null when unknown). */
+  supportsVision?: boolean;
 }
 
 const CACHE_TTL_MS = 5 * 60 * 1000;
@@ -19,6 +22,10 @@ function positive(value: unknown): number | undefined {
 }
 
 /** The proxy's root: `/model/info` and `/model_group/info` live beside `/v1`, not under it. */
+function flag(value: unknown): boolean | undefined {
+  return typeof value === "boolean" ? value : undefined;
+}
+
 function proxyRoot(baseUrl: string): string {
   return baseUrl.replace(/\/v1\/?$/, "");
 }
@@ -31,6 +38,7 @@ function fromGroupInfo(doc: unknown): Map<string, ModelInfo> {
       id: entry.model_group,
       maxInputTokens: positive(entry.max_input_tokens),
       maxOutputTokens: positive(entry.max_output_tokens),
+      supportsVision: flag(entry.supports_vision),
     });
   }
   return out;
@@ -52,6 +60,8 @@ function fromModelInfo(doc: unknown): Map<string, ModelInfo> {
           ? Math.min(prev.maxInputTokens, input)
           : (prev?.maxInputTokens ?? input),
       maxOutputTokens: prev?.maxOutputTokens ?? output,
+      // One deployment that sees images is enough: LiteLLM routes to any of them.
+      supportsVision: prev?.supportsVision || flag(info.supports_vision),
     });
   }
   return out;
@@ -112,9 +122,7 @@ function writeCache(options: DiscoverOptions, file: CacheFile): void {
   if (!options.cacheFile) return;
   try {
     mkdirSync(dirname(options.cacheFile), { recursive: true });
-    const tmp = `${options.cacheFile}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify(file), { mode: 0o600 });
-    renameSync(tmp, options.cacheFile);
+    writeFileAtomic(options.cacheFile, JSON.stringify(file), 0o600);
   } catch {
     // A cache that cannot be written only costs a later refetch.
   }

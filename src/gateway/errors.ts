@@ -121,6 +121,7 @@ export const DROPPABLE_PARAMS = [
   "stream_options",
   "parallel_tool_calls",
   "tool_choice",
+  "verbosity",
 ] as const;
 
 /** The droppable parameter an "unsupported parameter" error names, if any. */

@@ -3,7 +3,7 @@
 // - all tool calls of one response grouped in one assistant message, each followed by its `tool` message in
 //   order (OpenAI-compatible upstreams answer 400 otherwise — openai/codex #7051);
 // - ids echoed byte for byte; reasoning fields replayed when the model sent them.
-import type { FunctionCallItem, HistoryItem, ReasoningItem } from "../protocol/items.ts";
+import type { FunctionCallItem, HistoryItem, MessageItem, ReasoningItem } from "../protocol/items.ts";
 import { messageText } from "../protocol/items.ts";
 import type { ModelRequest } from "../protocol/model.ts";
 import { Utf8Writer } from "../util/utf8.ts";
@@ -15,9 +15,14 @@ export interface ChatToolCall {
   provider_specific_fields?: Record<string, unknown>;
 }
 
+/** A user message with images: OpenAI's content parts, which LiteLLM translates for every provider. */
+export type ChatContentPart =
+  | { type: "text"; text: string }
+  | { type: "image_url"; image_url: { url: string } };
+
 export interface ChatMessage {
   role: "system" | "user" | "assistant" | "tool";
-  content: string | null;
+  content: string | null | ChatContentPart[];
   tool_calls?: ChatToolCall[];
   tool_call_id?: string;
   reasoning_content?: string;
@@ -78,14 +83,14 @@ export function toChatMessages(request: ModelRequest, replay: ReplayRules = DEFA
         pendingReasoning = item;
         break;
       case "message": {
-        if (item.role === "system") {
+        if (item.role === "system" || item.role === "developer") {
           systemParts.push(messageText(item));
           break;
         }
         if (item.role === "user") {
           closeGroup();
           pendingReasoning = undefined;
-          out.push({ role: "user", content: messageText(item) });
+          out.push({ role: "user", content: userContent(item) });
           break;
         }
         closeGroup();
@@ -129,6 +134,16 @@ export function toChatMessages(request: ModelRequest, replay: ReplayRules = DEFA
   return [{ role: "system", content: systemParts.filter(Boolean).join("\n\n") }, ...out];
 }
 
+/** Plain text unless the message carries images. */
+function userContent(item: MessageItem): string | ChatContentPart[] {
+  if (!item.content.some((p) => p.type === "input_image")) return messageText(item);
+  return item.content.map((p) =>
+    p.type === "input_image"
+      ? { type: "image_url", image_url: { url: p.image_url } }
+      : { type: "text", text: p.text },
+  );
+}
+
 function chatToolCall(item: FunctionCallItem): ChatToolCall {
   const call: ChatToolCall = {
     id: item.call_id,
@@ -166,6 +181,10 @@ export function chatBody(request: ModelRequest, options: BodyOptions): Record<st
   if (request.reasoningEffort && !options.dropParams?.has("reasoning_effort")) {
     body.reasoning_effort = request.reasoningEffort;
   }
+  if (request.responseFormat && !options.dropParams?.has("response_format"))
+    body.response_format = request.responseFormat;
+  // `model_verbosity`: OpenAI's Chat Completions `verbosity` (GPT-5); dropped like the others when refused.
+  if (request.verbosity && !options.dropParams?.has("verbosity")) body.verbosity = request.verbosity;
   return body;
 }
 

@@ -19,9 +19,15 @@ export function parseUsage(raw: unknown): Usage | undefined {
   // DeepSeek `prompt_cache_hit_tokens`.
   const cached =
     num(promptDetails.cached_tokens) || num(u.cache_read_input_tokens) || num(u.prompt_cache_hit_tokens);
+  // Cache writes: Anthropic via LiteLLM `cache_creation_input_tokens`, LiteLLM's
+  // `prompt_tokens_details.cache_creation_tokens` or `cache_write_tokens`.
+  const cacheWrite =
+    num(u.cache_creation_input_tokens) ||
+    num(promptDetails.cache_creation_tokens) ||
+    num(promptDetails.cache_write_tokens);
   const input = num(prompt);
   const output = num(completion);
-  return {
+  const usage: Usage = {
     input_tokens: input,
     cached_input_tokens: cached,
     output_tokens: output,
@@ -29,4 +35,6 @@ export function parseUsage(raw: unknown): Usage | undefined {
     // xAI reports total_tokens > prompt + completion (reasoning outside completion); trust the gateway.
     total_tokens: num(u.total_tokens) || input + output,
   };
+  if (cacheWrite > 0) usage.cache_write_input_tokens = cacheWrite;
+  return usage;
 }

@@ -3,11 +3,11 @@
 // (and fixed) here, not at the next run. In a terminal it asks (the TUI's setup screens); in scripts the key
 // comes from stdin (`--with-api-key`), never from argv.
 import { join } from "node:path";
-import { CODEX_LITELLM_PROFILE, DEFAULT_PROVIDER_ID } from "../config/index.ts";
+import { DEFAULT_PROVIDER_ID } from "../config/index.ts";
 import { loadConfig } from "../config/load.ts";
 import { normalizeBaseUrl } from "../config/provider.ts";
 import type { ProviderConfig, ResolvedConfig } from "../config/types.ts";
-import { removeDotEnvValues, saveDotEnvValues, saveProfileKeys } from "../config/writer.ts";
+import { removeDotEnvValues, saveDotEnvValues, saveRootKeys } from "../config/writer.ts";
 import { createGateway, providerProblem } from "../gateway/client.ts";
 import { discoverModels, type ModelInfo } from "../gateway/discovery.ts";
 import { closeAgents } from "../gateway/http.ts";
@@ -86,7 +86,8 @@ export async function runLogin(options: LoginOptions): Promise<number> {
         2,
       );
     }
-    const { askLogin } = await import("./tui/login.tsx");
+    // Through the TUI's one entry, so ink and react stay in its chunk.
+    const { askLogin } = await import("./tui/index.tsx");
     answers = await askLogin(config);
     if (!answers) return 1;
   } else {
@@ -125,9 +126,9 @@ export function saveLogin(config: ResolvedConfig, answers: LoginAnswers): string
   saveDotEnvValues(envFile, { LITELLM_BASE_URL: answers.baseUrl, [keyName]: answers.apiKey });
   const lines = [`Saved LITELLM_BASE_URL and ${keyName} to ${envFile} (mode 0600).`];
   if (answers.model) {
-    const profile = config.profile ?? CODEX_LITELLM_PROFILE;
-    saveProfileKeys(config.configPath, profile, { model: answers.model });
-    lines.push(`Default model ${answers.model} saved to [profiles.${profile}] in ${config.configPath}.`);
+    // Where first-run setup and `/model` keep it: codex-litellm's own file, which stock Codex never reads.
+    saveRootKeys(config.ownConfigPath, { model: answers.model });
+    lines.push(`Default model ${answers.model} saved to ${config.ownConfigPath}.`);
   }
   return lines;
 }

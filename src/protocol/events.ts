@@ -14,6 +14,13 @@ export interface FileChange {
   move_path?: string;
 }
 
+/** An MCP tool's result as the server sent it (exec --json shows it as `{content, structured_content}`). */
+export interface McpToolResult {
+  content: unknown[];
+  structuredContent?: unknown;
+  isError?: boolean;
+}
+
 export interface SessionInfo {
   sessionId: string;
   version: string;
@@ -51,6 +58,20 @@ export type AgentEvent =
     }
   | { type: "patch_apply_begin"; callId: string; changes: FileChange[] }
   | { type: "patch_apply_end"; callId: string; success: boolean; output: string; changes: FileChange[] }
+  | { type: "mcp_tool_call_begin"; callId: string; server: string; tool: string; arguments: unknown }
+  | {
+      type: "mcp_tool_call_end";
+      callId: string;
+      server: string;
+      tool: string;
+      arguments: unknown;
+      /** Null when the call did not complete (refused, timed out, the server failed). */
+      result: McpToolResult | null;
+      error: string | null;
+      /** What the model was sent. */
+      output: string;
+      durationMs: number;
+    }
   | { type: "plan_updated"; explanation?: string; plan: PlanStep[] }
   | { type: "tool_error"; callId: string; name: string; message: string }
   /**

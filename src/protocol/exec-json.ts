@@ -17,12 +17,23 @@ export type ThreadItem =
       changes: { path: string; kind: "add" | "delete" | "update" }[];
       status: "in_progress" | "completed" | "failed";
     }
+  | {
+      id: string;
+      type: "mcp_tool_call";
+      server: string;
+      tool: string;
+      arguments: unknown;
+      result: { content: unknown[]; structured_content: unknown } | null;
+      error: { message: string } | null;
+      status: "in_progress" | "completed" | "failed";
+    }
   | { id: string; type: "todo_list"; items: { text: string; completed: boolean }[] }
   | { id: string; type: "error"; message: string };
 
 export interface JsonUsage {
   input_tokens: number;
   cached_input_tokens: number;
+  cache_write_input_tokens: number;
   output_tokens: number;
   reasoning_output_tokens: number;
 }

@@ -1,11 +1,16 @@
 // Conversation history, stored in the Responses-item shape Codex uses in rollout files.
 // The gateway module turns these into Chat Completions messages; nothing else knows the wire.
 
-export type ContentPart = { type: "input_text"; text: string } | { type: "output_text"; text: string };
+export type ContentPart =
+  | { type: "input_text"; text: string }
+  | { type: "output_text"; text: string }
+  /** An image the user attached, as a `data:` URL (Codex's rollout shape). */
+  | { type: "input_image"; image_url: string };
 
 export interface MessageItem {
   type: "message";
-  role: "user" | "assistant" | "system";
+  /** `developer` messages come from stock Codex's rollouts; they are sent as part of the one system message. */
+  role: "user" | "assistant" | "system" | "developer";
   content: ContentPart[];
   /** Raw assistant content as the provider sent it (e.g. MiniMax `<think>` text), replayed verbatim. */
   raw_content?: string;
@@ -45,8 +50,15 @@ export interface FunctionCallOutputItem {
 
 export type HistoryItem = MessageItem | ReasoningItem | FunctionCallItem | FunctionCallOutputItem;
 
-export function userMessage(text: string): MessageItem {
-  return { type: "message", role: "user", content: [{ type: "input_text", text }] };
+export function userMessage(text: string, images: string[] = []): MessageItem {
+  return {
+    type: "message",
+    role: "user",
+    content: [
+      { type: "input_text", text },
+      ...images.map((url) => ({ type: "input_image" as const, image_url: url })),
+    ],
+  };
 }
 
 export function assistantMessage(text: string, rawContent?: string): MessageItem {
@@ -56,5 +68,5 @@ export function assistantMessage(text: string, rawContent?: string): MessageItem
 }
 
 export function messageText(item: MessageItem): string {
-  return item.content.map((p) => p.text).join("");
+  return item.content.map((p) => ("text" in p ? p.text : "")).join("");
 }

@@ -15,11 +15,17 @@ export interface ModelRequest {
   items: HistoryItem[];
   tools: ToolSpec[];
   reasoningEffort?: string;
+  /** Sent as `response_format` (`--output-schema`: `{type: "json_schema", json_schema: {...}}`). */
+  responseFormat?: Record<string, unknown>;
+  /** `model_verbosity`, sent as Chat Completions' `verbosity`. */
+  verbosity?: string;
 }
 
 export interface Usage {
   input_tokens: number;
   cached_input_tokens: number;
+  /** Prompt tokens written to the provider's cache (Anthropic's cache creation); absent when not reported. */
+  cache_write_input_tokens?: number;
   output_tokens: number;
   reasoning_output_tokens: number;
   total_tokens: number;

@@ -110,3 +110,30 @@ export function findSessionById(codexHome: string, idOrPrefix: string): SessionF
   }
   throw new UserError(`no session with id \`${idOrPrefix}\` in ${sessionsRoot(codexHome)}`);
 }
+
+const FIRST_PROMPT_SCAN_BYTES = 1024 * 1024;
+
+/** The first prompt the user typed in a session (its first `user_message` event), from the file's first MiB. */
+export function firstPrompt(path: string): string | undefined {
+  let head: string;
+  try {
+    const fd = openSync(path, "r");
+    try {
+      const buf = Buffer.alloc(FIRST_PROMPT_SCAN_BYTES);
+      head = buf.subarray(0, readSync(fd, buf, 0, buf.length, 0)).toString("utf8");
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return undefined;
+  }
+  for (const line of head.split("\n")) {
+    if (!line.includes('"user_message"')) continue;
+    try {
+      const record = JSON.parse(line) as { type?: string; payload?: { type?: string; message?: unknown } };
+      if (record.type === "event_msg" && record.payload?.type === "user_message")
+        return typeof record.payload.message === "string" ? record.payload.message : undefined;
+    } catch {}
+  }
+  return undefined;
+}

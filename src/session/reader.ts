@@ -1,9 +1,11 @@
-// Reads a rollout back: the session's meta and the model history to resume from. Contract: never throws on
-// content; an unreadable line (garbage, a line cut short by a crash) is skipped and reported in `warnings`.
-// Reading never modifies the file.
+// Reads a rollout back: the session's meta, the model history to resume from and the last token usage.
+// Contract: never throws on content; an unreadable line (garbage, a line cut short by a crash) is skipped and
+// reported in `warnings`; record types this reader does not use (stock Codex's `world_state`,
+// `token_usage_record`, …) are skipped silently. Reading never modifies the file.
 import { readFileSync } from "node:fs";
 import { summaryHistory } from "../agent/compact.ts";
 import type { ContentPart, HistoryItem } from "../protocol/items.ts";
+import type { Usage } from "../protocol/model.ts";
 import type { RolloutRecord, SessionMeta } from "./types.ts";
 
 export interface Rollout {
@@ -13,6 +15,9 @@ export interface Rollout {
   history: HistoryItem[];
   /** Every readable record in order; empty when read with `records: false`. */
   records: RolloutRecord[];
+  /** The last `token_count` event: the session's totals, and the last request's usage when no compaction
+   * followed it (it then measures the conversation the next request continues). */
+  usage?: { total: Usage; last?: Usage };
   warnings: string[];
 }
 
@@ -38,16 +43,22 @@ export function toHistoryItem(raw: unknown): HistoryItem | undefined {
   if (!isObject(raw)) return undefined;
   switch (raw.type) {
     case "message": {
-      if (raw.role !== "user" && raw.role !== "assistant" && raw.role !== "system") return undefined;
+      if (!["user", "assistant", "system", "developer"].includes(raw.role as string)) return undefined;
       if (!Array.isArray(raw.content)) return undefined;
       const content = raw.content.filter(
         (p): p is ContentPart =>
-          isObject(p) && (p.type === "input_text" || p.type === "output_text") && typeof p.text === "string",
+          isObject(p) &&
+          (((p.type === "input_text" || p.type === "output_text") && typeof p.text === "string") ||
+            (p.type === "input_image" && typeof p.image_url === "string")),
       );
       return { ...(raw as object), content } as HistoryItem;
     }
-    case "reasoning":
-      return { ...(raw as object), text: typeof raw.text === "string" ? raw.text : "" } as HistoryItem;
+    case "reasoning": {
+      // Ours carry `text`; stock Codex's carry `summary` (and raw `content`) parts.
+      const { summary, content, encrypted_content: _, ...rest } = raw;
+      const text = typeof raw.text === "string" ? raw.text : partsText(summary) || partsText(content);
+      return { ...rest, text } as HistoryItem;
+    }
     case "function_call":
       return typeof raw.call_id === "string" && typeof raw.name === "string"
         ? ({ ...raw, arguments: typeof raw.arguments === "string" ? raw.arguments : "{}" } as HistoryItem)
@@ -61,15 +72,42 @@ export function toHistoryItem(raw: unknown): HistoryItem | undefined {
   }
 }
 
-function parseRecord(line: string): RolloutRecord | undefined {
+/** The texts of `[{text}]` parts, joined by newlines; "" for anything else. */
+function partsText(parts: unknown): string {
+  if (!Array.isArray(parts)) return "";
+  return parts
+    .filter((p) => isObject(p) && typeof p.text === "string")
+    .map((p) => p.text)
+    .join("\n");
+}
+
+/** A usage object as either writer stores it; undefined unless it has token counts. */
+function toUsage(raw: unknown): Usage | undefined {
+  if (!isObject(raw)) return undefined;
+  const n = (k: string) => (typeof raw[k] === "number" ? (raw[k] as number) : 0);
+  if (typeof raw.input_tokens !== "number" && typeof raw.total_tokens !== "number") return undefined;
+  const usage: Usage = {
+    input_tokens: n("input_tokens"),
+    cached_input_tokens: n("cached_input_tokens"),
+    output_tokens: n("output_tokens"),
+    reasoning_output_tokens: n("reasoning_output_tokens"),
+    total_tokens: n("total_tokens") || n("input_tokens") + n("output_tokens"),
+  };
+  if (typeof raw.cache_write_input_tokens === "number")
+    usage.cache_write_input_tokens = raw.cache_write_input_tokens;
+  return usage;
+}
+
+/** A record, "other" for a well-formed record of a type this reader does not use, undefined when unreadable. */
+function parseRecord(line: string): RolloutRecord | "other" | undefined {
   let value: unknown;
   try {
     value = JSON.parse(line);
   } catch {
     return undefined;
   }
-  if (!isObject(value) || typeof value.type !== "string" || !RECORD_TYPES.has(value.type)) return undefined;
-  if (!isObject(value.payload)) return undefined;
+  if (!isObject(value) || typeof value.type !== "string" || !isObject(value.payload)) return undefined;
+  if (!RECORD_TYPES.has(value.type)) return "other";
   return value as unknown as RolloutRecord;
 }
 
@@ -115,6 +153,7 @@ function parseLines(
       rollout.warnings.push(`skipped ${what} (line ${index + 1}) in ${path}`);
       continue;
     }
+    if (record === "other") continue;
     if (keep) rollout.records.push(record);
     apply(rollout, record);
   }
@@ -139,10 +178,21 @@ function apply(rollout: Rollout, record: RolloutRecord): void {
         // Older Codex rollouts carry only the summary: rebuild as Codex did (user messages + summary).
         rollout.history = summaryHistory([], rollout.history, record.payload.message);
       }
+      // The last request measured the conversation before compaction, not the one to continue.
+      if (rollout.usage) rollout.usage = { total: rollout.usage.total };
+      break;
+    }
+    case "event_msg": {
+      const p = record.payload as { type?: unknown; info?: unknown };
+      if (p.type !== "token_count" || !isObject(p.info)) break;
+      const total = toUsage(p.info.total_token_usage);
+      if (total) rollout.usage = { total, last: toUsage(p.info.last_token_usage) };
       break;
     }
     case "turn_context":
-    case "event_msg":
+      // Stock Codex names the model in turn_context only; a resumed session keeps it.
+      if (rollout.meta && !rollout.meta.model && typeof record.payload.model === "string")
+        rollout.meta.model = record.payload.model;
       break;
     default:
       record satisfies never;

@@ -1,10 +1,13 @@
 // Writes a session's rollout as it happens: `session_meta` first, then history items, one `turn_context`
-// per turn, the persisted subset of events, and `compacted` records, each through the session's redaction
-// when one is given. Subscribes to the agent through its `emit`, `onItem` and `onCompacted` hooks; never
-// throws (a failed write turns recording off with a warning).
+// per turn, the persisted subset of events, and `compacted` records. Subscribes to the agent through its
+// `emit`, `onItem` and `onCompacted` hooks; never throws (a failed write turns recording off with a warning).
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
 import type { AgentEvent } from "../protocol/events.ts";
 import type { HistoryItem } from "../protocol/items.ts";
+import { uuidv7 } from "../util/uuid.ts";
 import { JsonlAppender } from "./appender.ts";
+import { lockSession, type SessionLock, tryLockSession } from "./lock.ts";
 import { rolloutPath } from "./paths.ts";
 import type { EventMsgRecord, RolloutRecord, SessionMeta, TurnContextRecord } from "./types.ts";
 
@@ -14,6 +17,8 @@ export interface RecorderSettings {
   contextWindow?: number;
   /** Told once when a write fails; recording stops there. */
   onError?: (error: Error) => void;
+  /** The session's lock when the caller took it already (resume); otherwise the recorder takes it. */
+  lock?: SessionLock;
   /** Applied to every record before it is written (the session's secret redaction). */
   redact?: <T>(record: T) => T;
 }
@@ -24,13 +29,17 @@ export class SessionRecorder {
     readonly id: string,
     readonly settings: RecorderSettings,
     private readonly now: () => Date,
+    private readonly lock: SessionLock,
   ) {}
 
   get path(): string {
     return this.file.path;
   }
 
-  /** Creates `sessions/YYYY/MM/DD/rollout-….jsonl` and writes `session_meta`. Throws when it cannot. */
+  /**
+   * Creates `sessions/YYYY/MM/DD/rollout-….jsonl`, locked, and writes `session_meta`. Throws when it cannot
+   * (then neither the rollout nor its lock is left behind).
+   */
   static create(
     codexHome: string,
     meta: Omit<SessionMeta, "timestamp">,
@@ -38,33 +47,45 @@ export class SessionRecorder {
     now: () => Date = () => new Date(),
   ): SessionRecorder {
     const started = now();
-    const file = JsonlAppender.open(rolloutPath(codexHome, meta.id, started), { onError: settings.onError });
-    const recorder = new SessionRecorder(file, meta.id, settings, now);
-    recorder.write({
-      timestamp: started.toISOString(),
-      type: "session_meta",
-      payload: { ...meta, timestamp: started.toISOString() },
-    });
-    return recorder;
+    const path = rolloutPath(codexHome, meta.id, started);
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    const lock = lockSession(path, meta.id);
+    const file = JsonlAppender.open(path, { onError: settings.onError });
+    try {
+      file.appendOrThrow({
+        timestamp: started.toISOString(),
+        type: "session_meta",
+        payload: { ...meta, timestamp: started.toISOString() },
+      } satisfies RolloutRecord);
+    } catch (error) {
+      lock.release();
+      throw (error as Error).cause ?? error;
+    }
+    return new SessionRecorder(file, meta.id, settings, now, lock);
   }
 
-  /** Appends to an existing rollout (resume). Throws when the file cannot be opened. */
+  /**
+   * Appends to an existing rollout (resume), under the session's lock. Throws when the file cannot be opened,
+   * and SessionInUseError when another live process holds the lock.
+   */
   static resume(
     path: string,
     id: string,
     settings: RecorderSettings,
     now: () => Date = () => new Date(),
   ): SessionRecorder {
-    return new SessionRecorder(
-      JsonlAppender.open(path, { mustExist: true, onError: settings.onError }),
-      id,
-      settings,
-      now,
-    );
+    const lock = settings.lock ?? tryLockSession(path, id);
+    try {
+      const file = JsonlAppender.open(path, { mustExist: true, onError: settings.onError });
+      return new SessionRecorder(file, id, settings, now, lock);
+    } catch (error) {
+      lock.release();
+      throw error;
+    }
   }
 
   recordItem(item: HistoryItem): void {
-    this.write({ timestamp: this.stamp(), type: "response_item", payload: item });
+    this.write({ timestamp: this.stamp(), type: "response_item", payload: rolloutItem(item) });
   }
 
   recordCompacted(summary: string, replacementHistory: HistoryItem[]): void {
@@ -77,11 +98,18 @@ export class SessionRecorder {
 
   recordEvent(event: AgentEvent): void {
     switch (event.type) {
-      case "turn_started":
-        this.write({ timestamp: this.stamp(), type: "turn_context", payload: this.settings.turnContext });
-        this.event({ type: "task_started", model_context_window: this.settings.contextWindow });
+      case "turn_started": {
+        const turnId = uuidv7();
+        const payload = { summary: "auto", ...this.settings.turnContext, turn_id: turnId };
+        this.write({ timestamp: this.stamp(), type: "turn_context", payload });
+        this.event({
+          type: "task_started",
+          turn_id: turnId,
+          model_context_window: this.settings.contextWindow,
+        });
         this.event({ type: "user_message", message: event.prompt });
         break;
+      }
       case "agent_message":
         this.event({ type: "agent_message", message: event.text });
         break;
@@ -117,8 +145,10 @@ export class SessionRecorder {
     }
   }
 
+  /** Closes the file and releases the session's lock. */
   close(): void {
     this.file.close();
+    this.lock.release();
   }
 
   private event(payload: EventMsgRecord): void {
@@ -132,4 +162,18 @@ export class SessionRecorder {
   private write(record: RolloutRecord): void {
     this.file.append(this.settings.redact ? this.settings.redact(record) : record);
   }
+}
+
+/**
+ * A reasoning item as stock Codex replays it: with a `summary` array (Codex skips reasoning without one) and
+ * the text as raw `content`; our own fields stay for our replay.
+ */
+function rolloutItem(item: HistoryItem): HistoryItem {
+  if (item.type !== "reasoning") return item;
+  const text = item.text ? [item.text] : [];
+  return {
+    ...item,
+    summary: text.map((t) => ({ type: "summary_text", text: t })),
+    content: text.map((t) => ({ type: "reasoning_text", text: t })),
+  } as HistoryItem;
 }

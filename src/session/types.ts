@@ -28,11 +28,16 @@ export type SandboxPolicyRecord =
   | { type: "workspace-write"; writable_roots: string[]; network_access: boolean };
 
 export interface TurnContextRecord {
+  /** Written per turn by the recorder (stock Codex reads it). */
+  turn_id?: string;
   cwd: string;
   approval_policy: string;
   sandbox_policy: SandboxPolicyRecord;
   model: string;
   effort?: string;
+  /** `model_reasoning_summary`; stock Codex requires the field ("auto" when not configured). */
+  summary?: string;
+  developer_instructions?: string;
 }
 
 export interface CompactedRecord {
@@ -44,7 +49,7 @@ export interface CompactedRecord {
 
 /** The persisted subset of events, named as Codex names them in rollouts. */
 export type EventMsgRecord =
-  | { type: "task_started"; model_context_window?: number }
+  | { type: "task_started"; turn_id?: string; model_context_window?: number }
   | { type: "user_message"; message: string }
   | { type: "agent_message"; message: string }
   | { type: "agent_reasoning"; text: string }

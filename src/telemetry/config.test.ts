@@ -113,8 +113,16 @@ describe("resolveTelemetryConfig", () => {
     ]);
   });
 
-  test("debugLogName is YYYYMMDD-HHMMSS.log in local time", () => {
-    assert.equal(debugLogName(new Date(2025, 10, 2, 12, 53, 42)), "20251102-125342.log");
-    assert.equal(debugLogName(new Date(2025, 0, 5, 1, 2, 3)), "20250105-010203.log");
+  test("debugLogName is YYYYMMDD-HHMMSS-<pid>-<suffix>.log in local time, one per run", () => {
+    assert.equal(
+      debugLogName(new Date(2025, 10, 2, 12, 53, 42), 4242, "a1b2"),
+      "20251102-125342-4242-a1b2.log",
+    );
+    assert.equal(debugLogName(new Date(2025, 0, 5, 1, 2, 3), 7, "zz00"), "20250105-010203-7-zz00.log");
+    const when = new Date(2025, 0, 5, 1, 2, 3);
+    assert.match(debugLogName(when), new RegExp(`^20250105-010203-${process.pid}-[0-9a-z]{4}\\.log$`));
+    // Two runs of the same second (even with the same pid, in two containers) get two files.
+    const names = new Set(Array.from({ length: 20 }, () => debugLogName(when)));
+    assert.ok(names.size > 1);
   });
 });

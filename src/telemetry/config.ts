@@ -18,7 +18,7 @@ export interface TelemetryLog {
   enabled: boolean;
   /**
    * Absolute path of the file. Undefined only for `debug` without `file`: each launch then writes a new
-   * `YYYYMMDD-HHMMSS.log` (see `debugLogName`).
+   * `YYYYMMDD-HHMMSS-<pid>-<suffix>.log` (see `debugLogName`).
    */
   path?: string;
   /** The `[telemetry.logs.<name>]` table as written, unknown keys included, for downstream tools. */
@@ -93,11 +93,21 @@ export function activeLogPaths(config: TelemetryConfig, debugPath?: string): str
   return [...new Set(paths)];
 }
 
-/** `YYYYMMDD-HHMMSS.log` in local time, as the original names its per-launch debug log. */
-export function debugLogName(when: Date): string {
+/**
+ * `YYYYMMDD-HHMMSS-<pid>-<suffix>.log` in local time: the original's per-launch name, plus the process id and
+ * a random suffix, so runs started in the same second (or in two containers sharing a home, where pids
+ * repeat) never share a file.
+ */
+export function debugLogName(when: Date, pid = process.pid, suffix = randomSuffix()): string {
   const p = (n: number) => String(n).padStart(2, "0");
   const date = `${when.getFullYear()}${p(when.getMonth() + 1)}${p(when.getDate())}`;
-  return `${date}-${p(when.getHours())}${p(when.getMinutes())}${p(when.getSeconds())}.log`;
+  return `${date}-${p(when.getHours())}${p(when.getMinutes())}${p(when.getSeconds())}-${pid}-${suffix}.log`;
+}
+
+function randomSuffix(): string {
+  return Math.floor(Math.random() * 36 ** 4)
+    .toString(36)
+    .padStart(4, "0");
 }
 
 function expandHome(path: string, env: Env): string {

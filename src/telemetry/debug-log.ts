@@ -1,4 +1,5 @@
-// The debug event log: one JSON object per line, `{"ts", "kind", …fields}`, every string redacted.
+// The debug event log: one JSON object per line, `{"ts", "kind", "session_id", …fields}`, every string
+// redacted. Each run writes its own file (see `debugLogName`); `session_id` tells sessions of one TUI apart.
 // Kinds: `telemetry.*` (start, pruning), `wire.*` (request, response, chunk, stream_end, retry, fallback),
 // `agent.<AgentEvent type>` and `agent.deltas`, and whatever callers pass to `note()` (render events from
 // the TUI later).
@@ -30,6 +31,8 @@ export interface DebugLogOptions {
   file: LogFile;
   redact: Redactor;
   now?: () => number;
+  /** Written on every line (`session_id`); follows `session_configured` events (TUI `/new`, `/resume`). */
+  sessionId?: string;
 }
 
 export class DebugLog {
@@ -41,9 +44,11 @@ export class DebugLog {
   };
   private deltaPending = false;
   private readonly now: () => number;
+  private sessionId?: string;
 
   constructor(private readonly options: DebugLogOptions) {
     this.now = options.now ?? Date.now;
+    this.sessionId = options.sessionId;
   }
 
   get path(): string {
@@ -55,12 +60,16 @@ export class DebugLog {
     let line: string;
     try {
       const body = this.options.redact.value(fields, MAX_FIELD_CHARS) as Record<string, unknown>;
-      line = JSON.stringify({ ts: new Date(this.now()).toISOString(), kind, ...body });
+      line = JSON.stringify({ ...this.head(kind), ...body });
     } catch (error) {
       // A value JSON cannot hold (a BigInt from a future caller) must not fail the run.
-      line = JSON.stringify({ ts: new Date(this.now()).toISOString(), kind, unserializable: String(error) });
+      line = JSON.stringify({ ...this.head(kind), unserializable: String(error) });
     }
     this.options.file.write(`${line}\n`);
+  }
+
+  private head(kind: string): Record<string, unknown> {
+    return { ts: new Date(this.now()).toISOString(), kind, session_id: this.sessionId };
   }
 
   onWire(entry: WireLog): void {
@@ -120,6 +129,7 @@ export class DebugLog {
       return;
     }
     this.flushDeltas();
+    if (event.type === "session_configured") this.sessionId = event.session.sessionId;
     // A response is complete once the agent has its usage or the turn ended: summarise its stream.
     if (event.type === "token_count" || event.type.startsWith("turn_") || event.type === "error")
       this.endStream();

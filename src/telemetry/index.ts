@@ -69,6 +69,7 @@ export async function startTelemetry(options: StartTelemetryOptions): Promise<Te
       config: resolved,
       warn: options.warn,
       now: options.now,
+      sessionId: options.sessionId,
       redaction: {
         apiKey: config.provider.apiKey,
         env,

@@ -1,5 +1,6 @@
 // The file side of telemetry, loaded (dynamic import from index.ts) only when telemetry is enabled:
-// creates the directory (0700), prunes it, opens the debug log and the session usage log (0600).
+// creates the directory (0700), prunes it, opens the debug log and the session usage log (0600; created at
+// its first line).
 // Contract: never throws for I/O. A directory that cannot be used costs exactly one warning and yields no
 // sinks; each file that cannot be opened or written costs one warning and is dropped.
 import { mkdirSync, statSync } from "node:fs";
@@ -18,6 +19,8 @@ export interface SinkOptions {
   redaction: RedactorOptions;
   warn: (message: string) => void;
   now?: () => Date;
+  /** The session id for the debug log's lines, when known at start. */
+  sessionId?: string;
 }
 
 export interface Sinks {
@@ -80,7 +83,9 @@ export function openSinks(options: SinkOptions): Sinks | undefined {
   const sessionConf = config.logs.session;
   const sessionFile = sessionConf.enabled && sessionConf.path ? open(sessionConf.path, 0) : undefined;
   const redact = createRedactor(options.redaction);
-  const debug = debugFile ? new DebugLog({ file: debugFile, redact, now: () => now().getTime() }) : undefined;
+  const debug = debugFile
+    ? new DebugLog({ file: debugFile, redact, now: () => now().getTime(), sessionId: options.sessionId })
+    : undefined;
 
   debug?.note("telemetry.start", { dir: config.dir, session_log: sessionFile?.path ?? null });
   if (pruned.deleted.length || pruned.failed.length) {
@@ -95,7 +100,8 @@ export function openSinks(options: SinkOptions): Sinks | undefined {
 
   const files = [debugFile, sessionFile].filter((f): f is LogFile => f !== undefined);
   return {
-    debugPath: debugFile?.path,
+    // The first line opened the debug log: announce it only when that worked.
+    debugPath: debugFile && !debugFile.failed ? debugFile.path : undefined,
     sessionPath: sessionFile?.path,
     onEvent: (event) => debug?.onEvent(event),
     onWire: (entry) => debug?.onWire(entry),

@@ -13,7 +13,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { afterEach, beforeEach, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import type { ProviderConfig } from "../config/types.ts";
@@ -114,7 +114,9 @@ describe("startTelemetry", () => {
     const warnings: string[] = [];
     const t = await startTelemetry(options(undefined, warnings));
     const dir = join(home, "logs");
-    const debugPath = join(dir, "20251102-125342.log");
+    const debugPath = t.files.debug as string;
+    assert.match(basename(debugPath), new RegExp(`^20251102-125342-${process.pid}-[0-9a-z]{4}\\.log$`));
+    assert.equal(dirname(debugPath), dir);
     const sessionPath = join(dir, "codex-litellm-session.jsonl");
     assert.equal(t.announcement, `telemetry: recording debug events to ${debugPath}`);
     assert.deepEqual(t.files, { dir, debug: debugPath, session: sessionPath });
@@ -312,7 +314,7 @@ describe("startTelemetry", () => {
     await t.close();
     assert.deepEqual(readdirSync(dir).sort(), [
       "20240103-000000.log",
-      "20251102-125342.log",
+      basename(t.files.debug as string),
       "codex-litellm-session.jsonl",
     ]);
     const pruned = lines(t.files.debug as string).find((l) => l.kind === "telemetry.pruned");

@@ -22,6 +22,8 @@ export interface RegistryOptions {
    * enforces, overriding the context's. Absent: commands run unsandboxed and patches stay in ctx.writableRoots.
    */
   safety?: SafetyGate;
+  /** Tools besides the built-in ones (MCP servers' tools), offered after them. */
+  extraTools?: Tool[];
 }
 
 export interface ParsedArguments {
@@ -61,6 +63,7 @@ export class ToolRegistry {
       }),
       createApplyPatchTool(),
       createUpdatePlanTool(),
+      ...(options.extraTools ?? []),
     ]) {
       this.tools.set(tool.spec.name, tool);
     }

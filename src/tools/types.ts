@@ -17,7 +17,22 @@ export interface ToolContext {
    * are refused and everything else is applied.
    */
   approvePatch?: (request: PatchApprovalRequest) => Promise<PatchVerdict>;
+  /** Decides MCP tool calls under the approval policy. Absent: every call runs. */
+  approveMcp?: (request: McpApprovalRequest) => Promise<McpVerdict>;
 }
+
+export interface McpApprovalRequest {
+  callId: string;
+  server: string;
+  tool: string;
+  /** The arguments as JSON text, for the user to read. */
+  arguments: string;
+  /** The server marks the tool `readOnlyHint: true`. */
+  readOnly: boolean;
+  signal: AbortSignal;
+}
+
+export type McpVerdict = { allow: true } | { allow: false; reason: string };
 
 export interface PatchApprovalRequest {
   callId: string;

@@ -5,7 +5,7 @@
 import { existsSync, statSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import { codexHome, type Env, envValue, processEnv } from "../config/env.ts";
-import { findSessionById, listSessionFiles, readSessionMeta } from "../session/find.ts";
+import { findSessionById, firstPrompt, listSessionFiles, readSessionMeta } from "../session/find.ts";
 import { UserError } from "../util/errors.ts";
 import { createRedactor } from "../util/redact.ts";
 import { escapeJsonControls, printable } from "../util/terminal-text.ts";
@@ -104,6 +104,7 @@ function list(home: string, options: TraceOptions, io: TraceIO): number {
       model: meta?.model ?? null,
       model_provider: meta?.model_provider ?? null,
       cwd: meta?.cwd ?? null,
+      first_prompt: firstPrompt(file.path) ?? null,
       path: file.path,
       modified: new Date(file.mtimeMs).toISOString(),
     };
@@ -116,7 +117,10 @@ function list(home: string, options: TraceOptions, io: TraceIO): number {
       ? localTime(meta.timestamp)
       : file.stamp.replace("T", " ").replace(/-(\d\d)-(\d\d)$/, ":$1:$2");
     const model = entry.model ?? entry.model_provider ?? "unknown-model";
-    io.stdout(`- ${entry.id} | ${when} | ${model} | ${relative(home, file.path)}\n`);
+    const prompt = entry.first_prompt === null ? "(no prompt)" : preview(entry.first_prompt, 60);
+    io.stdout(
+      `- ${entry.id} | ${when} | ${model} | ${printable(entry.cwd ?? "unknown directory")} | ${printable(prompt)} | ${relative(home, file.path)}\n`,
+    );
   }
   return 0;
 }

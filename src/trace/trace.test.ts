@@ -40,7 +40,7 @@ function run(options: Omit<TraceOptions, "home"> & { home?: string }, env: Recor
 }
 
 describe("trace list", () => {
-  test("newest first by last write, with id, local start time, model and relative path", () => {
+  test("newest first by last write, with id, local start time, model, directory, first prompt and path", () => {
     const r = run({ command: "list" });
     assert.equal(r.code, 0);
     const lines = r.stdout.trimEnd().split("\n");
@@ -49,7 +49,10 @@ describe("trace list", () => {
       lines.slice(1).map((l) => l.split(" | ")[0]),
       [`- ${A}`, `- ${B}`, `- ${C}`],
     );
-    assert.equal(lines[2], `- ${B} | 2025-11-03 09:30:00 | other-model | ${paths.B.slice(home.length + 1)}`);
+    assert.equal(
+      lines[2],
+      `- ${B} | 2025-11-03 09:30:00 | other-model | /work/project | create hello.txt\\nthen fix it | ${paths.B.slice(home.length + 1)}`,
+    );
   });
 
   test("--limit and --json", () => {

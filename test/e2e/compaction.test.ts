@@ -221,7 +221,8 @@ describe("compaction", () => {
         {
           tool_calls: [{ id: "call_big", name: "shell", arguments: { command: ["seq", "1", "1300"] } }],
         },
-        { text: "listed" },
+        // The gateway's count for the stored conversation is what a resume starts from.
+        { text: "listed", usage: { prompt_tokens: 2700, completion_tokens: 10 } },
         { text: "SUMMARY: listed numbers" },
         { text: "continued" },
       ],

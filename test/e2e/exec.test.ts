@@ -102,6 +102,7 @@ describe("exec: the hello task", () => {
       assert.ok(ids.every((id) => /^item_\d+$/.test(id)));
       const usage = events.at(-1).usage;
       assert.deepEqual(Object.keys(usage).sort(), [
+        "cache_write_input_tokens",
         "cached_input_tokens",
         "input_tokens",
         "output_tokens",
@@ -121,7 +122,15 @@ describe("exec: the hello task", () => {
           tool_calls: [{ name: "shell", arguments: { command: ["true"] } }],
           usage: { prompt_tokens: 100, completion_tokens: 10, reasoning_tokens: 3, cached_tokens: 40 },
         },
-        { text: "done", usage: { prompt_tokens: 200, completion_tokens: 20, reasoning_tokens: 5 } },
+        {
+          text: "done",
+          usage: {
+            prompt_tokens: 200,
+            completion_tokens: 20,
+            reasoning_tokens: 5,
+            cache_creation_tokens: 25,
+          },
+        },
       ],
     });
     try {
@@ -129,7 +138,13 @@ describe("exec: the hello task", () => {
       assert.equal(r.code, 0, r.stderr);
       assert.deepEqual(jsonLines(r.stdout).at(-1), {
         type: "turn.completed",
-        usage: { input_tokens: 300, cached_input_tokens: 40, output_tokens: 30, reasoning_output_tokens: 8 },
+        usage: {
+          input_tokens: 300,
+          cached_input_tokens: 40,
+          cache_write_input_tokens: 25,
+          output_tokens: 30,
+          reasoning_output_tokens: 8,
+        },
       });
       const human = await e2e({
         responses: [

@@ -45,9 +45,12 @@ describe("end of stream", () => {
   });
 
   test("a finish chunk followed by silence (no usage chunk, no [DONE], socket open) completes", async () => {
-    const { r, bodies } = await survive([
-      { text: "abcdef", chunk_size: 3, usage: false, fault: { hang_after_chunks: 4 } },
-    ]);
+    // Two content chunks and the finish chunk, then silence: the grace after the finish chunk ends the request
+    // long before the idle timeout (set to a minute here, so only the grace can end it within the test).
+    const { r, bodies } = await survive(
+      [{ text: "abcdef", chunk_size: 3, usage: false, fault: { hang_after_chunks: 3 } }],
+      ["-c", "model_providers.litellm.stream_idle_timeout_ms=60000"],
+    );
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, "abcdef\n");
     assert.equal(bodies.length, 1, "the finish chunk had arrived: no retry");
@@ -277,6 +280,7 @@ describe("fetch-and-simulate", () => {
       assert.deepEqual(events.at(-1).usage, {
         input_tokens: 60,
         cached_input_tokens: 0,
+        cache_write_input_tokens: 0,
         output_tokens: 18,
         reasoning_output_tokens: 0,
       });
@@ -311,7 +315,7 @@ describe("fetch-and-simulate", () => {
 });
 
 describe("interrupts", () => {
-  test("Ctrl-C during a request aborts at once: exit 1, turn interrupted", async () => {
+  test("Ctrl-C during a request aborts at once: exit 130, turn interrupted", async () => {
     const t = await e2e({ responses: [{ text: "never", fault: { hang_before_headers: true } }] });
     try {
       let sentAt = 0;
@@ -327,7 +331,7 @@ describe("interrupts", () => {
         },
       });
       const took = Date.now() - sentAt;
-      assert.equal(r.code, 1);
+      assert.equal(r.code, 130);
       assert.match(r.stderr, /turn interrupted/);
       assert.equal(r.stdout, "");
       assert.ok(took < 3000, `exited ${took} ms after SIGINT`);

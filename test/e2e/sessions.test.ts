@@ -296,7 +296,7 @@ describe("sessions: exec resume", () => {
     }
   });
 
-  test("an interrupted run leaves a valid file and exits 1; resuming it works", async () => {
+  test("an interrupted run leaves a valid file and exits 130; resuming it works", async () => {
     const t = await e2e({
       responses: [
         { text: "looking", tool_calls: [{ id: "call_x", name: "shell", arguments: { command: ["true"] } }] },
@@ -316,7 +316,7 @@ describe("sessions: exec resume", () => {
           child.on("exit", () => clearInterval(timer));
         },
       });
-      assert.equal(r.code, 1, r.stderr);
+      assert.equal(r.code, 130, r.stderr);
       assert.match(r.stderr, /turn interrupted/);
       const [file] = listRollouts(t.ws.home);
       const text = readFileSync(file, "utf8");

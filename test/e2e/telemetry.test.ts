@@ -16,7 +16,7 @@ test("exec records debug events and per-response usage under CODEX_HOME/logs", a
     const r = await t.run(["exec", "--json", "-m", "sim-model", PROMPT]);
     assert.equal(r.code, 0, r.stderr);
     const logs = join(t.ws.home, "logs");
-    const debugName = readdirSync(logs).find((n) => /^\d{8}-\d{6}\.log$/.test(n));
+    const debugName = readdirSync(logs).find((n) => /^\d{8}-\d{6}-\d+-[0-9a-z]{4}\.log$/.test(n));
     assert.ok(debugName, readdirSync(logs).join(", "));
     assert.match(r.stderr, new RegExp(`telemetry: recording debug events to ${join(logs, debugName)}\n`));
     assert.equal(statSync(logs).mode & 0o777, 0o700);
@@ -44,6 +44,7 @@ test("exec records debug events and per-response usage under CODEX_HOME/logs", a
     assert.equal(sum("completion_tokens"), completed.usage.output_tokens);
 
     const debug = jsonLines(readFileSync(join(logs, debugName), "utf8"));
+    for (const line of debug) assert.equal(line.session_id, threadId, line.kind);
     const kinds = new Set(debug.map((l) => l.kind));
     for (const kind of [
       "wire.request",

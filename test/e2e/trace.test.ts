@@ -35,7 +35,9 @@ describe("trace over stored sessions", () => {
       assert.equal(lines[0], `Sessions under ${ws.home}:`);
       assert.match(
         lines[1],
-        new RegExp(`^- ${B} \\| 2025-11-03 09:00:00 \\| other-model \\| sessions/2025/11/03/rollout-`),
+        new RegExp(
+          `^- ${B} \\| 2025-11-03 09:00:00 \\| other-model \\| /work/project \\| create hello.txt\\\\nthen fix it \\| sessions/2025/11/03/rollout-`,
+        ),
       );
       assert.match(lines[2], new RegExp(`^- ${A} \\| `));
       const json = await runCli(["trace", "list", "--json", "--limit", "1"], {
@@ -114,6 +116,14 @@ describe("trace over stored sessions", () => {
         [s.turns, s.tool_calls, s.tokens.total_tokens, s.duration_ms, s.model],
         [1, 2, 400, 15000, "sim-model"],
       );
+      // The id as an operand, as `resume` takes it; `--session` too, but not two different ones.
+      const operand = await runCli(["trace", "summary", A.slice(0, 10), "--home", ws.home], { cwd: ws.dir });
+      assert.equal(operand.code, 0, operand.stderr);
+      assert.equal(operand.stdout, human.stdout);
+      const events = await runCli(["trace", "events", A, "--home", ws.home], { cwd: ws.dir });
+      assert.equal(events.code, 0, events.stderr);
+      const both = await runCli(["trace", "summary", A, "--session", B, "--home", ws.home], { cwd: ws.dir });
+      assert.equal(both.code, 2);
     } finally {
       ws.cleanup();
     }

@@ -34,13 +34,14 @@ test("first start: the trust prompt; No records untrusted and commands then ask;
     assert.match(screen, /Since this folder is version controlled/);
     assert.match(screen, /› 1\. Yes, allow codex-litellm to work in this folder without asking for approval/);
     assert.match(screen, / {2}2\. No, ask me to approve edits and commands/);
-    assert.equal(s.readConfig(), undefined, "nothing is written before the choice");
+    assert.equal(s.readOwnConfig(), undefined, "nothing is written before the choice");
     term.type("2");
     await term.waitFor("› 2. No, ask me to approve edits and commands");
     term.keys("Enter");
     const ready = await term.waitFor(READY);
     assert.doesNotMatch(ready, /You are running codex-litellm/, "the prompt does not stay on screen");
-    assert.equal(s.readConfig(), trustToml(s.ws.dir, "untrusted"));
+    assert.equal(s.readOwnConfig(), trustToml(s.ws.dir, "untrusted"));
+    assert.equal(s.readConfig(), undefined, "config.toml is stock Codex's");
 
     await term.submit("make a file");
     await term.waitFor("Allow this command to run?");
@@ -65,7 +66,7 @@ test("first start: the trust prompt; No records untrusted and commands then ask;
   }
 });
 
-test("trust prompt: Esc quits writing nothing; Yes records trusted and keeps the file's comments", {
+test("trust prompt: Esc quits writing nothing; Yes records trusted in our own file, config.toml untouched", {
   skip,
 }, async () => {
   const s = await tuiSession({ responses: [] }, { trust: false });
@@ -77,6 +78,7 @@ test("trust prompt: Esc quits writing nothing; Yes records trusted and keeps the
     term.keys("Escape");
     await term.waitFor("[exit 0]");
     assert.equal(s.readConfig(), original);
+    assert.equal(s.readOwnConfig(), undefined);
     term.kill();
 
     term = s.start([]);
@@ -87,7 +89,8 @@ test("trust prompt: Esc quits writing nothing; Yes records trusted and keeps the
     await term.waitFor("› 1. Yes");
     term.keys("Enter");
     await term.waitFor(READY);
-    assert.equal(s.readConfig(), `${original}\n${trustToml(s.ws.dir, "trusted")}`);
+    assert.equal(s.readConfig(), original);
+    assert.equal(s.readOwnConfig(), trustToml(s.ws.dir, "trusted"));
     await term.submit("/status");
     const status = await term.waitFor(/Approval:\s+on-request/);
     assert.match(status, /Sandbox:\s+workspace-write/);
@@ -120,7 +123,7 @@ test("no prompt outside a terminal, in exec, or when -a/-s/approval_policy decid
     const piped = await runCli(["-m", "sim-model"], { cwd: s.ws.dir, env: s.env });
     assert.equal(piped.code, 1);
     assert.match(piped.stderr, /the interactive TUI needs a terminal/);
-    assert.equal(s.readConfig(), "", "neither wrote a trust decision");
+    assert.equal(s.readOwnConfig(), undefined, "neither wrote a trust decision");
 
     // Not version controlled: the folder itself is the project and "No" is offered first.
     term = s.start();
@@ -130,7 +133,7 @@ test("no prompt outside a terminal, in exec, or when -a/-s/approval_policy decid
     assert.match(screen, /› 2\. No/);
     term.keys("C-c");
     await term.waitFor("[exit 0]");
-    assert.equal(s.readConfig(), "");
+    assert.equal(s.readOwnConfig(), undefined);
   } finally {
     term.kill();
     await s.close();

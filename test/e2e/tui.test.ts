@@ -106,7 +106,7 @@ test("a 270 KB answer in one line streams into word-wrapped rows; the TUI stays 
       );
     }
     process.kill(Number(readFileSync(pidFile, "utf8")), "SIGTERM");
-    const bye = await term.waitFor("[exit 0]");
+    const bye = await term.waitFor("[exit 143]");
     assert.match(bye, /To continue this session, run codex-litellm resume [0-9a-f-]{36}/);
     const [rollout] = listRollouts(s.ws.home);
     const records = readFileSync(rollout, "utf8")
@@ -294,7 +294,7 @@ test("Esc interrupts a request the gateway never answers; the next prompt works"
   }
 });
 
-test("/model picks from the gateway's models and saves into profiles.codex-litellm, keeping the rest", {
+test("/model picks from the gateway's models and saves into codex-litellm.config.toml, config.toml untouched", {
   skip,
 }, async () => {
   const s = await tuiSession(
@@ -330,13 +330,10 @@ test("/model picks from the gateway's models and saves into profiles.codex-litel
     term.keys("Enter");
     await term.waitFor("model changed to other/model-b (reasoning medium)");
     await term.waitFor(/other\/model-b · medium effort · 100% context left/);
-    const saved = readFileSync(join(s.ws.home, "config.toml"), "utf8");
+    assert.equal(readFileSync(join(s.ws.home, "config.toml"), "utf8"), original);
     assert.equal(
-      saved,
-      original.replace(
-        'model = "sim-model"\n',
-        'model = "other/model-b"\nmodel_reasoning_effort = "medium"\n',
-      ),
+      readFileSync(join(s.ws.home, "codex-litellm.config.toml"), "utf8"),
+      'model = "other/model-b"\nmodel_reasoning_effort = "medium"\n',
     );
   } finally {
     term.kill();
@@ -344,7 +341,7 @@ test("/model picks from the gateway's models and saves into profiles.codex-litel
   }
 });
 
-test("first run: asks for base URL, key and model, writes .env (0600) and the profile", {
+test("first run: asks for base URL, key and model, writes .env (0600) and codex-litellm.config.toml", {
   skip,
 }, async () => {
   const s = await tuiSession({ responses: [] });
@@ -370,10 +367,8 @@ test("first run: asks for base URL, key and model, writes .env (0600) and the pr
       readFileSync(dotenv, "utf8"),
       `LITELLM_BASE_URL=${JSON.stringify(`${s.sim.origin}/v1`)}\nLITELLM_API_KEY=${JSON.stringify(TEST_KEY)}\n`,
     );
-    assert.equal(
-      readFileSync(join(s.ws.home, "config.toml"), "utf8"),
-      `${trustToml(s.ws.dir)}\n[profiles.codex-litellm]\nmodel = "sim-model"\n`,
-    );
+    assert.equal(readFileSync(join(s.ws.home, "config.toml"), "utf8"), trustToml(s.ws.dir));
+    assert.equal(readFileSync(join(s.ws.home, "codex-litellm.config.toml"), "utf8"), 'model = "sim-model"\n');
 
     // Without a terminal there is no one to ask: say how to configure, exit 1, write nothing.
     const other = await runCli([], { cwd: s.ws.dir, env: { CODEX_HOME: join(s.ws.tmp, "fresh") } });

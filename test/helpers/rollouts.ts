@@ -10,6 +10,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { join } from "node:path";
+import { usage } from "./usage.ts";
 
 export interface FixtureSession {
   id: string;
@@ -25,14 +26,6 @@ export interface FixtureSession {
 }
 
 const pad = (n: number) => String(n).padStart(2, "0");
-
-const usage = (input: number, output: number, reasoning = 0) => ({
-  input_tokens: input,
-  cached_input_tokens: 0,
-  output_tokens: output,
-  reasoning_output_tokens: reasoning,
-  total_tokens: input + output,
-});
 
 /** One exec run: a prompt, a shell call and its output, a patch, a final answer; two model responses. */
 export function standardRecords(s: FixtureSession): { type: string; payload: Record<string, unknown> }[] {

@@ -31,11 +31,14 @@ export async function tuiSession(scenario: Scenario, options: TuiSessionOptions 
     ...options.env,
   };
   const config = join(t.ws.home, "config.toml");
+  const own = join(t.ws.home, "codex-litellm.config.toml");
   return {
     ...t,
     env,
     config,
     readConfig: () => (existsSync(config) ? readFileSync(config, "utf8") : undefined),
+    /** codex-litellm.config.toml, where the TUI writes (trust decisions, /model, first-run choices). */
+    readOwnConfig: () => (existsSync(own) ? readFileSync(own, "utf8") : undefined),
     start: (args = options.args ?? ["-m", "sim-model"]): Terminal =>
       startInPane(t.ws.tmp, t.ws.dir, env, [process.execPath, CLI, ...args]),
   };

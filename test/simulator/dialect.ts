@@ -14,7 +14,8 @@ export interface UsageBody {
   prompt_tokens: number;
   total_tokens: number;
   completion_tokens_details: { reasoning_tokens: number };
-  prompt_tokens_details: { cached_tokens: number };
+  prompt_tokens_details: { cached_tokens: number; cache_creation_tokens?: number };
+  cache_creation_input_tokens?: number;
 }
 
 interface ToolCallParts {
@@ -45,13 +46,18 @@ export function modelId(model: string): string {
 }
 
 export function usageBody(u: ScriptedUsage): UsageBody {
-  return {
+  const body: UsageBody = {
     completion_tokens: u.completion_tokens,
     prompt_tokens: u.prompt_tokens,
     total_tokens: u.prompt_tokens + u.completion_tokens,
     completion_tokens_details: { reasoning_tokens: u.reasoning_tokens ?? 0 },
     prompt_tokens_details: { cached_tokens: u.cached_tokens ?? 0 },
   };
+  if (u.cache_creation_tokens !== undefined) {
+    body.cache_creation_input_tokens = u.cache_creation_tokens;
+    body.prompt_tokens_details.cache_creation_tokens = u.cache_creation_tokens;
+  }
+  return body;
 }
 
 /** Resolves defaults of a scripted answer against the request it answers. */
@@ -269,7 +275,7 @@ export function modelInfo(models: ScenarioModel[]) {
         mode: "chat",
         supports_function_calling: true,
         supports_parallel_function_calling: true,
-        supports_vision: false,
+        supports_vision: m.supports_vision ?? false,
         supports_reasoning: false,
       },
     })),
@@ -289,7 +295,7 @@ export function modelGroupInfo(models: ScenarioModel[]) {
       tpm: null,
       rpm: null,
       supports_parallel_function_calling: true,
-      supports_vision: false,
+      supports_vision: m.supports_vision ?? false,
       supports_function_calling: true,
       supports_reasoning: false,
       supported_openai_params: ["max_tokens", "stream", "stream_options", "temperature", "tools"],

@@ -7,6 +7,8 @@ export interface ScenarioModel {
   id: string;
   max_input_tokens?: number;
   max_output_tokens?: number;
+  /** Reported as LiteLLM reports it: false unless the scenario says true. */
+  supports_vision?: boolean;
 }
 
 /** Misbehaviour injected into one response. "chunks"/"events" count data events, never pings. */
@@ -56,6 +58,8 @@ export interface ScriptedUsage {
   completion_tokens: number;
   reasoning_tokens?: number;
   cached_tokens?: number;
+  /** Prompt tokens written to the cache, sent as LiteLLM relays Anthropic's (`cache_creation_input_tokens`). */
+  cache_creation_tokens?: number;
 }
 
 export interface ScriptedAnswer {

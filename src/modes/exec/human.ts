@@ -14,6 +14,8 @@ export interface HumanOptions {
   stdout: (text: string) => void;
   /** Lines of command output shown per command. */
   maxOutputLines?: number;
+  /** How the answer is shown on stderr (Markdown on a colour terminal); stdout always gets it as written. */
+  formatAnswer?: (text: string) => string;
 }
 
 const styles = {
@@ -76,7 +78,7 @@ export function createHumanRenderer(options: HumanOptions): (event: AgentEvent) 
       case "agent_message":
         lastMessage = event.text;
         err(paint("codex", "magenta", "bold"));
-        err(event.text);
+        err(options.formatAnswer ? options.formatAnswer(event.text) : event.text);
         break;
       case "exec_command_begin":
         err(
@@ -108,6 +110,25 @@ export function createHumanRenderer(options: HumanOptions): (event: AgentEvent) 
           for (const c of event.changes)
             err(`${c.kind === "add" ? "A" : c.kind === "delete" ? "D" : "M"} ${c.path}`);
         else err(paint(event.output, "dim"));
+        break;
+      }
+      case "mcp_tool_call_begin":
+        err(`${paint("mcp", "magenta", "bold")}\n${paint(`${event.server}/${event.tool}`, "bold")} started`);
+        break;
+      case "mcp_tool_call_end": {
+        const ok = event.error === null && !event.result?.isError;
+        const name = `${event.server}/${event.tool}`;
+        err(
+          ok
+            ? paint(`${name} (completed in ${Math.round(event.durationMs)}ms):`, "green")
+            : paint(`${name} (failed in ${Math.round(event.durationMs)}ms):`, "red"),
+        );
+        const lines = event.output.replace(/\n$/, "").split("\n");
+        const shown =
+          lines.length > maxLines
+            ? [...lines.slice(0, maxLines), `… +${lines.length - maxLines} lines`]
+            : lines;
+        if (event.output.trim()) err(paint(shown.join("\n"), "dim"));
         break;
       }
       case "plan_updated":

@@ -10,6 +10,7 @@ export function jsonUsage(u: Usage): JsonUsage {
   return {
     input_tokens: u.input_tokens,
     cached_input_tokens: u.cached_input_tokens,
+    cache_write_input_tokens: u.cache_write_input_tokens ?? 0,
     output_tokens: u.output_tokens,
     reasoning_output_tokens: u.reasoning_output_tokens,
   };
@@ -22,6 +23,7 @@ export function createJsonlRenderer(write: (line: string) => void): (event: Agen
   const out = (e: ThreadEvent) => write(`${escapeJsonControls(JSON.stringify(e))}\n`);
   const commands = new Map<string, string>();
   const patches = new Map<string, string>();
+  const mcpCalls = new Map<string, string>();
   let todo: { id: string; items: { text: string; completed: boolean }[] } | undefined;
 
   return (event) => {
@@ -93,6 +95,46 @@ export function createJsonlRenderer(write: (line: string) => void): (event: Agen
             type: "file_change",
             changes: event.changes.map(({ path, kind }) => ({ path, kind })),
             status: event.success ? "completed" : "failed",
+          },
+        });
+        break;
+      }
+      case "mcp_tool_call_begin": {
+        const id = newId();
+        mcpCalls.set(event.callId, id);
+        const { server, tool } = event;
+        out({
+          type: "item.started",
+          item: {
+            id,
+            type: "mcp_tool_call",
+            server,
+            tool,
+            arguments: event.arguments,
+            result: null,
+            error: null,
+            status: "in_progress",
+          },
+        });
+        break;
+      }
+      case "mcp_tool_call_end": {
+        const id = mcpCalls.get(event.callId) ?? newId();
+        mcpCalls.delete(event.callId);
+        const { server, tool, result, error } = event;
+        out({
+          type: "item.completed",
+          item: {
+            id,
+            type: "mcp_tool_call",
+            server,
+            tool,
+            arguments: event.arguments,
+            result: result
+              ? { content: result.content, structured_content: result.structuredContent ?? null }
+              : null,
+            error: error === null ? null : { message: error },
+            status: error === null && !result?.isError ? "completed" : "failed",
           },
         });
         break;

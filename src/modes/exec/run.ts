@@ -1,18 +1,21 @@
 // `codex-litellm exec`: one non-interactive run of the agent.
 import { accessSync, constants, statSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { Agent } from "../../agent/agent.ts";
-import { BASE_INSTRUCTIONS } from "../../agent/instructions.ts";
+import { Agent, type TurnOutcome } from "../../agent/agent.ts";
 import { processEnv } from "../../config/env.ts";
 import { loadConfig } from "../../config/load.ts";
 import { findGitRoot } from "../../config/project-doc.ts";
 import { sessionRedactor } from "../../config/secrets.ts";
-import type { CliOverrides } from "../../config/types.ts";
+import type { CliOverrides, ResolvedConfig } from "../../config/types.ts";
 import { createGateway, providerProblem } from "../../gateway/client.ts";
 import { closeAgents } from "../../gateway/http.ts";
 import { modelProfile } from "../../gateway/quirks.ts";
 import type { AgentEvent } from "../../protocol/events.ts";
+import type { SessionFile } from "../../session/find.ts";
+import { forkSession } from "../../session/fork.ts";
+import { type SessionLock, tryLockSession } from "../../session/lock.ts";
 import { type Rollout, readRollout } from "../../session/reader.ts";
+import type { SessionRecorder } from "../../session/recorder.ts";
 import { startTelemetry } from "../../telemetry/index.ts";
 import { createToolPolicy } from "../../tools/policy.ts";
 import { ToolRegistry } from "../../tools/registry.ts";
@@ -21,9 +24,25 @@ import { type Redactor, redactUrl } from "../../util/redact.ts";
 import { printable } from "../../util/terminal-text.ts";
 import { uuidv7 } from "../../util/uuid.ts";
 import { VERSION } from "../../util/version.ts";
-import { contextWindowFor, initialContext, resolveWorkdir } from "../agent-setup.ts";
+import { withAddedDirs } from "../add-dirs.ts";
+import {
+  agentInstructions,
+  contextWindowFor,
+  initialContext,
+  reasoningFilter,
+  resolveWorkdir,
+} from "../agent-setup.ts";
+import { imageDataUrl } from "../images.ts";
+import { type McpSetup, requiredFailure, startMcpServers } from "../mcp-setup.ts";
+import { modelsCacheFile } from "../models.ts";
+import { turnNotifier } from "../notify.ts";
+import type { ReviewTarget } from "../review.ts";
+import { watchSignals } from "../signals.ts";
+import { assertVision } from "../vision.ts";
 import { createHumanRenderer } from "./human.ts";
+import { type PromptIO, resolvePrompt } from "./input.ts";
 import { createJsonlRenderer } from "./jsonl.ts";
+import { correctionPrompt, type OutputSchema } from "./output-schema.ts";
 import {
   locateSession,
   openRecorder,
@@ -41,36 +60,99 @@ export interface ExecOptions extends CliOverrides {
   outputLastMessage?: string;
   ephemeral?: boolean;
   color?: "always" | "never" | "auto";
-  /** `exec resume`: continue a stored session. */
+  /** `exec resume`: continue a stored session; with `fork`, a copy of it under a new id. */
   resume?: ResumeTarget;
+  fork?: boolean;
+  /** `review` / `exec review`: review a diff, read-only. */
+  review?: ReviewTarget;
+  /** `--output-schema FILE`. */
+  outputSchema?: string;
+  /** `-i FILE`: images attached to the prompt. */
+  images?: string[];
+  /** `--add-dir DIR`: more writable roots. */
+  addDirs?: string[];
 }
 
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString("utf8");
-}
+const promptIO: PromptIO = {
+  stdin: process.stdin,
+  notice: (line) => process.stderr.write(`${line}\n`),
+};
 
-async function resolvePrompt(arg: string | undefined): Promise<string> {
-  if (arg !== undefined && arg !== "-") return arg;
-  if (process.stdin.isTTY) {
-    throw new UserError(
-      "No prompt provided. Either specify one as an argument or pipe the prompt into stdin.",
-    );
-  }
-  const text = (await readStdin()).trim();
-  if (!text) throw new UserError("No prompt provided: stdin was empty.");
-  return text;
+/** What runExec reads before the run proper: usage errors in these come before stdin is read. */
+interface Inputs {
+  images: string[];
+  schema?: OutputSchema;
 }
 
 export async function runExec(options: ExecOptions): Promise<number> {
   const cwd = resolveWorkdir(options.cd);
-  const config = loadConfig({ cli: options, env: process.env, cwd });
+  // A review never edits: read-only sandbox whatever the configuration says.
+  const cli = options.review
+    ? { ...options, sandboxMode: "read-only" as const, fullAuto: false, yolo: false }
+    : options;
+  const config = withAddedDirs(loadConfig({ cli, env: process.env, cwd }), options.addDirs ?? [], cwd);
+  const inputs: Inputs = {
+    images: (options.images ?? []).map((path) => imageDataUrl(path, cwd)),
+    schema: options.outputSchema
+      ? await (await import("./output-schema.ts")).loadOutputSchema(options.outputSchema, cwd)
+      : undefined,
+  };
+  const warnEarly: string[] = [];
   // Found before stdin is read, so a missing session fails at once.
   const resumed = options.resume ? locateSession(config.codexHome, options.resume, cwd) : undefined;
-  const prompt = await resolvePrompt(options.prompt);
+  // So is a session another process is recording (SessionInUseError, exit 1; see session/lock.ts). A fork
+  // only reads it.
+  const lock =
+    resumed && !options.ephemeral && !options.fork
+      ? tryLockSession(resumed.path, resumed.id, (e) =>
+          warnEarly.push(`could not lock session ${resumed.id} (${e.message})`),
+        )
+      : undefined;
+  try {
+    return await runLocked(options, inputs, cwd, config, resumed, lock, warnEarly);
+  } finally {
+    lock?.release();
+  }
+}
+
+async function runLocked(
+  options: ExecOptions,
+  { images, schema }: Inputs,
+  cwd: string,
+  config: ResolvedConfig,
+  located: SessionFile | undefined,
+  lock: SessionLock | undefined,
+  warnEarly: string[],
+): Promise<number> {
+  let prompt: string;
+  if (options.review) {
+    const { reviewDiff, reviewPrompt } = await import("../review.ts");
+    const instructions =
+      options.review.prompt === "-" ? await resolvePrompt("-", promptIO) : options.review.prompt;
+    const { what, diff } = reviewDiff(cwd, options.review);
+    if (!diff.trim()) {
+      process.stderr.write(`Nothing to review: ${what} are empty.\n`);
+      return 0;
+    }
+    prompt = reviewPrompt(what, diff, instructions);
+  } else {
+    prompt = await resolvePrompt(options.prompt, promptIO);
+  }
   if (!options.skipGitRepoCheck && !options.yolo && !findGitRoot(cwd)) {
     throw new UserError("Not inside a trusted directory and --skip-git-repo-check was not specified.");
+  }
+  // What would make the run fail is checked before anything is written (fork, session, history, logs).
+  const unusable = providerProblem(config.provider);
+  if (unusable) throw new UserError(unusable.message);
+  if (options.outputLastMessage)
+    checkWritable(resolve(cwd, options.outputLastMessage), "-o/--output-last-message");
+  let resumed = located;
+  if (located && options.fork) {
+    try {
+      resumed = forkSession(config.codexHome, located);
+    } catch (error) {
+      throw new UserError(`cannot fork session ${located.id}: ${(error as Error).message}`);
+    }
   }
   let rollout: Rollout | undefined;
   if (resumed) {
@@ -89,12 +171,6 @@ export async function runExec(options: ExecOptions): Promise<number> {
     );
   }
 
-  // Everything that would make the run fail is checked before anything is written (session, history, logs).
-  const unusable = providerProblem(config.provider);
-  if (unusable) throw new UserError(unusable.message);
-  if (options.outputLastMessage)
-    checkWritable(resolve(cwd, options.outputLastMessage), "-o/--output-last-message");
-
   const color =
     options.color === "always" ||
     (options.color !== "never" && !!process.stderr.isTTY && !process.env.NO_COLOR);
@@ -108,107 +184,125 @@ export async function runExec(options: ExecOptions): Promise<number> {
           color,
           stderr: (t) => process.stderr.write(t),
           stdout: (t) => process.stdout.write(t),
+          formatAnswer: color ? (await import("./markdown-ansi.ts")).markdownToAnsi : undefined,
         }),
   );
   const warn = (message: string) => render({ type: "warning", message });
-  for (const warning of config.warnings) warn(warning);
+  for (const warning of [...config.warnings, ...warnEarly]) warn(warning);
   // One safety policy for the session: sandbox, approvals, writable roots, secret-free command environment.
   const policy = createToolPolicy(config, cwd, "exec");
   for (const notice of policy.notices) warn(notice);
 
   // Before the gateway, whose wire log it records. Loads the file writers only when telemetry is enabled;
   // an unwritable log is a warning, never a failed run.
-  const telemetry = await startTelemetry({ config: { ...config, model }, warn });
-  const gateway = createGateway({
-    provider: config.provider,
-    modelProfiles: config.modelProfiles,
-    onWire: telemetry.onWire,
-  });
-  const contextWindow = await contextWindowFor(config, gateway, model);
-
   const sessionId = rollout?.meta?.id ?? resumed?.id ?? uuidv7();
-  const context = initialContext(config, cwd, policy);
+  const telemetry = await startTelemetry({ config: { ...config, model }, sessionId, warn });
+  // Ctrl-C, SIGTERM, SIGHUP, SIGQUIT or a closed stdout: abort the turn, record it, exit 128 + N.
+  const controller = new AbortController();
+  const signals = watchSignals((signal) => {
+    telemetry.note("process.signal", { signal });
+    controller.abort();
+  });
+  let recorder: SessionRecorder | undefined;
+  let mcp: McpSetup | undefined;
+  try {
+    const gateway = createGateway({
+      provider: config.provider,
+      modelProfiles: config.modelProfiles,
+      onWire: telemetry.onWire,
+    });
+    // MCP servers start while the gateway is asked about the model; their warnings follow the header.
+    const mcpWarnings: string[] = [];
+    const mcpStarting = startMcpServers(config, cwd, telemetry.note, (m) => mcpWarnings.push(m));
+    const contextWindow = await contextWindowFor(config, gateway, model);
+    mcp = await mcpStarting;
+    if (images.length) await assertVision(gateway, model, modelsCacheFile(config.codexHome));
+    const context = initialContext(config, cwd, policy);
 
-  const writableRoots = policy.writableRoots;
-  const recorder = options.ephemeral
-    ? undefined
-    : openRecorder({
-        config,
+    const writableRoots = policy.writableRoots;
+    recorder = options.ephemeral
+      ? undefined
+      : openRecorder({
+          config,
+          sessionId,
+          cwd,
+          model,
+          contextWindow,
+          resumePath: resumed?.path,
+          lock,
+          // exec never prompts: what would need approval is refused (Codex forces `never` in exec).
+          turnContext: {
+            cwd,
+            approval_policy: policy.approvalPolicy,
+            sandbox_policy: sandboxPolicyRecord(config, writableRoots),
+            model,
+            effort: config.reasoningEffort,
+            summary: config.reasoningSummary ?? "auto",
+            developer_instructions: config.developerInstructions,
+          },
+          warn,
+          redactor,
+        });
+    const notify = turnNotifier(config.notify, () => sessionId, cwd);
+    const rec = recorder;
+    /** Telemetry sees every event; human mode prints the LiteLLM usage card just before `tokens used`. */
+    const observed =
+      (next: (event: AgentEvent) => void) =>
+      (event: AgentEvent): void => {
+        telemetry.onEvent(event);
+        notify(event);
+        const ending =
+          event.type === "turn_complete" || event.type === "turn_failed" || event.type === "turn_aborted";
+        if (ending && !options.json && telemetry.usageSummary().turns > 0)
+          // Model names in the card come from the gateway.
+          process.stderr.write(`${printable(redactor.text(telemetry.usageLines().join("\n")))}\n`);
+        next(event);
+      };
+    const schemaGate = holdFinal(reasoningFilter(config, render), !!schema);
+    const agent = new Agent({
+      model,
+      instructions: agentInstructions(config),
+      reasoningEffort: config.reasoningEffort,
+      responseFormat: schema?.responseFormat,
+      verbosity: config.modelVerbosity,
+      maxAutoContinues: modelProfile(model, config.modelProfiles, config.provider, config).autoContinueMax,
+      stream: gateway.stream,
+      tools: new ToolRegistry({ ...policy.registryOptions, extraTools: mcp.manager?.tools() }),
+      cwd,
+      writableRoots,
+      emit: tee(observed(schemaGate.render), rec),
+      history: rollout?.history,
+      usage: rollout?.usage,
+      initialContext: context.items,
+      onItem: rec ? (item) => rec.recordItem(item) : undefined,
+      onCompacted: rec ? (summary, items) => rec.recordCompacted(summary, items) : undefined,
+      contextWindow,
+      autoCompactTokenLimit: config.autoCompactTokenLimit,
+      maxRequestsPerTurn: config.maxRequestsPerTurn,
+    });
+
+    observed(render)({
+      type: "session_configured",
+      session: {
         sessionId,
+        version: VERSION,
         cwd,
         model,
+        provider: config.provider.id,
+        baseUrl: config.provider.baseUrl ? redactUrl(config.provider.baseUrl) : "(no base URL)",
+        approvalPolicy: policy.approvalPolicy,
+        sandbox: policy.sandboxSummary,
+        reasoningEffort: config.reasoningEffort,
         contextWindow,
-        resumePath: resumed?.path,
-        // exec never prompts: what would need approval is refused (Codex forces `never` in exec).
-        turnContext: {
-          cwd,
-          approval_policy: policy.approvalPolicy,
-          sandbox_policy: sandboxPolicyRecord(config, writableRoots),
-          model,
-          effort: config.reasoningEffort,
-        },
-        warn,
-        redactor,
-      });
-  /** Telemetry sees every event; human mode prints the LiteLLM usage card just before `tokens used`. */
-  const observed =
-    (next: (event: AgentEvent) => void) =>
-    (event: AgentEvent): void => {
-      telemetry.onEvent(event);
-      const ending =
-        event.type === "turn_complete" || event.type === "turn_failed" || event.type === "turn_aborted";
-      // Model names in the card come from the gateway.
-      if (ending && !options.json && telemetry.usageSummary().turns > 0)
-        process.stderr.write(`${printable(redactor.text(telemetry.usageLines().join("\n")))}\n`);
-      next(event);
-    };
-  const agent = new Agent({
-    model,
-    instructions: BASE_INSTRUCTIONS,
-    reasoningEffort: config.reasoningEffort,
-    maxAutoContinues: modelProfile(model, config.modelProfiles, config.provider, config).autoContinueMax,
-    stream: gateway.stream,
-    tools: new ToolRegistry(policy.registryOptions),
-    cwd,
-    writableRoots,
-    emit: tee(observed(render), recorder),
-    history: rollout?.history,
-    initialContext: context.items,
-    onItem: recorder ? (item) => recorder.recordItem(item) : undefined,
-    onCompacted: recorder ? (summary, items) => recorder.recordCompacted(summary, items) : undefined,
-    contextWindow,
-    autoCompactTokenLimit: config.autoCompactTokenLimit,
-    maxRequestsPerTurn: config.maxRequestsPerTurn,
-  });
+      },
+    });
+    if (telemetry.announcement) process.stderr.write(`${telemetry.announcement}\n`);
+    for (const warning of [...(rollout?.warnings ?? []), ...mcp.warnings, ...mcpWarnings]) warn(warning);
+    if (mcp.manager) mcp.manager.warn = warn;
+    const mcpFailure = requiredFailure(mcp);
+    if (mcpFailure) throw new UserError(mcpFailure);
+    if (!options.ephemeral) recordPrompt(config, sessionId, prompt, warn);
 
-  observed(render)({
-    type: "session_configured",
-    session: {
-      sessionId,
-      version: VERSION,
-      cwd,
-      model,
-      provider: config.provider.id,
-      baseUrl: config.provider.baseUrl ? redactUrl(config.provider.baseUrl) : "(no base URL)",
-      approvalPolicy: policy.approvalPolicy,
-      sandbox: policy.sandboxSummary,
-      reasoningEffort: config.reasoningEffort,
-      contextWindow,
-    },
-  });
-  if (telemetry.announcement) process.stderr.write(`${telemetry.announcement}\n`);
-  for (const warning of rollout?.warnings ?? []) warn(warning);
-  if (!options.ephemeral) recordPrompt(config, sessionId, prompt, warn);
-
-  const controller = new AbortController();
-  let interrupts = 0;
-  const onSigint = () => {
-    interrupts++;
-    if (interrupts > 1) process.exit(130);
-    controller.abort();
-  };
-  process.on("SIGINT", onSigint);
-  try {
     if (rollout && agent.contextUsed() > contextWindow) {
       warn(
         `the resumed session holds about ${agent.contextUsed()} tokens, more than the ${contextWindow}-token context window; compacting it first`,
@@ -216,7 +310,8 @@ export async function runExec(options: ExecOptions): Promise<number> {
       const compacted = await agent.compact(controller.signal, "resume");
       if (compacted.status === "failed") warn(`compacting the resumed session failed: ${compacted.message}`);
     }
-    const outcome = await agent.runTurn(prompt, controller.signal);
+    let outcome = await agent.runTurn(prompt, controller.signal, images);
+    if (schema) outcome = await enforceSchema(schema, outcome, agent, controller.signal, schemaGate);
     if (options.outputLastMessage) {
       const last = outcome.status === "completed" ? (outcome.lastMessage ?? "") : "";
       if (outcome.status === "completed") {
@@ -229,13 +324,73 @@ export async function runExec(options: ExecOptions): Promise<number> {
         writeFileSync(resolve(cwd, options.outputLastMessage), printable(redactor.text(last)));
       }
     }
-    return outcome.status === "completed" ? 0 : 1;
+    return signals.exitCode(outcome.status === "completed" ? 0 : 1);
   } finally {
-    process.off("SIGINT", onSigint);
+    signals.dispose();
     recorder?.close();
+    await mcp?.manager?.close();
     closeAgents();
     await telemetry.close();
   }
+}
+
+interface HeldFinal {
+  render: (event: AgentEvent) => void;
+  /** The held `turn_complete`, passed on (with `lastMessage` replaced) or turned into `turn_failed`. */
+  release(lastMessage: string | undefined, failure?: string): void;
+  /** Forgets the held `turn_complete` (an answer that is about to be corrected). */
+  drop(): void;
+}
+
+/** With `--output-schema`, the end of a turn waits for the answer to be checked. */
+function holdFinal(next: (event: AgentEvent) => void, hold: boolean): HeldFinal {
+  let held: Extract<AgentEvent, { type: "turn_complete" }> | undefined;
+  return {
+    render: (event) => {
+      if (hold && event.type === "turn_complete") held = event;
+      else next(event);
+    },
+    release: (lastMessage, failure) => {
+      if (!held) return;
+      const event = held;
+      held = undefined;
+      if (failure !== undefined) next({ type: "turn_failed", message: failure, usage: event.usage });
+      else next({ ...event, lastMessage: lastMessage ?? event.lastMessage });
+    },
+    drop: () => {
+      held = undefined;
+    },
+  };
+}
+
+/** Checks the answer against the schema; one corrective follow-up, then the run fails. */
+async function enforceSchema(
+  schema: OutputSchema,
+  first: TurnOutcome,
+  agent: Agent,
+  signal: AbortSignal,
+  gate: HeldFinal,
+): Promise<TurnOutcome> {
+  let outcome = first;
+  for (let attempt = 0; outcome.status === "completed"; attempt++) {
+    const verdict = schema.check(outcome.lastMessage ?? "");
+    if (verdict.ok) {
+      gate.release(verdict.json);
+      return { ...outcome, lastMessage: verdict.json };
+    }
+    if (attempt === 1) {
+      const message = `the final answer does not match --output-schema: ${verdict.problems}`;
+      gate.release(undefined, message);
+      return { status: "failed", message };
+    }
+    gate.drop();
+    gate.render({
+      type: "warning",
+      message: `the answer does not match --output-schema (${verdict.problems}); asking the model once more`,
+    });
+    outcome = await agent.runTurn(correctionPrompt(verdict.problems), signal);
+  }
+  return outcome;
 }
 
 /** Throws a UserError when `path` could not be written: a directory, or a missing or read-only folder. */

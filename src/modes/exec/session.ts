@@ -7,6 +7,7 @@ import type { AgentEvent } from "../../protocol/events.ts";
 import { findLatestSession, findSessionById, type SessionFile } from "../../session/find.ts";
 import { gitInfo } from "../../session/git.ts";
 import { appendHistory } from "../../session/history.ts";
+import { SessionInUseError, type SessionLock } from "../../session/lock.ts";
 import { SessionRecorder } from "../../session/recorder.ts";
 import { ORIGINATOR, type SandboxPolicyRecord, type TurnContextRecord } from "../../session/types.ts";
 import { UserError } from "../../util/errors.ts";
@@ -18,6 +19,10 @@ export interface ResumeTarget {
   last?: boolean;
   all?: boolean;
   sessionId?: string;
+  /** TUI: no id and no --last: choose in a picker. */
+  pick?: boolean;
+  /** The picker also lists sessions `exec` started (source "exec"). */
+  includeNonInteractive?: boolean;
 }
 
 /** The rollout to resume. Throws a UserError (exit 1) when there is none. */
@@ -47,6 +52,8 @@ export interface RecorderRequest {
   contextWindow: number;
   /** The rollout to append to (resume); a new file otherwise. */
   resumePath?: string;
+  /** The resumed session's lock, when already taken. */
+  lock?: SessionLock;
   /** `session_meta.source`: "exec" (default) or "cli" (the TUI, as Codex names it). */
   source?: string;
   warn: (message: string) => void;
@@ -54,13 +61,17 @@ export interface RecorderRequest {
   redactor?: Redactor;
 }
 
-/** Opens the session's rollout for writing, or warns and returns undefined when it cannot. */
+/**
+ * Opens the session's rollout for writing, or warns and returns undefined when it cannot. Throws only
+ * SessionInUseError: another live process records this session.
+ */
 export function openRecorder(req: RecorderRequest): SessionRecorder | undefined {
   let warned = false;
   const redactor = req.redactor ?? sessionRedactor(req.config.provider, processEnv());
   const settings = {
     turnContext: req.turnContext,
     contextWindow: req.contextWindow,
+    lock: req.lock,
     redact: redactor.deep,
     onError: (error: Error) => {
       if (warned) return;
@@ -87,6 +98,7 @@ export function openRecorder(req: RecorderRequest): SessionRecorder | undefined 
       settings,
     );
   } catch (error) {
+    if (error instanceof SessionInUseError) throw error;
     req.warn(`could not open the session file (${(error as Error).message}); this session is not recorded`);
     return undefined;
   }
@@ -101,7 +113,7 @@ export function recordPrompt(
 ): void {
   if (config.historyPersistence === "none") return;
   try {
-    appendHistory(config.codexHome, sessionId, prompt);
+    appendHistory(config.codexHome, sessionId, prompt, Date.now(), config.historyMaxBytes);
   } catch (error) {
     warn(`could not append to history.jsonl (${(error as Error).message})`);
   }

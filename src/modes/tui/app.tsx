@@ -3,9 +3,16 @@
 import { Box, Static, Text, useApp, useStdout } from "ink";
 import { useEffect, useReducer, useRef, useState } from "react";
 import type { SessionFile } from "../../session/find.ts";
+import { imageDataUrl, pastedImagePaths } from "../images.ts";
 import { type ApprovalBroker, type ApprovalView, approvalKey, approvalSummary } from "./approvals.ts";
 import { cellLines, liveTail, visibleTail } from "./cells.ts";
-import { type CommandContext, type OpenPicker, resumeWithSafeguard, runSlashCommand } from "./commands.ts";
+import {
+  type CommandContext,
+  type OpenPicker,
+  openResumePicker,
+  resumeWithSafeguard,
+  runSlashCommand,
+} from "./commands.ts";
 import { contextIndicator } from "./context.ts";
 import type { TuiController } from "./controller.ts";
 import { draftRows, editorKey, emptyEditor, submitted } from "./editor.ts";
@@ -33,8 +40,12 @@ export interface AppProps {
   broker: ApprovalBroker;
   history: string[];
   initialPrompt?: string;
+  /** Images (`data:` URLs, `-i`) sent with the first prompt. */
+  initialImages?: string[];
   /** `codex-litellm resume`: the session to open first. */
   resume?: SessionFile;
+  /** `codex-litellm resume` / `fork` without a session: open the session picker first. */
+  pick?: { fork: boolean; includeNonInteractive: boolean };
   /** Warnings from start-up (config, sandbox), shown under the header. */
   notices?: string[];
 }
@@ -156,17 +167,41 @@ export function App(props: AppProps) {
     // A resumed session announces itself once it is open.
     if (!props.resume) controller.announce();
     for (const notice of props.notices ?? []) controller.warn(notice);
-    if (props.resume) void resumeWithSafeguard(ctx, props.resume, quit);
-    else if (props.initialPrompt?.trim()) submit(props.initialPrompt.trim());
+    const first = props.initialPrompt?.trim();
+    // `resume ID PROMPT`: the prompt goes once the session is open (queued if a compaction runs first).
+    const thenPrompt = () => {
+      if (!first) return;
+      if (controller.busy) queued.current.push(first);
+      else submit(first, props.initialImages);
+      rerender();
+    };
+    if (props.resume) void resumeWithSafeguard(ctx, props.resume, quit).then(thenPrompt);
+    else if (props.pick) openResumePicker(ctx, { ...props.pick, onOpened: thenPrompt });
+    else if (first) submit(first, props.initialImages);
   }, []);
 
-  function submit(text: string) {
+  function submit(text: string, images: string[] = []) {
     const parsed = parseSlash(text);
     editor.current = submitted(editor.current, text);
     slashIndex.current = 0;
     if (parsed) runSlashCommand(ctx, parsed);
-    else void controller.submit(text);
+    else void controller.submit(text, [...images, ...attachPasted(text)]);
     rerender();
+  }
+
+  /** Image files named in the prompt (a pasted path) are attached to it. */
+  function attachPasted(text: string): string[] {
+    const cwd = ctx.cwd;
+    const urls: string[] = [];
+    for (const path of pastedImagePaths(text, cwd)) {
+      try {
+        urls.push(imageDataUrl(path, cwd));
+        controller.show({ kind: "notice", text: `attached image ${path}`, tone: "dim" });
+      } catch (error) {
+        controller.show({ kind: "notice", text: (error as Error).message, tone: "error" });
+      }
+    }
+    return urls;
   }
 
   // The subscription above outlives renders; it calls this render's functions.

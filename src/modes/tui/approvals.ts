@@ -76,7 +76,9 @@ export function approvalOptions(request: ApprovalRequest): ApprovalOption[] {
       label:
         request.kind === "command"
           ? "Yes, and don't ask again for this command in this session"
-          : "Yes, and don't ask again for these files in this session",
+          : request.kind === "mcp"
+            ? "Yes, and don't ask again for this tool in this session"
+            : "Yes, and don't ask again for these files in this session",
       decision: "always",
     },
     { key: "n", label: "No, and tell the model what to do differently", decision: "no" },
@@ -92,7 +94,9 @@ export function approvalSummary(request: ApprovalRequest, answer: ApprovalAnswer
       ? request.command.length === 3 && /^-l?c$/.test(request.command[1])
         ? request.command[2]
         : request.command.join(" ")
-      : request.changes.map((c) => c.path).join(", ");
+      : request.kind === "mcp"
+        ? `${request.server}/${request.tool}`
+        : request.changes.map((c) => c.path).join(", ");
   if (answer.decision === "yes") return `✔ approved this time: ${what}`;
   if (answer.decision === "always") return `✔ approved for this session: ${what}`;
   return `✗ declined: ${what}${answer.feedback ? ` (told the model: ${answer.feedback})` : ""}`;
@@ -141,6 +145,11 @@ export function approvalKey(
  */
 export function approvalSubject(request: ApprovalRequest): StyledLine[] {
   if (request.kind === "patch" && request.preview?.length) return patchSubject(request.preview);
+  if (request.kind === "mcp")
+    return [
+      truncated(line(span("tool ", { dim: true }), `${request.server}/${request.tool}`)),
+      truncated(line(span("args ", { dim: true }), request.arguments)),
+    ];
   const items =
     request.kind === "command"
       ? commandText(request.command)

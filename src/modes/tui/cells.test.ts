@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { after, test } from "node:test";
 import { cleanup, render } from "ink-testing-library";
 import { createElement } from "react";
+import { usage } from "../../../test/helpers/usage.ts";
 import { formatUsageSummary, UsageAggregator } from "../../telemetry/usage.ts";
 import { cellLines, formatDuration, liveTail, visibleTail } from "./cells.ts";
 import { colorDiff, patchDiff, workspaceDiff } from "./diff.ts";
@@ -22,14 +23,6 @@ after(cleanup);
 function frame(cell: Cell): string {
   return render(createElement(Lines, { lines: cellLines(cell, 10_000) })).lastFrame() ?? "";
 }
-
-const usage = (input: number, output: number) => ({
-  input_tokens: input,
-  cached_input_tokens: 0,
-  output_tokens: output,
-  reasoning_output_tokens: 0,
-  total_tokens: input + output,
-});
 
 test("command cell: command, output tail, exit code and duration", () => {
   const output = Array.from({ length: 8 }, (_, i) => `line ${i + 1}`).join("\n");

@@ -98,6 +98,37 @@ function patchLines(cell: Extract<Cell, { kind: "patch" }>): StyledLine[] {
   return out;
 }
 
+/** Codex's look: `• Called server.tool({"a":1})` with the result's first lines under `└`. */
+function mcpLines(cell: Extract<Cell, { kind: "mcp" }>, now: number): StyledLine[] {
+  const running = cell.status === "running";
+  const ok = cell.status === "completed";
+  const bullet = span("• ", { color: running ? "cyan" : ok ? "green" : "red", bold: true });
+  const args = JSON.stringify(cell.arguments ?? {});
+  const out: StyledLine[] = [
+    truncated(
+      line(
+        bullet,
+        span(running ? "Calling " : "Called ", { bold: true }),
+        span(`${cell.server}.${cell.tool}`),
+        span(`(${args})`, { dim: true }),
+      ),
+    ),
+  ];
+  if (running) {
+    out.push(plain(`  └ ${formatDuration(now - cell.startedAt)}`, { dim: true }));
+    return out;
+  }
+  const { lines, hidden } = tail(cell.output, COMMAND_TAIL_LINES);
+  for (const [i, l] of lines.entries()) {
+    const lead = span(i === 0 ? "  └ " : "    ", { dim: true });
+    out.push(truncated(line(lead, span(l, ok ? { dim: true } : { color: "red" }))));
+  }
+  if (hidden > 0) out.push(plain(`    … +${hidden} lines above`, { dim: true }));
+  if (cell.status === "interrupted")
+    out.push(line(span("  └ ", { dim: true }), span("interrupted", { color: "red" })));
+  return out;
+}
+
 function planLines(cell: Extract<Cell, { kind: "plan" }>): StyledLine[] {
   const out: StyledLine[] = [
     line(span("• ", { color: "cyan", bold: true }), span("Updated Plan", { bold: true })),
@@ -181,6 +212,8 @@ export function cellLines(cell: Cell, now = Date.now()): StyledLine[] {
       return commandLines(cell, now);
     case "patch":
       return patchLines(cell);
+    case "mcp":
+      return mcpLines(cell, now);
     case "plan":
       return planLines(cell);
     case "notice": {

@@ -4,9 +4,12 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { KNOWN_EFFORTS } from "../../config/load.ts";
 import type { SessionFile } from "../../session/find.ts";
+import { forkSession } from "../../session/fork.ts";
 import { thousands } from "../../util/format.ts";
+import { reviewDiff, reviewPrompt } from "../review.ts";
 import type { TuiController } from "./controller.ts";
 import { colorDiff, workspaceDiff } from "./diff.ts";
+import { mcpCard } from "./mcp-card.ts";
 import {
   currentPreset,
   PERMISSION_PRESETS,
@@ -62,6 +65,9 @@ export function runSlashCommand(ctx: CommandContext, parsed: SlashParse): void {
     case "status":
       controller.show({ kind: "lines", lines: statusCard(controller.statusInfo()) });
       return;
+    case "mcp":
+      controller.show({ kind: "lines", lines: mcpCard(controller.mcpStatuses()) });
+      return;
     case "model":
       openModelPicker(ctx);
       return;
@@ -70,6 +76,9 @@ export function runSlashCommand(ctx: CommandContext, parsed: SlashParse): void {
       return;
     case "new":
       controller.newSession();
+      return;
+    case "review":
+      startReview(ctx, parsed.args.trim() || undefined);
       return;
     case "resume":
       openResumePicker(ctx);
@@ -108,6 +117,22 @@ export function runSlashCommand(ctx: CommandContext, parsed: SlashParse): void {
     default:
       controller.show({ kind: "notice", text: `/${command.name} is not available`, tone: "error" });
   }
+}
+
+function startReview(ctx: CommandContext, instructions: string | undefined): void {
+  const { controller } = ctx;
+  let target: { what: string; diff: string };
+  try {
+    target = reviewDiff(ctx.cwd, {});
+  } catch (error) {
+    controller.show({ kind: "notice", text: (error as Error).message, tone: "error" });
+    return;
+  }
+  if (!target.diff.trim()) {
+    controller.show({ kind: "notice", text: "Nothing to review: no uncommitted changes.", tone: "info" });
+    return;
+  }
+  void controller.review(reviewPrompt(target.what, target.diff, instructions));
 }
 
 const MODEL_TITLE = "Select LiteLLM Model and Effort";
@@ -209,9 +234,23 @@ function openApprovalsPicker(ctx: CommandContext): void {
   });
 }
 
-function openResumePicker(ctx: CommandContext): void {
+export interface ResumePick {
+  /** `codex-litellm fork`: open a copy of the chosen session under a new id. */
+  fork?: boolean;
+  /** List sessions `exec` started too (`resume --include-non-interactive`; /resume always does). */
+  includeNonInteractive?: boolean;
+  /** Runs once the chosen session is open. */
+  onOpened?: () => void;
+}
+
+export function openResumePicker(
+  ctx: CommandContext,
+  pick: ResumePick = { includeNonInteractive: true },
+): void {
   const { controller } = ctx;
-  const items = resumableSessions(controller.config.codexHome, ctx.cwd, controller.sessionId);
+  const items = resumableSessions(controller.config.codexHome, ctx.cwd, controller.sessionId, {
+    interactiveOnly: !pick.includeNonInteractive,
+  });
   ctx.openPicker<SessionFile>({
     picker: createPicker<SessionFile>({
       title: "Resume a previous session",
@@ -222,7 +261,20 @@ function openResumePicker(ctx: CommandContext): void {
     }),
     onPick: (file) => {
       ctx.closePicker();
-      void resumeWithSafeguard(ctx, file, () => {});
+      let chosen = file;
+      if (pick.fork) {
+        try {
+          chosen = forkSession(controller.config.codexHome, file);
+        } catch (error) {
+          controller.show({
+            kind: "notice",
+            text: `cannot fork: ${(error as Error).message}`,
+            tone: "error",
+          });
+          return;
+        }
+      }
+      void resumeWithSafeguard(ctx, chosen, () => {}).then(() => pick.onOpened?.());
     },
   });
 }
@@ -263,6 +315,7 @@ export async function resumeWithSafeguard(
     onPick: (choice) => {
       ctx.closePicker();
       if (choice === "abort") {
+        controller.discardResume(prepared);
         controller.show({ kind: "notice", text: "resume aborted", tone: "info" });
         onAbort();
         return;
@@ -271,6 +324,7 @@ export async function resumeWithSafeguard(
       void controller.compact("resume");
     },
     onCancel: () => {
+      controller.discardResume(prepared);
       controller.show({ kind: "notice", text: "resume aborted", tone: "info" });
       onAbort();
     },

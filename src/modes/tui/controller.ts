@@ -2,16 +2,18 @@
 // and turns user operations (prompt, interrupt, /compact, /new, /resume, /model) into agent calls. No React
 // here: the Ink app subscribes to the events and renders them.
 import { Agent } from "../../agent/agent.ts";
-import { BASE_INSTRUCTIONS } from "../../agent/instructions.ts";
-import { CODEX_LITELLM_PROFILE } from "../../config/load.ts";
+import { readMcpServers } from "../../config/mcp.ts";
 import type { ApprovalPolicy, ResolvedConfig, SandboxMode } from "../../config/types.ts";
-import { saveProfileKeys } from "../../config/writer.ts";
+import { saveModelChoice } from "../../config/writer.ts";
 import type { Gateway } from "../../gateway/client.ts";
 import { discoverModels, type ModelInfo } from "../../gateway/discovery.ts";
+import type { McpManager, McpServerStatus } from "../../mcp/index.ts";
 import type { AgentEvent, SessionInfo } from "../../protocol/events.ts";
 import type { HistoryItem } from "../../protocol/items.ts";
+import type { Usage } from "../../protocol/model.ts";
 import { emptyUsage } from "../../protocol/usage.ts";
 import type { SessionFile } from "../../session/find.ts";
+import { lockPath, type SessionLock, tryLockSession } from "../../session/lock.ts";
 import { type Rollout, readRollout } from "../../session/reader.ts";
 import type { SessionRecorder } from "../../session/recorder.ts";
 import type { Telemetry } from "../../telemetry/index.ts";
@@ -20,9 +22,11 @@ import { ToolRegistry } from "../../tools/registry.ts";
 import { UserError } from "../../util/errors.ts";
 import { uuidv7 } from "../../util/uuid.ts";
 import { VERSION } from "../../util/version.ts";
-import { contextWindowFor, type InitialContext } from "../agent-setup.ts";
+import { agentInstructions, contextWindowFor, type InitialContext, reasoningShown } from "../agent-setup.ts";
 import { openRecorder, recordPrompt, sandboxPolicyRecord } from "../exec/session.ts";
 import { modelsCacheFile } from "../models.ts";
+import { turnNotifier } from "../notify.ts";
+import { assertVision } from "../vision.ts";
 import { patchDiff, snapshotFiles } from "./diff.ts";
 import { permissionsUpdate } from "./permissions.ts";
 import type { StatusInfo } from "./status.ts";
@@ -41,6 +45,10 @@ export interface ControllerOptions {
   contextWindow: number;
   /** TUI events for the logs (debug log, codex-tui.log); default the telemetry's debug log only. */
   note?: (kind: string, fields?: Record<string, unknown>) => void;
+  /** The lock of the session `codex-litellm resume` opens, taken before the TUI started. */
+  resumeLock?: SessionLock;
+  /** The session's MCP servers, when config.toml names any. */
+  mcp?: McpManager;
 }
 
 /** A stored session read and measured, not yet switched to (the resume safeguard may still abort it). */
@@ -52,6 +60,8 @@ export interface PreparedResume {
   used: number;
   /** The history is larger than the context window: compact before continuing, or abort. */
   tooBig: boolean;
+  /** The session's lock, held from here on; `discardResume` lets go of it. */
+  lock: SessionLock;
 }
 
 /** At most this often the UI sees merged streamed text (about 20 frames a second). */
@@ -72,15 +82,22 @@ export class TuiController {
   private recorder?: SessionRecorder;
   private resumePath?: string;
   private abort?: AbortController;
+  private running?: Promise<void>;
   private tools: ToolRegistry;
   private readonly listeners = new Set<(event: TuiEvent) => void>();
   private readonly snapshots = new Map<string, Map<string, string | undefined>>();
+  private readonly instructions: string;
+  private readonly showReasoning: boolean;
+  private readonly notify: (event: AgentEvent) => void;
 
   constructor(private readonly options: ControllerOptions) {
+    this.instructions = agentInstructions(options.config);
+    this.showReasoning = reasoningShown(options.config);
+    this.notify = turnNotifier(options.config.notify, () => this.sessionId, options.cwd);
     this.model = options.model;
     this.effort = options.config.reasoningEffort;
     this.contextWindow = options.contextWindow;
-    this.tools = new ToolRegistry(options.policy.registryOptions);
+    this.tools = new ToolRegistry({ ...options.policy.registryOptions, extraTools: options.mcp?.tools() });
     this.agent = this.buildAgent([]);
   }
 
@@ -140,6 +157,8 @@ export class TuiController {
   private onAgentEvent = (event: AgentEvent): void => {
     this.options.telemetry.onEvent(event);
     this.recorder?.recordEvent(event);
+    this.notify(event);
+    if (!this.showReasoning && (event.type === "reasoning" || event.type === "reasoning_delta")) return;
     if (event.type === "token_count" && event.contextUsed !== undefined) this.contextUsed = event.contextUsed;
     if (event.type === "patch_apply_begin")
       this.snapshots.set(event.callId, snapshotFiles(this.options.cwd, event.changes));
@@ -158,13 +177,15 @@ export class TuiController {
     this.dispatch(event);
   };
 
-  private buildAgent(history: HistoryItem[]): Agent | undefined {
+  private buildAgent(history: HistoryItem[], usage?: { total: Usage; last?: Usage }): Agent | undefined {
     if (!this.model) return undefined;
     const { config, cwd, policy, context, gateway } = this.options;
     return new Agent({
       model: this.model,
-      instructions: BASE_INSTRUCTIONS,
+      instructions: this.instructions,
       reasoningEffort: this.effort,
+      verbosity: config.modelVerbosity,
+      usage,
       maxAutoContinues: config.autoContinueMax,
       stream: gateway.stream,
       tools: this.tools,
@@ -202,7 +223,7 @@ export class TuiController {
     this.onAgentEvent({ type: "session_configured", session: this.sessionInfo() });
   }
 
-  private ensureRecorder(): void {
+  private ensureRecorder(lock?: SessionLock): void {
     if (this.recorder || !this.model) return;
     const { config, cwd, policy } = this.options;
     this.recorder = openRecorder({
@@ -212,6 +233,7 @@ export class TuiController {
       model: this.model,
       contextWindow: this.contextWindow,
       resumePath: this.resumePath,
+      lock,
       source: "cli",
       turnContext: {
         cwd,
@@ -219,6 +241,8 @@ export class TuiController {
         sandbox_policy: sandboxPolicyRecord(config, policy.writableRoots),
         model: this.model,
         effort: this.effort,
+        summary: config.reasoningSummary ?? "auto",
+        developer_instructions: config.developerInstructions,
       },
       warn: (m) => this.warn(m),
     });
@@ -230,18 +254,32 @@ export class TuiController {
   }
 
   /** Runs one turn. Resolves when it ends (completed, failed or interrupted). */
-  async submit(prompt: string): Promise<void> {
+  /** `images`: `data:` URLs sent with the prompt (`-i`, an image path pasted into the composer). */
+  async submit(prompt: string, images: string[] = []): Promise<void> {
     if (this.busy) return;
     if (!this.agent) {
       this.show({ kind: "notice", text: "no model selected: choose one with /model", tone: "error" });
       return;
     }
+    if (images.length && this.model) {
+      try {
+        await assertVision(this.options.gateway, this.model, modelsCacheFile(this.options.config.codexHome));
+      } catch (error) {
+        this.show({ kind: "notice", text: (error as Error).message, tone: "error" });
+        return;
+      }
+    }
     this.ensureRecorder();
     recordPrompt(this.options.config, this.sessionId, prompt, (m) => this.warn(m));
-    await this.run("Working", (signal) => this.agent!.runTurn(prompt, signal));
+    await this.run("Working", (signal) => this.agent!.runTurn(prompt, signal, images));
   }
 
-  private async run(label: string, work: (signal: AbortSignal) => Promise<unknown>): Promise<void> {
+  private run(label: string, work: (signal: AbortSignal) => Promise<unknown>): Promise<void> {
+    this.running = this.runWork(label, work);
+    return this.running;
+  }
+
+  private async runWork(label: string, work: (signal: AbortSignal) => Promise<unknown>): Promise<void> {
     const abort = new AbortController();
     this.abort = abort;
     this.setBusy(label);
@@ -263,6 +301,12 @@ export class TuiController {
   /** Interrupts the running turn or compaction (Esc, Ctrl-C). */
   interrupt(): void {
     this.abort?.abort();
+  }
+
+  /** Interrupts what runs and resolves once it has ended (its `turn_aborted` recorded): for a signal. */
+  async shutdown(): Promise<void> {
+    this.abort?.abort();
+    await this.running;
   }
 
   async compact(reason: "manual" | "resume" = "manual"): Promise<void> {
@@ -291,10 +335,16 @@ export class TuiController {
 
   /** Reads a stored session and measures it against the window; changes nothing yet. */
   async prepareResume(file: SessionFile): Promise<PreparedResume> {
+    const startup = this.options.resumeLock;
+    this.options.resumeLock = undefined;
+    // Refused (SessionInUseError) while another process records the session.
+    const lock = startup?.path === lockPath(file.path) ? startup : tryLockSession(file.path, file.id);
+    if (lock !== startup) startup?.release();
     let rollout: Rollout;
     try {
       rollout = readRollout(file.path);
     } catch (error) {
+      lock.release();
       throw new UserError(`cannot read session ${file.path}: ${(error as Error).message}`);
     }
     const model = this.options.model ?? rollout.meta?.model ?? this.model;
@@ -303,17 +353,23 @@ export class TuiController {
       : this.contextWindow;
     const probe = new Agent({
       model: model ?? "",
-      instructions: BASE_INSTRUCTIONS,
+      instructions: this.instructions,
       stream: this.options.gateway.stream,
       tools: this.tools,
       cwd: this.options.cwd,
       writableRoots: [],
       emit: () => {},
       history: rollout.history,
+      usage: rollout.usage,
       contextWindow,
     });
     const used = probe.contextUsed();
-    return { file, rollout, model, contextWindow, used, tooBig: used > contextWindow };
+    return { file, rollout, model, contextWindow, used, tooBig: used > contextWindow, lock };
+  }
+
+  /** A prepared resume the user aborted: its session is free for others again. */
+  discardResume(prepared: PreparedResume): void {
+    if (prepared.file.path !== this.resumePath) prepared.lock.release();
   }
 
   /** Switches to a prepared session: its history feeds the next turn, new records append to its file. */
@@ -326,8 +382,8 @@ export class TuiController {
     this.model = prepared.model;
     this.contextWindow = prepared.contextWindow;
     this.contextUsed = prepared.used;
-    this.agent = this.buildAgent(rollout.history);
-    this.ensureRecorder();
+    this.agent = this.buildAgent(rollout.history, rollout.usage);
+    this.ensureRecorder(prepared.lock);
     this.announce();
     for (const record of rollout.records) {
       if (record.type !== "event_msg") continue;
@@ -349,7 +405,7 @@ export class TuiController {
 
   /**
    * `/model`: switches model and effort for the next turn (the conversation carries over) and saves both into
-   * the active profile of config.toml, `profiles.codex-litellm` by default, so stock Codex keeps its own.
+   * codex-litellm.config.toml, so stock Codex keeps its own.
    */
   async setModel(model: string, effort: string | undefined): Promise<void> {
     const history = this.agent?.history ?? [];
@@ -361,11 +417,10 @@ export class TuiController {
     if (this.agent) this.agent.totalUsage = usage;
     if (this.recorder) Object.assign(this.recorder.settings.turnContext, { model, effort });
     this.options.telemetry.onEvent({ type: "session_configured", session: this.sessionInfo() });
-    const profile = this.options.config.profile ?? CODEX_LITELLM_PROFILE;
     let saved = "";
     try {
-      saveProfileKeys(this.options.config.configPath, profile, { model, model_reasoning_effort: effort });
-      saved = `; saved to [profiles.${profile}] in ${this.options.config.configPath}`;
+      saveModelChoice(this.options.config.ownConfigPath, model, effort);
+      saved = `; saved to ${this.options.config.ownConfigPath}`;
     } catch (error) {
       this.warn(`could not save the model choice: ${(error as Error).message}`);
     }
@@ -386,7 +441,7 @@ export class TuiController {
     const previous = this.options.policy.registryOptions.safety;
     if (previous) next.policy.registryOptions.safety?.keepApprovalsOf(previous);
     Object.assign(this.options, { config: next.config, policy: next.policy, context: next.context });
-    this.tools = new ToolRegistry(next.policy.registryOptions);
+    this.tools = new ToolRegistry({ ...next.policy.registryOptions, extraTools: this.options.mcp?.tools() });
     const history = this.agent?.history ?? [];
     const usage = this.agent?.totalUsage ?? emptyUsage();
     this.agent = this.buildAgent(history.length > 0 ? [...history, next.environment] : []);
@@ -395,6 +450,18 @@ export class TuiController {
     if (this.recorder) Object.assign(this.recorder.settings.turnContext, next.turnContext);
     this.dispatch({ type: "ui_state" });
     return next.policy;
+  }
+
+  /** `/review`: one turn under a read-only sandbox; the session's permissions come back afterwards. */
+  async review(prompt: string): Promise<void> {
+    const approval = this.options.policy.approvalPolicy;
+    const sandbox = this.options.config.sandboxMode;
+    this.setPermissions(approval, "read-only");
+    try {
+      await this.submit(prompt);
+    } finally {
+      this.setPermissions(approval, sandbox);
+    }
   }
 
   statusInfo(): StatusInfo {
@@ -416,6 +483,17 @@ export class TuiController {
       litellmLines: telemetry.usageLines(),
       configPath: config.configPath,
     };
+  }
+
+  /** `/mcp`: the servers started for this session, or the configured ones when none was started. */
+  mcpStatuses(): McpServerStatus[] {
+    if (this.options.mcp) return this.options.mcp.statuses();
+    return readMcpServers(this.options.config.raw).servers.map((s) => ({
+      name: s.name,
+      transport: s.transport.kind,
+      state: "disabled" as const,
+      tools: [],
+    }));
   }
 
   totalUsage() {

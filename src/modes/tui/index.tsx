@@ -6,18 +6,28 @@ import { loadConfig } from "../../config/load.ts";
 import type { CliOverrides, ResolvedConfig, TrustLevel } from "../../config/types.ts";
 import { createGateway } from "../../gateway/client.ts";
 import { closeAgents } from "../../gateway/http.ts";
+import type { SessionFile } from "../../session/find.ts";
+import { forkSession } from "../../session/fork.ts";
+import { type SessionLock, tryLockSession } from "../../session/lock.ts";
 import { startTelemetry } from "../../telemetry/index.ts";
 import { createToolPolicy } from "../../tools/policy.ts";
 import { UserError } from "../../util/errors.ts";
 import { thousands } from "../../util/format.ts";
+import { withAddedDirs } from "../add-dirs.ts";
 import { contextWindowFor, initialContext, resolveWorkdir } from "../agent-setup.ts";
 import { locateSession, type ResumeTarget } from "../exec/session.ts";
+import { imageDataUrl } from "../images.ts";
 import { saveLogin } from "../login.ts";
+import { requiredFailure, startMcpServers } from "../mcp-setup.ts";
+import { watchSignals } from "../signals.ts";
 import { App } from "./app.tsx";
 import { ApprovalBroker } from "./approvals.ts";
 import { TuiController } from "./controller.ts";
 import { readPromptHistory } from "./history.ts";
 import { askLogin } from "./login.tsx";
+
+export { askLogin };
+
 import {
   type OnboardingAnswers,
   type OnboardingNeeds,
@@ -33,8 +43,14 @@ import { openTuiLog } from "./tui-log.ts";
 export interface TuiOptions extends CliOverrides {
   prompt?: string;
   cd?: string;
-  /** `codex-litellm resume`: open a stored session. */
+  /** `codex-litellm resume`: open a stored session (`pick`: choose it in a picker). */
   resume?: ResumeTarget;
+  /** `codex-litellm fork`: open a copy of the session under a new id. */
+  fork?: boolean;
+  /** `-i FILE`: images sent with the first prompt. */
+  images?: string[];
+  /** `--add-dir DIR`: more writable roots. */
+  addDirs?: string[];
 }
 
 const RENDER_OPTIONS = { exitOnCtrlC: false, maxFps: 30 } as const;
@@ -130,18 +146,40 @@ async function ensureTrusted(config: ResolvedConfig, notices: string[]): Promise
 export async function runTui(options: TuiOptions): Promise<number> {
   const cwd = resolveWorkdir(options.cd);
   const tty = !!process.stdin.isTTY && !!process.stdout.isTTY;
-  const configured = await ensureConfigured(
+  const loaded = await ensureConfigured(
     loadConfig({ cli: options, env: process.env, cwd }),
     options,
     cwd,
     tty,
   );
-  if (typeof configured === "number") return configured;
+  if (typeof loaded === "number") return loaded;
+  const configured = withAddedDirs(loaded, options.addDirs ?? [], cwd);
   if (!tty)
     throw new UserError(
       "the interactive TUI needs a terminal (stdin and stdout must be TTYs); use `codex-litellm exec` in scripts",
     );
-  const resumeFile = options.resume ? locateSession(configured.codexHome, options.resume, cwd) : undefined;
+  const located =
+    options.resume && !options.resume.pick
+      ? locateSession(configured.codexHome, options.resume, cwd)
+      : undefined;
+  const resumeFile = located && options.fork ? forkSession(configured.codexHome, located) : located;
+  // Refused before anything is drawn while another process records the session (exit 1).
+  const resumeLock = resumeFile ? tryLockSession(resumeFile.path, resumeFile.id) : undefined;
+  try {
+    return await runTuiLocked(options, cwd, configured, resumeFile, resumeLock);
+  } finally {
+    resumeLock?.release();
+  }
+}
+
+async function runTuiLocked(
+  options: TuiOptions,
+  cwd: string,
+  configured: ResolvedConfig,
+  resumeFile: SessionFile | undefined,
+  resumeLock: SessionLock | undefined,
+): Promise<number> {
+  const images = (options.images ?? []).map((path) => imageDataUrl(path, cwd));
   const trustNotices: string[] = [];
   const trusted = await ensureTrusted(configured, trustNotices);
   if (typeof trusted === "number") return trusted;
@@ -161,6 +199,14 @@ export async function runTui(options: TuiOptions): Promise<number> {
     ? await contextWindowFor(config, gateway, model)
     : (config.contextWindow ?? DEFAULT_CONTEXT_WINDOW);
   const tuiLog = openTuiLog(config, telemetry, (m) => warn(m));
+  // MCP servers start before the first frame; those that fail are notices like the ones above.
+  const mcp = await startMcpServers(config, cwd, telemetry.note, (m) => warn(m));
+  early.push(...mcp.warnings);
+  const mcpFailure = requiredFailure(mcp);
+  if (mcpFailure) {
+    await mcp.manager?.close();
+    throw new UserError(mcpFailure);
+  }
   const controller = new TuiController({
     config,
     cwd,
@@ -171,6 +217,8 @@ export async function runTui(options: TuiOptions): Promise<number> {
     model,
     contextWindow,
     note: tuiLog.note,
+    resumeLock,
+    mcp: mcp.manager,
   });
   warn = (message) => controller.warn(message);
   tuiLog.note("tui.start", { cwd, model: model ?? null, resume: resumeFile?.id ?? null });
@@ -181,23 +229,29 @@ export async function runTui(options: TuiOptions): Promise<number> {
       broker={broker}
       history={readPromptHistory(config.codexHome)}
       initialPrompt={options.prompt}
+      initialImages={images}
       resume={resumeFile}
+      pick={
+        options.resume?.pick
+          ? { fork: !!options.fork, includeNonInteractive: !!options.resume.includeNonInteractive }
+          : undefined
+      }
       notices={early}
     />,
     RENDER_OPTIONS,
   );
-  const stop = () => {
-    controller.interrupt();
-    instance.unmount();
-  };
-  process.on("SIGTERM", stop);
-  process.on("SIGHUP", stop);
+  // SIGTERM, SIGHUP, SIGQUIT or a SIGINT from outside (Ctrl-C is a key here): end what runs as Esc does,
+  // wait for its `turn_aborted`, then leave as /quit does, with exit code 128 + N.
+  const signals = watchSignals((signal) => {
+    tuiLog.note("process.signal", { signal });
+    void controller.shutdown().then(() => instance.unmount());
+  });
   try {
     await instance.waitUntilExit();
   } finally {
-    process.off("SIGTERM", stop);
-    process.off("SIGHUP", stop);
+    signals.dispose();
     controller.close();
+    await mcp.manager?.close();
     closeAgents();
     tuiLog.note("tui.exit", { session_id: controller.sessionId });
     await tuiLog.close();
@@ -219,5 +273,5 @@ export async function runTui(options: TuiOptions): Promise<number> {
     process.stdout.write(`To continue this session, run codex-litellm resume ${controller.sessionId}\n`);
   // Nothing should keep the process alive now; if something does (a stuck socket), do not hang the shell.
   setTimeout(() => process.exit(process.exitCode ?? 0), 1000).unref();
-  return 0;
+  return signals.exitCode(0);
 }

@@ -1,11 +1,11 @@
 // First-run setup: when the built-in `litellm` provider has no base URL or no key, the TUI asks for them (and
 // for a default model) before starting. Only what was asked is written: the base URL and key to
 // `$CODEX_HOME/.env` (0600; stock Codex never reads those names, so its config stays untouched), the model
-// to `[profiles.codex-litellm]` in config.toml.
+// to codex-litellm.config.toml (never config.toml, so stock Codex starts as before).
 import { join } from "node:path";
-import { CODEX_LITELLM_PROFILE, DEFAULT_PROVIDER_ID } from "../../config/index.ts";
+import { DEFAULT_PROVIDER_ID } from "../../config/index.ts";
 import type { ResolvedConfig } from "../../config/types.ts";
-import { saveDotEnvValues, saveProfileKeys } from "../../config/writer.ts";
+import { saveDotEnvValues, saveRootKeys } from "../../config/writer.ts";
 
 export interface OnboardingNeeds {
   baseUrl: boolean;
@@ -63,9 +63,8 @@ export function saveOnboarding(
     written.push(`${Object.keys(env).join(" and ")} saved to ${path}`);
   }
   if (needs.model && answers.model) {
-    const profile = config.profile ?? CODEX_LITELLM_PROFILE;
-    saveProfileKeys(config.configPath, profile, { model: answers.model });
-    written.push(`model saved to [profiles.${profile}] in ${config.configPath}`);
+    saveRootKeys(config.ownConfigPath, { model: answers.model });
+    written.push(`model saved to ${config.ownConfigPath}`);
   }
   return written;
 }

@@ -151,7 +151,21 @@ test("editor: multi-line editing and history on the first/last line", () => {
 test("slash commands: popup matches, parsing, unknown commands and paths", () => {
   assert.deepEqual(
     slashMatches("/").map((c) => c.name),
-    ["model", "approvals", "new", "resume", "init", "compact", "diff", "status", "quit", "exit"],
+    [
+      "model",
+      "approvals",
+      "review",
+      "new",
+      "resume",
+      "init",
+      "compact",
+      "diff",
+      "login",
+      "status",
+      "mcp",
+      "quit",
+      "exit",
+    ],
   );
   assert.deepEqual(
     slashMatches("/st").map((c) => c.name),
@@ -217,6 +231,18 @@ test("approvals: y, a, and n with feedback; the summary line", () => {
   );
 });
 
+test("transcript: a stream_reset drops the live answer, so a retried answer is not glued to the void one", () => {
+  const events: TranscriptEvent[] = [
+    { type: "turn_started", prompt: "hi" },
+    { type: "reasoning_delta", delta: "first thoughts" },
+    { type: "agent_message_delta", delta: "partial answ" },
+    { type: "stream_reset" },
+    { type: "agent_message_delta", delta: "whole answer" },
+  ];
+  const state = events.reduce(reduceTranscript, emptyTranscript());
+  assert.deepEqual(state.live, [{ kind: "assistant", text: "whole answer" }]);
+});
+
 test("transcript: streams settle into finished cells in order; interrupts mark running commands", () => {
   const usage = {
     input_tokens: 0,
@@ -248,4 +274,30 @@ test("transcript: streams settle into finished cells in order; interrupts mark r
   assert.equal(command?.kind === "command" && command.status, "interrupted");
   assert.equal(state.live.length, 0);
   assert.match(linesText([{ spans: [{ text: String(state.done.at(-1)?.kind) }] }]), /notice/);
+});
+
+test("markdown: tables with aligned columns, links with their URL, nested and task lists (marked's lexer)", () => {
+  const lines = renderMarkdown(
+    "| name | n |\n|:-----|--:|\n| **a** | 1 |\n| bee | 22 |\n\nSee [the docs](https://x.dev/d) or <https://y.dev>.\n\n- one\n  - inner\n- [x] done\n- [ ] todo\n\n3) three\n4) four",
+  );
+  assert.deepEqual(lines.map(lineText), [
+    "name │  n",
+    "─────┼───",
+    "a    │  1",
+    "bee  │ 22",
+    "",
+    "See the docs (https://x.dev/d) or https://y.dev.",
+    "",
+    "• one",
+    "  • inner",
+    "☑ done",
+    "☐ todo",
+    "",
+    "3) three",
+    "4) four",
+  ]);
+  assert.equal(lines[0].spans[0].bold, true);
+  assert.equal(lines[2].spans[0].bold, true, "inline styles inside cells");
+  const link = lines[5].spans.find((s) => s.text === "the docs");
+  assert.equal(link?.underline, true);
 });

@@ -1,7 +1,7 @@
 // The /resume picker's rows: stored sessions started in this directory, newest first, each with its first
 // prompt (from history.jsonl) so the user recognises it.
 import { readFileSync } from "node:fs";
-import { listSessionFiles, readSessionMeta, type SessionFile } from "../../session/find.ts";
+import { firstPrompt, listSessionFiles, readSessionMeta, type SessionFile } from "../../session/find.ts";
 import { historyFile } from "../../session/paths.ts";
 import type { PickerItem } from "./picker.ts";
 
@@ -41,13 +41,20 @@ export function resumableSessions(
   codexHome: string,
   cwd: string,
   exclude?: string,
+  options: { interactiveOnly?: boolean } = {},
 ): PickerItem<SessionFile>[] {
   const prompts = firstPrompts(codexHome);
   const items: PickerItem<SessionFile>[] = [];
   for (const file of listSessionFiles(codexHome)) {
     if (items.length >= MAX_SESSIONS) break;
-    if (file.id === exclude || readSessionMeta(file.path)?.cwd !== cwd) continue;
-    const prompt = (prompts.get(file.id) ?? "(no prompt recorded)").replace(/\s+/g, " ").trim();
+    if (file.id === exclude) continue;
+    const meta = readSessionMeta(file.path);
+    if (meta?.cwd !== cwd) continue;
+    // As Codex's picker: sessions `exec` started are listed only with --include-non-interactive.
+    if (options.interactiveOnly && meta.source === "exec") continue;
+    const prompt = (prompts.get(file.id) ?? firstPrompt(file.path) ?? "(no prompt recorded)")
+      .replace(/\s+/g, " ")
+      .trim();
     items.push({
       label: `${when(file.stamp)}  ${prompt.length > 70 ? `${prompt.slice(0, 69)}…` : prompt}`,
       detail: file.id.slice(0, 13),

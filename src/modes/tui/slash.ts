@@ -10,6 +10,7 @@ export interface SlashCommand {
 export const SLASH_COMMANDS: SlashCommand[] = [
   { name: "model", description: "choose what model and reasoning effort to use", idleOnly: true },
   { name: "approvals", description: "choose what codex-litellm can do without approval", idleOnly: true },
+  { name: "review", description: "review my current changes and find issues (read-only)", idleOnly: true },
   { name: "new", description: "start a new chat during a conversation", idleOnly: true },
   { name: "resume", description: "resume a saved chat from this directory", idleOnly: true },
   { name: "init", description: "create an AGENTS.md file with instructions for the agent", idleOnly: true },
@@ -21,6 +22,7 @@ export const SLASH_COMMANDS: SlashCommand[] = [
   { name: "diff", description: "show git diff (including untracked files)", idleOnly: false },
   { name: "login", description: "change the gateway URL, API key or default model", idleOnly: true },
   { name: "status", description: "show current session configuration and token usage", idleOnly: false },
+  { name: "mcp", description: "list configured MCP servers and their tools", idleOnly: false },
   { name: "quit", description: "exit codex-litellm", idleOnly: false },
   { name: "exit", description: "exit codex-litellm", idleOnly: false },
 ];

@@ -32,6 +32,17 @@ export type Cell =
       output: string;
       diff: FileDiff[];
     }
+  | {
+      kind: "mcp";
+      callId: string;
+      server: string;
+      tool: string;
+      arguments: unknown;
+      status: "running" | "completed" | "failed" | "interrupted";
+      output: string;
+      durationMs: number;
+      startedAt: number;
+    }
   | { kind: "plan"; explanation?: string; plan: PlanStep[] }
   | { kind: "notice"; text: string; tone: NoticeTone }
   | { kind: "lines"; lines: StyledLine[] };
@@ -77,6 +88,8 @@ function settle(state: TranscriptState, interrupted: boolean): TranscriptState {
       if (c.kind === "command" && c.status === "running")
         return { ...c, status: interrupted ? "interrupted" : "failed", durationMs: Date.now() - c.startedAt };
       if (c.kind === "patch" && c.status === "running") return { ...c, status: "failed" };
+      if (c.kind === "mcp" && c.status === "running")
+        return { ...c, status: interrupted ? "interrupted" : "failed", durationMs: Date.now() - c.startedAt };
       return c;
     });
   return push({ ...state, live: [] }, ...cells);
@@ -119,7 +132,9 @@ function endLive(
   callId: string,
   final: (cell: Cell | undefined) => Cell,
 ): TranscriptState {
-  const cell = state.live.find((c) => (c.kind === "command" || c.kind === "patch") && c.callId === callId);
+  const cell = state.live.find(
+    (c) => (c.kind === "command" || c.kind === "patch" || c.kind === "mcp") && c.callId === callId,
+  );
   const live = state.live.filter((c) => c !== cell);
   return push({ ...state, live }, final(cell));
 }
@@ -220,6 +235,36 @@ function reduceCells(state: TranscriptState, event: TranscriptEvent): Transcript
         status: event.success ? "applied" : "failed",
         output: event.output,
         diff: cell?.kind === "patch" ? cell.diff : [],
+      }));
+    case "mcp_tool_call_begin":
+      return {
+        ...state,
+        live: [
+          ...state.live,
+          {
+            kind: "mcp",
+            callId: event.callId,
+            server: event.server,
+            tool: event.tool,
+            arguments: event.arguments,
+            status: "running",
+            output: "",
+            durationMs: 0,
+            startedAt: Date.now(),
+          },
+        ],
+      };
+    case "mcp_tool_call_end":
+      return endLive(state, event.callId, () => ({
+        kind: "mcp",
+        callId: event.callId,
+        server: event.server,
+        tool: event.tool,
+        arguments: event.arguments,
+        status: event.error === null && !event.result?.isError ? "completed" : "failed",
+        output: event.output,
+        durationMs: event.durationMs,
+        startedAt: 0,
       }));
     case "plan_updated":
       return push(state, { kind: "plan", explanation: event.explanation, plan: event.plan });

@@ -52,7 +52,7 @@ export function TrustScreen({ dir, versionControlled, onDone }: TrustScreenProps
       ))}
       <Text> </Text>
       <Text dimColor>
-        The choice is saved in config.toml; /approvals changes permissions for one session.
+        The choice is saved in codex-litellm.config.toml; /approvals changes permissions for one session.
       </Text>
       <Text dimColor>↑/↓ or 1/2 to choose · enter to confirm · esc to quit</Text>
     </Box>

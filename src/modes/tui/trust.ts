@@ -1,6 +1,6 @@
 // The trust prompt: the first interactive start in a directory with no `[projects."<path>"] trust_level` and no
 // explicit approval or sandbox setting asks whether codex-litellm may work there without asking for approval.
-// The answer is written to config.toml and decides the default approval policy (see config/load.ts).
+// The answer is written to codex-litellm.config.toml and decides the default approval policy (see config/load.ts).
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { defaultApprovalPolicy } from "../../config/load.ts";
@@ -70,12 +70,12 @@ export function trustKey(state: TrustState, event: KeyEvent): [TrustState, Trust
 }
 
 /**
- * Records the decision in config.toml. Returns a warning when the file could not be changed (the decision then
+ * Records the decision in codex-litellm.config.toml. Returns a warning when the file could not be changed (the decision then
  * holds for this launch only).
  */
 export function saveTrustDecision(config: ResolvedConfig, level: TrustLevel): string | undefined {
   try {
-    saveProjectTrust(config.configPath, config.projectPath, level);
+    saveProjectTrust(config.ownConfigPath, config.projectPath, level);
     return undefined;
   } catch (error) {
     return `could not save the trust decision (${(error as Error).message}); it applies to this session only`;

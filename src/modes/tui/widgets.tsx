@@ -90,7 +90,12 @@ function firstRows(lines: StyledLine[], width: number, max: number): StyledLine[
 export function ApprovalOverlay({ request, view }: { request: ApprovalRequest; view: ApprovalView }) {
   const columns = useColumns();
   const options = approvalOptions(request);
-  const title = request.kind === "command" ? "Allow this command to run?" : "Allow these file changes?";
+  const title =
+    request.kind === "command"
+      ? "Allow this command to run?"
+      : request.kind === "mcp"
+        ? "Allow this MCP tool call? (MCP servers run outside the sandbox)"
+        : "Allow these file changes?";
   return (
     <Box flexDirection="column" borderStyle="round" borderColor="yellow" paddingX={1}>
       <Text bold color="yellow">

@@ -19,7 +19,13 @@ import type {
   ShellToolOptions,
 } from "../shell/index.ts";
 import type { RunResult } from "../shell/run.ts";
-import type { PatchApprovalRequest, PatchVerdict, ToolContext } from "../types.ts";
+import type {
+  McpApprovalRequest,
+  McpVerdict,
+  PatchApprovalRequest,
+  PatchVerdict,
+  ToolContext,
+} from "../types.ts";
 import { isKnownSafeCommand, shellScript } from "./safe-commands.ts";
 import type { ApprovalPrompt, ApprovalRequest } from "./types.ts";
 
@@ -46,11 +52,14 @@ export class SafetyGate {
   /** Commands (argv as JSON) and patch paths the user approved for the whole session ("always"). */
   private readonly approvedCommands = new Set<string>();
   private readonly approvedPaths = new Set<string>();
+  /** MCP tools (`server\0tool`) the user approved for the whole session. */
+  private readonly approvedMcpTools = new Set<string>();
 
   /** Carries the session's "always" approvals over from the gate this one replaces (`/approvals`). */
   keepApprovalsOf(previous: SafetyGate): void {
     for (const c of previous.approvedCommands) this.approvedCommands.add(c);
     for (const p of previous.approvedPaths) this.approvedPaths.add(p);
+    for (const t of previous.approvedMcpTools) this.approvedMcpTools.add(t);
   }
 
   constructor(options: SafetyGateOptions) {
@@ -93,6 +102,7 @@ export class SafetyGate {
       // Hidden files (the gateway key) can be neither written nor read through a patch.
       readOnlyPaths: [...this.sandbox.readOnlySubpaths, ...(this.sandbox.hiddenPaths ?? [])],
       approvePatch: (request) => this.approvePatch(request),
+      approveMcp: (request) => this.approveMcp(request),
     };
   }
 
@@ -233,6 +243,42 @@ export class SafetyGate {
       return { allow: false, reason: userDeclined("this patch", answer.feedback) };
     if (answer.decision === "always") for (const p of paths) this.approvedPaths.add(`${request.cwd}\0${p}`);
     return { allow: true, unrestricted };
+  }
+
+  /**
+   * MCP servers run outside the sandbox, so their tools pass like known read-only commands only when the server
+   * marks them `readOnlyHint: true`. Otherwise `untrusted` and `on-request` ask (exec: refused, the model told
+   * why); `on-failure` and `never` run them, as they run commands without asking.
+   */
+  async approveMcp(request: McpApprovalRequest): Promise<McpVerdict> {
+    const key = `${request.server}\0${request.tool}`;
+    if (request.readOnly || this.approvedMcpTools.has(key)) return { allow: true };
+    const policy = this.approvalPolicy;
+    if (policy === "never" || policy === "on-failure") return { allow: true };
+    if (policy === "on-request" && this.sandbox.mode === "danger-full-access") return { allow: true };
+    const why = `approval_policy is "${policy}" and the server does not mark this tool read-only`;
+    if (!this.ask)
+      return {
+        allow: false,
+        reason:
+          `MCP tool call not run: ${why}, so it needs the user's approval, and ${NO_PROMPT}. ` +
+          "Use tools marked read-only or tell the user what to run.",
+      };
+    const answer = await this.ask.ask(
+      {
+        kind: "mcp",
+        callId: request.callId,
+        server: request.server,
+        tool: request.tool,
+        arguments: request.arguments,
+        reason: why,
+      },
+      request.signal,
+    );
+    if (answer.decision === "no")
+      return { allow: false, reason: userDeclined("this tool call", answer.feedback) };
+    if (answer.decision === "always") this.approvedMcpTools.add(key);
+    return { allow: true };
   }
 
   private async approveCommand(

@@ -7,6 +7,7 @@
 // textconv, filter drivers, submodules), which no list of options can rule out.
 import { readdirSync, realpathSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
+import { globToRegExp } from "../../util/glob.ts";
 import { isInside } from "../apply-patch/paths.ts";
 import { findExecutable } from "../sandbox/detect.ts";
 import {
@@ -99,7 +100,7 @@ function expandWords(words: ShellWord[], cwds: string[]): string[] | null {
     if (/[~{}]/.test(value) || out.length === 0) return null;
     const dir = value.includes("/") ? value.slice(0, value.lastIndexOf("/") + 1) : "";
     if (/[*?[]/.test(dir)) return null;
-    const pattern = globRegExp(value.slice(dir.length));
+    const pattern = globToRegExp(value.slice(dir.length), { segment: true });
     let matches: string[] | undefined;
     for (const cwd of cwds) {
       let names: string[];
@@ -119,25 +120,6 @@ function expandWords(words: ShellWord[], cwds: string[]): string[] | null {
     out.push(...(matches && matches.length > 0 ? matches : [value]));
   }
   return out;
-}
-
-function globRegExp(glob: string): RegExp {
-  let re = "";
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i];
-    if (c === "*") re += "[^/]*";
-    else if (c === "?") re += "[^/]";
-    else if (c === "[") {
-      const close = glob.indexOf("]", i + 2);
-      if (close === -1) re += "\\[";
-      else {
-        const body = glob.slice(i + 1, close).replace(/^!/, "^");
-        re += `[${body.replace(/\\/g, "\\\\")}]`;
-        i = close;
-      }
-    } else re += c.replace(/[.+^${}()|\\\]]/g, "\\$&");
-  }
-  return new RegExp(`^${re}$`);
 }
 
 function isSafeArgv(argv: string[], cwds: string[], ctx: SafeCommandContext): boolean {

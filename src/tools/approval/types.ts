@@ -26,6 +26,16 @@ export type ApprovalRequest =
       outsidePaths: string[];
       /** The files before and after the patch, when they could be computed: the prompt shows the diff. */
       preview?: PatchPreview[];
+    }
+  | {
+      /** A tool of an MCP server (which runs outside the sandbox). */
+      kind: "mcp";
+      callId: string;
+      server: string;
+      tool: string;
+      /** The arguments as JSON text. */
+      arguments: string;
+      reason: string;
     };
 
 /**

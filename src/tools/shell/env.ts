@@ -5,6 +5,7 @@
 // provider's `env_key`) is removed even when ignore_default_excludes is true; only an explicit `set` entry
 // can put such a variable back.
 import type { ShellEnvironmentPolicy } from "../../config/types.ts";
+import { globToRegExp as shellGlob } from "../../util/glob.ts";
 
 /** Variables kept by `inherit = "core"`. PWD is left out: the shell sets it for the command's own cwd. */
 export const CORE_ENV_VARS: readonly string[] = [
@@ -117,31 +118,5 @@ function coreVarSet(platform: string): Set<string> {
   return new Set(names);
 }
 
-/**
- * Case-insensitive, whole-name glob: `*` any run, `?` one character, `[A-Z]` / `[!a-z]` / `[^a-z]` classes.
- * An unclosed `[` is literal.
- */
-export function globToRegExp(glob: string): RegExp {
-  let re = "";
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i];
-    if (c === "*") re += ".*";
-    else if (c === "?") re += ".";
-    else if (c === "[") {
-      const close = glob.indexOf("]", i + 2);
-      if (close === -1) {
-        re += "\\[";
-        continue;
-      }
-      let body = glob.slice(i + 1, close);
-      let negate = false;
-      if (body.startsWith("!") || body.startsWith("^")) {
-        negate = true;
-        body = body.slice(1);
-      }
-      re += `[${negate ? "^" : ""}${body.replace(/[\\\]^]/g, "\\$&")}]`;
-      i = close;
-    } else re += c.replace(/[.+^${}()|\\\]]/g, "\\$&");
-  }
-  return new RegExp(`^${re}$`, "i");
-}
+/** Variable-name patterns are case-insensitive globs. */
+export const globToRegExp = (glob: string): RegExp => shellGlob(glob, { ignoreCase: true });

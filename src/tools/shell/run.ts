@@ -144,6 +144,22 @@ function forwardToBoundary(buf: Buffer, at: number): number {
   return i;
 }
 
+/** Process groups of commands still running: killed when this process exits, however it exits. */
+const liveGroups = new Set<number>();
+function killLiveGroups(): void {
+  for (const pgid of liveGroups) {
+    try {
+      process.kill(-pgid, "SIGKILL");
+    } catch {}
+  }
+}
+function trackGroup(pgid: number, live: boolean): void {
+  if (live) {
+    if (liveGroups.size === 0) process.on("exit", killLiveGroups);
+    liveGroups.add(pgid);
+  } else if (liveGroups.delete(pgid) && liveGroups.size === 0) process.off("exit", killLiveGroups);
+}
+
 function signalNumber(signal: NodeJS.Signals): number {
   return (constants.signals as Record<string, number>)[signal] ?? 0;
 }
@@ -217,6 +233,7 @@ export function runCommand(argv: string[], opts: RunOptions): Promise<RunResult>
       return;
     }
 
+    if (child.pid !== undefined) trackGroup(child.pid, true);
     let settled = false;
     let timedOut = false;
     let aborted = false;
@@ -266,6 +283,7 @@ export function runCommand(argv: string[], opts: RunOptions): Promise<RunResult>
       opts.signal?.removeEventListener("abort", onAbort);
       // Stragglers of a stopped command, or children still holding the pipes, die with the group.
       if (timedOut || aborted || !pipesClosed()) killGroup("SIGKILL");
+      if (child.pid !== undefined) trackGroup(child.pid, false);
       child.stdout?.destroy();
       child.stderr?.destroy();
       deliver(stdoutDecoder.end());
