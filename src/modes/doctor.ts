@@ -2,11 +2,12 @@
 // whether the gateway answers, takes the key and knows the model, the sandbox, Node, the telemetry directory.
 // Exit 1 when a check failed. Never prints a secret.
 import { accessSync, constants, existsSync, statSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { DEFAULT_CONTEXT_WINDOW } from "../agent/context.ts";
 import { codexHome as homeOf } from "../config/env.ts";
-import { CODEX_LITELLM_PROFILE, loadConfig, readConfigToml } from "../config/load.ts";
-import { isTable, parseOverride, type TomlTable } from "../config/overrides.ts";
+import { readLayers } from "../config/layers.ts";
+import { loadConfig } from "../config/load.ts";
+import { isTable, parseOverride } from "../config/overrides.ts";
 import type { CliOverrides, ResolvedConfig } from "../config/types.ts";
 import { createGateway, providerProblem } from "../gateway/client.ts";
 import { discoverModels, type ModelInfo } from "../gateway/discovery.ts";
@@ -68,12 +69,12 @@ function configLines(
   shell: NodeJS.ProcessEnv,
   line: Line,
 ): void {
-  const file = existsSync(config.configPath) ? readConfigToml(config.configPath) : undefined;
+  const present = [config.configPath, config.ownConfigPath].filter((path) => existsSync(path));
   line(
     "ok",
     "config",
-    file
-      ? `${config.configPath}${config.profile ? ` (profile ${config.profile})` : ""}`
+    present.length
+      ? `${present.join(", ")}${config.profile ? ` (profile ${config.profile})` : ""}`
       : `${config.configPath} not present: defaults`,
   );
   for (const warning of config.warnings) line("warn", "config", warning);
@@ -86,7 +87,7 @@ function configLines(
       `${envFile}${mode & 0o077 ? ` is readable by others (mode ${mode.toString(8)}): chmod 600 it` : ""}`,
     );
   }
-  const layers = settingLayers(file ?? {}, options, config.profile);
+  const layers = settingLayers(config.codexHome, options);
   const source = (path: string[]) => layers.find(([, has]) => has(path))?.[0];
   const p = config.provider;
   line("ok", "model_provider", `${p.id} (${source(["model_provider"]) ?? "default"})`);
@@ -130,27 +131,28 @@ function configLines(
   );
 }
 
-/** Where a key path is set, highest layer first: `-c`, the active profile, config.toml's root. */
-function settingLayers(
-  file: TomlTable,
-  options: CliOverrides,
-  profile: string | undefined,
-): [string, (path: string[]) => boolean][] {
+/** Where a key path is set, highest layer first: `-c`, then the files as config/layers.ts lays them. */
+function settingLayers(home: string, options: CliOverrides): [string, (path: string[]) => boolean][] {
   const overrides = options.configOverrides.map(parseOverride);
   const has = (t: unknown, path: string[]): boolean =>
     path.length === 0 || (isTable(t) && Object.hasOwn(t, path[0]) && has(t[path[0]], path.slice(1)));
-  const profiles = isTable(file.profiles) ? file.profiles : {};
+  const { sources } = readLayers(home, overrides, options.profile, {
+    ignoreUserConfig: options.ignoreUserConfig,
+  });
+  const files: [string, (path: string[]) => boolean][] = sources
+    .map((source): [string, (path: string[]) => boolean] => {
+      const file = basename(source.path);
+      const label = source.within.length ? `[${source.within.join(".")}] in ${file}` : file;
+      return [label, (path) => has(source.table, path)];
+    })
+    .reverse();
   return [
     [
       "-c",
       (path) =>
         overrides.some((o) => path.every((k, i) => o.path[i] === k) || o.path.every((k, i) => path[i] === k)),
     ],
-    [
-      `[profiles.${profile ?? CODEX_LITELLM_PROFILE}] in config.toml`,
-      (path) => profile !== undefined && has(profiles[profile], path),
-    ],
-    ["config.toml", (path) => has(file, path)],
+    ...files,
   ];
 }
 

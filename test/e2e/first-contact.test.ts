@@ -244,10 +244,11 @@ describe("checks before anything is written", () => {
     ],
   ];
   for (const [name, args, env, expected] of cases) {
-    test(`${name}: one line, exit 1, no session, history, log or token summary`, async () => {
+    test(`${name}: one line, no session, history, log or token summary`, async () => {
       const { ws, run } = fresh();
       const r = await run(args, env);
-      assert.equal(r.code, 1, r.stderr);
+      // A missing --cd directory is a usage error (2); the others are configuration errors (1).
+      assert.equal(r.code, args.includes("--cd") ? 2 : 1, r.stderr);
       assert.match(r.stderr, expected);
       assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
       assert.doesNotMatch(r.stderr, /tokens used/);

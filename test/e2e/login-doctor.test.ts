@@ -53,10 +53,8 @@ test("login checks the URL and key before saving, fixes a wrong URL, and the nex
       `LITELLM_BASE_URL="${t.sim.origin}/v1"\nLITELLM_API_KEY="${TEST_KEY}"\n`,
     );
     assert.equal(statSync(envFile).mode & 0o777, 0o600);
-    assert.match(
-      readFileSync(join(t.ws.home, "config.toml"), "utf8"),
-      /\[profiles\.codex-litellm\]\nmodel = "good-model"/,
-    );
+    // Where /model and first-run setup keep it: codex-litellm's own file, not config.toml.
+    assert.match(readFileSync(join(t.ws.home, "codex-litellm.config.toml"), "utf8"), /^model = "good-model"$/m);
     assert.ok(!ok.stderr.includes(TEST_KEY) && !ok.stdout.includes(TEST_KEY));
 
     const run = await t.run(["exec", "go"], { env: SAVED_ONLY });
@@ -123,6 +121,9 @@ test("doctor explains a working setup, one line each, and names what is wrong in
     assert.match(find("telemetry"), /^ok {4}telemetry: .*logs \(writable\)$/);
     assert.ok(!good.stdout.includes(TEST_KEY), "never prints the key");
 
+    writeFileSync(join(t.ws.home, "codex-litellm.config.toml"), 'model = "good-model"\n');
+    const own = await t.run(["doctor"]);
+    assert.match(own.stdout, /\nok {4}model: good-model \(codex-litellm\.config\.toml\)\n/);
     const layered = await t.run(["doctor", "-c", "model=other", "-c", "context_length=5000"]);
     assert.match(layered.stdout, /\nok {4}model: other \(-c\)\n/);
     assert.match(layered.stdout, /\nok {4}context window: other: 5,000 tokens \(context_length\)\n/);
