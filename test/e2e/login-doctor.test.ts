@@ -54,7 +54,10 @@ test("login checks the URL and key before saving, fixes a wrong URL, and the nex
     );
     assert.equal(statSync(envFile).mode & 0o777, 0o600);
     // Where /model and first-run setup keep it: codex-litellm's own file, not config.toml.
-    assert.match(readFileSync(join(t.ws.home, "codex-litellm.config.toml"), "utf8"), /^model = "good-model"$/m);
+    assert.match(
+      readFileSync(join(t.ws.home, "codex-litellm.config.toml"), "utf8"),
+      /^model = "good-model"$/m,
+    );
     assert.ok(!ok.stderr.includes(TEST_KEY) && !ok.stdout.includes(TEST_KEY));
 
     const run = await t.run(["exec", "go"], { env: SAVED_ONLY });

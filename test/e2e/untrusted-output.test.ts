@@ -106,7 +106,10 @@ test("models: the gateway's model ids are printed without controls; base URL cre
       env: { LITELLM_BASE_URL: "http://me:pw-in-url-123@127.0.0.1:9" },
     });
     assert.equal(down.code, 1);
-    assert.match(down.stderr, /could not list models from http:\/\/\[REDACTED\]@127\.0\.0\.1:9\/v1/);
+    assert.match(
+      down.stderr,
+      /could not list models: cannot reach http:\/\/\[REDACTED\]@127\.0\.0\.1:9\/v1\/models/,
+    );
     assert.ok(!down.stderr.includes("pw-in-url-123"), down.stderr);
   } finally {
     await t.close();
