@@ -9,9 +9,23 @@ import type { ModelProfile, ProviderConfig } from "../config/types.ts";
 import type { GatewayError, ModelEvent, ModelRequest, ModelResponse, StreamFn } from "../protocol/model.ts";
 import { createRedactor, redactUrl, truncate } from "../util/redact.ts";
 import { assembleFromJson, ChunkAssembler } from "./assemble.ts";
-import { httpError, isContextWindowMessage, unsupportedParam } from "./errors.ts";
-import { connectMessage, isJson, looksLikeHtml, notOpenAiMessage } from "./first-contact.ts";
-import { AbortedError, type HttpExchange, IdleTimeoutError, readText, request } from "./http.ts";
+import {
+  httpError,
+  inBandError,
+  limitMessage,
+  streamError,
+  transportError,
+  unsupportedParam,
+} from "./errors.ts";
+import {
+  baseUrlSetting,
+  connectMessage,
+  isJson,
+  looksLikeHtml,
+  notOpenAiMessage,
+  providerProblem,
+} from "./first-contact.ts";
+import { type HttpExchange, IdleTimeoutError, readText, request } from "./http.ts";
 import { LimitError, SseSizeGuard } from "./limits.ts";
 import { chatBodyBytes } from "./messages.ts";
 import { type EffectiveProfile, modelProfile } from "./quirks.ts";
@@ -543,83 +557,4 @@ export class GetJsonError extends Error {
   ) {
     super(message);
   }
-}
-
-/** The setting a user changes to fix the base URL. */
-export function baseUrlSetting(provider: ProviderConfig): string {
-  return provider.id === "litellm" ? "LITELLM_BASE_URL" : `model_providers.${provider.id}.base_url`;
-}
-
-/**
- * What keeps the provider from being called at all (no base URL, one that is not http(s), no key), or undefined.
- * Checked before a run writes anything, and again by every request.
- */
-export function providerProblem(
-  provider: ProviderConfig,
-  setting = baseUrlSetting(provider),
-): GatewayError | undefined {
-  if (!provider.baseUrl) {
-    return {
-      kind: "config",
-      retryable: false,
-      message:
-        provider.id === "litellm"
-          ? "no gateway configured: set LITELLM_BASE_URL (in the environment or $CODEX_HOME/.env), or run `codex-litellm login`"
-          : `no base URL for model provider \`${provider.id}\`: set base_url in [model_providers.${provider.id}] of config.toml`,
-    };
-  }
-  if (!/^https?:\/\/[^/\s]+/i.test(provider.baseUrl) || !URL.canParse(provider.baseUrl)) {
-    return {
-      kind: "config",
-      retryable: false,
-      message: `the base URL ${JSON.stringify(provider.baseUrl)} is not an http:// or https:// URL: check ${setting} (for example http://localhost:4000/v1)`,
-    };
-  }
-  if (provider.envKey && !provider.apiKey) {
-    return {
-      kind: "config",
-      retryable: false,
-      message: `missing API key: set ${provider.envKey} in the environment or in $CODEX_HOME/.env, or run \`codex-litellm login\` (a proxy without auth accepts any value)`,
-    };
-  }
-  return undefined;
-}
-
-function streamError(message: string): GatewayError {
-  return { kind: "stream", message, retryable: true };
-}
-
-/** An `error` object inside a 200 answer. LiteLLM's `code` is the HTTP status as a string. */
-function inBandError(message: string, chunk: unknown): GatewayError {
-  if (isContextWindowMessage(message)) return { kind: "context_window", message, retryable: false };
-  const raw = (chunk as { error?: { code?: unknown } })?.error?.code;
-  const code = typeof raw === "number" ? raw : Number.parseInt(String(raw ?? ""), 10);
-  if (code >= 400 && code < 500 && code !== 408 && code !== 429) {
-    return { kind: "http", status: code, message: `gateway error ${code}: ${message}`, retryable: false };
-  }
-  return { kind: "stream", message: `gateway reported an error mid-stream: ${message}`, retryable: true };
-}
-
-/** What a limit reached means and the key that raises it. */
-function limitMessage(error: LimitError, providerId: string): string {
-  return `${error.message} (${error.key}); raise model_providers.${providerId}.${error.key} if the gateway is right to send more`;
-}
-
-function transportError(error: unknown, ex: HttpExchange, providerId: string): GatewayError {
-  const cause = ex.failure() ?? error;
-  if (cause instanceof AbortedError) return { kind: "aborted", message: "interrupted", retryable: false };
-  if (cause instanceof LimitError)
-    return { kind: "limit", message: limitMessage(cause, providerId), retryable: false };
-  if (cause instanceof IdleTimeoutError) return { kind: "timeout", message: cause.message, retryable: true };
-  const err = cause as NodeJS.ErrnoException;
-  const code = err?.code ? `${err.code}: ` : "";
-  const message = err?.message ?? String(cause);
-  if (err?.code === "ECONNREFUSED") {
-    return { kind: "network", message: `cannot connect to the gateway (${code}${message})`, retryable: true };
-  }
-  return {
-    kind: "network",
-    message: `connection to the gateway failed (${code}${message})`,
-    retryable: true,
-  };
 }

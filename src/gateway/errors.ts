@@ -1,6 +1,8 @@
 // Gateway error classification: what the user is told, and whether a retry can help.
 import type { GatewayError } from "../protocol/model.ts";
 import { errorText } from "./assemble.ts";
+import { AbortedError, type HttpExchange, IdleTimeoutError } from "./http.ts";
+import { LimitError } from "./limits.ts";
 
 /** Substrings providers use for "the prompt does not fit" (LiteLLM maps them inconsistently). */
 const CONTEXT_WINDOW_PATTERNS = [
@@ -129,4 +131,43 @@ export function unsupportedParam(message: string): string | undefined {
   if (!/UnsupportedParams|does not support|unsupported[_ ]param|Unrecognized request argument/i.test(message))
     return undefined;
   return DROPPABLE_PARAMS.find((p) => message.includes(p));
+}
+
+export function streamError(message: string): GatewayError {
+  return { kind: "stream", message, retryable: true };
+}
+
+/** An `error` object inside a 200 answer. LiteLLM's `code` is the HTTP status as a string. */
+export function inBandError(message: string, chunk: unknown): GatewayError {
+  if (isContextWindowMessage(message)) return { kind: "context_window", message, retryable: false };
+  const raw = (chunk as { error?: { code?: unknown } })?.error?.code;
+  const code = typeof raw === "number" ? raw : Number.parseInt(String(raw ?? ""), 10);
+  if (code >= 400 && code < 500 && code !== 408 && code !== 429) {
+    return { kind: "http", status: code, message: `gateway error ${code}: ${message}`, retryable: false };
+  }
+  return { kind: "stream", message: `gateway reported an error mid-stream: ${message}`, retryable: true };
+}
+
+/** What a limit reached means and the key that raises it. */
+export function limitMessage(error: LimitError, providerId: string): string {
+  return `${error.message} (${error.key}); raise model_providers.${providerId}.${error.key} if the gateway is right to send more`;
+}
+
+export function transportError(error: unknown, ex: HttpExchange, providerId: string): GatewayError {
+  const cause = ex.failure() ?? error;
+  if (cause instanceof AbortedError) return { kind: "aborted", message: "interrupted", retryable: false };
+  if (cause instanceof LimitError)
+    return { kind: "limit", message: limitMessage(cause, providerId), retryable: false };
+  if (cause instanceof IdleTimeoutError) return { kind: "timeout", message: cause.message, retryable: true };
+  const err = cause as NodeJS.ErrnoException;
+  const code = err?.code ? `${err.code}: ` : "";
+  const message = err?.message ?? String(cause);
+  if (err?.code === "ECONNREFUSED") {
+    return { kind: "network", message: `cannot connect to the gateway (${code}${message})`, retryable: true };
+  }
+  return {
+    kind: "network",
+    message: `connection to the gateway failed (${code}${message})`,
+    retryable: true,
+  };
 }

@@ -1,6 +1,8 @@
 // What a failure says about the configuration. Before the gateway has answered once in a session, a refused
 // connection, an unknown host, an untrusted certificate or a page that is not an OpenAI-compatible answer is a
 // wrong base URL, not an outage: retrying only delays the one line that says what to fix.
+import type { ProviderConfig } from "../config/types.ts";
+import type { GatewayError } from "../protocol/model.ts";
 
 /** Connection errors whose cause is the address itself; `what` names it for a person. */
 const CONNECT_PROBLEMS: [RegExp, string, string][] = [
@@ -73,4 +75,44 @@ export function notOpenAiMessage(
   if (status === 502 || status === 503 || status === 504)
     return `${url} did not answer as an OpenAI-compatible endpoint: ${said}; a proxy there cannot reach its upstream: check that the gateway behind it is running, and ${setting}`;
   return `${url} is not an OpenAI-compatible endpoint: ${said}; check ${setting} (a LiteLLM proxy's base URL looks like http://host:4000/v1)`;
+}
+
+/** The setting a user changes to fix the base URL. */
+export function baseUrlSetting(provider: ProviderConfig): string {
+  return provider.id === "litellm" ? "LITELLM_BASE_URL" : `model_providers.${provider.id}.base_url`;
+}
+
+/**
+ * What keeps the provider from being called at all (no base URL, one that is not http(s), no key), or undefined.
+ * Checked before a run writes anything, and again by every request.
+ */
+export function providerProblem(
+  provider: ProviderConfig,
+  setting = baseUrlSetting(provider),
+): GatewayError | undefined {
+  if (!provider.baseUrl) {
+    return {
+      kind: "config",
+      retryable: false,
+      message:
+        provider.id === "litellm"
+          ? "no gateway configured: set LITELLM_BASE_URL (in the environment or $CODEX_HOME/.env), or run `codex-litellm login`"
+          : `no base URL for model provider \`${provider.id}\`: set base_url in [model_providers.${provider.id}] of config.toml`,
+    };
+  }
+  if (!/^https?:\/\/[^/\s]+/i.test(provider.baseUrl) || !URL.canParse(provider.baseUrl)) {
+    return {
+      kind: "config",
+      retryable: false,
+      message: `the base URL ${JSON.stringify(provider.baseUrl)} is not an http:// or https:// URL: check ${setting} (for example http://localhost:4000/v1)`,
+    };
+  }
+  if (provider.envKey && !provider.apiKey) {
+    return {
+      kind: "config",
+      retryable: false,
+      message: `missing API key: set ${provider.envKey} in the environment or in $CODEX_HOME/.env, or run \`codex-litellm login\` (a proxy without auth accepts any value)`,
+    };
+  }
+  return undefined;
 }
