@@ -19,10 +19,35 @@ const allowed: Record<string, string[]> = {
   mcp: ["protocol", "util", "config", "tools", "mcp"],
   session: ["protocol", "util", "config", "gateway", "tools", "agent", "session"],
   telemetry: ["protocol", "util", "config", "gateway", "tools", "agent", "session", "telemetry"],
-  modes: ["protocol", "util", "config", "gateway", "tools", "agent", "session", "telemetry", "mcp", "modes"],
+  // AgentSession and what it is assembled from: the one session every front end drives.
+  core: ["protocol", "util", "config", "gateway", "tools", "agent", "session", "telemetry", "mcp", "core"],
+  modes: [
+    "protocol",
+    "util",
+    "config",
+    "gateway",
+    "tools",
+    "agent",
+    "session",
+    "telemetry",
+    "mcp",
+    "core",
+    "modes",
+  ],
   trace: ["protocol", "util", "config", "session", "telemetry", "trace"],
   // Subcommands beside the modes (completion, sandbox, login…): front ends too, loaded one per command.
-  commands: ["protocol", "util", "config", "gateway", "tools", "session", "telemetry", "modes", "commands"],
+  commands: [
+    "protocol",
+    "util",
+    "config",
+    "gateway",
+    "tools",
+    "session",
+    "telemetry",
+    "core",
+    "modes",
+    "commands",
+  ],
 };
 
 function files(dir: string): string[] {
@@ -52,6 +77,19 @@ test("imports follow the layering", () => {
       if (!allowed[from]?.includes(to))
         violations.push(`${relative(root, file)} (${from}) imports ${relative(root, target)} (${to})`);
     }
+  }
+  assert.deepEqual(violations, []);
+});
+
+test("the TUI and exec share nothing but the session layer and modes/*.ts: no modes/tui → modes/exec import", () => {
+  const tui = join(src, "modes", "tui");
+  const exec = join(src, "modes", "exec");
+  const violations: string[] = [];
+  for (const file of files(tui)) {
+    const text = readFileSync(file, "utf8");
+    for (const match of text.matchAll(/(?:from\s+|import\(\s*)["'](\.[^"']+)["']/g))
+      if (resolve(dirname(file), match[1]).startsWith(`${exec}/`))
+        violations.push(`${relative(root, file)} imports ${match[1]}`);
   }
   assert.deepEqual(violations, []);
 });

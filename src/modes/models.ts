@@ -1,7 +1,7 @@
 // `codex-litellm models`: what the gateway offers, with context windows where it says them.
-import { join } from "node:path";
 import { loadConfig } from "../config/load.ts";
 import type { CliOverrides } from "../config/types.ts";
+import { modelsCacheFile } from "../core/setup.ts";
 import { createGateway } from "../gateway/client.ts";
 import { discoverModels } from "../gateway/discovery.ts";
 import { closeAgents } from "../gateway/http.ts";
@@ -15,9 +15,7 @@ export interface ModelsOptions extends CliOverrides {
   refresh?: boolean;
 }
 
-export function modelsCacheFile(codexHome: string): string {
-  return join(codexHome, "cache", "codex-litellm-models.json");
-}
+export { modelsCacheFile };
 
 export async function runModels(options: ModelsOptions): Promise<number> {
   const config = loadConfig({ cli: options, env: process.env });

@@ -7,6 +7,25 @@ import { loadConfig } from "../../config/load.ts";
 import { findGitRoot } from "../../config/project-doc.ts";
 import { sessionRedactor } from "../../config/secrets.ts";
 import type { CliOverrides, ResolvedConfig } from "../../config/types.ts";
+import { type McpSetup, requiredFailure, startMcpServers } from "../../core/mcp-setup.ts";
+import { turnNotifier } from "../../core/notify.ts";
+import {
+  locateSession,
+  openRecorder,
+  type ResumeTarget,
+  recordPrompt,
+  sandboxPolicyRecord,
+  tee,
+} from "../../core/recording.ts";
+import {
+  agentInstructions,
+  contextWindowFor,
+  initialContext,
+  modelsCacheFile,
+  reasoningFilter,
+  resolveWorkdir,
+} from "../../core/setup.ts";
+import { assertVision } from "../../core/vision.ts";
 import { createGateway } from "../../gateway/client.ts";
 import { providerProblem } from "../../gateway/first-contact.ts";
 import { closeAgents } from "../../gateway/http.ts";
@@ -26,32 +45,13 @@ import { printable } from "../../util/terminal-text.ts";
 import { uuidv7 } from "../../util/uuid.ts";
 import { VERSION } from "../../util/version.ts";
 import { withAddedDirs } from "../add-dirs.ts";
-import {
-  agentInstructions,
-  contextWindowFor,
-  initialContext,
-  reasoningFilter,
-  resolveWorkdir,
-} from "../agent-setup.ts";
 import { imageDataUrl } from "../images.ts";
-import { type McpSetup, requiredFailure, startMcpServers } from "../mcp-setup.ts";
-import { modelsCacheFile } from "../models.ts";
-import { turnNotifier } from "../notify.ts";
 import type { ReviewTarget } from "../review.ts";
 import { watchSignals } from "../signals.ts";
-import { assertVision } from "../vision.ts";
 import { createHumanRenderer } from "./human.ts";
 import { type PromptIO, resolvePrompt } from "./input.ts";
 import { createJsonlRenderer } from "./jsonl.ts";
 import { correctionPrompt, type OutputSchema } from "./output-schema.ts";
-import {
-  locateSession,
-  openRecorder,
-  type ResumeTarget,
-  recordPrompt,
-  sandboxPolicyRecord,
-  tee,
-} from "./session.ts";
 
 export interface ExecOptions extends CliOverrides {
   prompt?: string;

@@ -1,5 +1,5 @@
 // How each transcript cell looks, as styled lines (pure): Codex's layout of bullets and `└` output trees.
-import { commandText } from "../exec/human.ts";
+import { commandText } from "../command-text.ts";
 import { renderMarkdown } from "./markdown.ts";
 import { indent, line, plain, type StyledLine, span, truncated } from "./styled.ts";
 import type { Cell } from "./transcript.ts";

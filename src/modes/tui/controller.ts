@@ -5,6 +5,16 @@ import { Agent } from "../../agent/agent.ts";
 import { readMcpServers } from "../../config/mcp.ts";
 import type { ApprovalPolicy, ResolvedConfig, SandboxMode } from "../../config/types.ts";
 import { saveModelChoice } from "../../config/writer.ts";
+import { turnNotifier } from "../../core/notify.ts";
+import { openRecorder, recordPrompt, sandboxPolicyRecord } from "../../core/recording.ts";
+import {
+  agentInstructions,
+  contextWindowFor,
+  type InitialContext,
+  modelsCacheFile,
+  reasoningShown,
+} from "../../core/setup.ts";
+import { assertVision } from "../../core/vision.ts";
 import type { Gateway } from "../../gateway/client.ts";
 import { discoverModels, type ModelInfo } from "../../gateway/discovery.ts";
 import type { McpManager, McpServerStatus } from "../../mcp/index.ts";
@@ -22,11 +32,6 @@ import { ToolRegistry } from "../../tools/registry.ts";
 import { UserError } from "../../util/errors.ts";
 import { uuidv7 } from "../../util/uuid.ts";
 import { VERSION } from "../../util/version.ts";
-import { agentInstructions, contextWindowFor, type InitialContext, reasoningShown } from "../agent-setup.ts";
-import { openRecorder, recordPrompt, sandboxPolicyRecord } from "../exec/session.ts";
-import { modelsCacheFile } from "../models.ts";
-import { turnNotifier } from "../notify.ts";
-import { assertVision } from "../vision.ts";
 import { patchDiff, snapshotFiles } from "./diff.ts";
 import { permissionsUpdate } from "./permissions.ts";
 import type { StatusInfo } from "./status.ts";

@@ -1,12 +1,12 @@
 // `/approvals`: Codex's permission presets. A choice holds for the rest of the session and is not saved.
 import { environmentContext } from "../../agent/instructions.ts";
 import type { ApprovalPolicy, ResolvedConfig, SandboxMode } from "../../config/types.ts";
+import { sandboxPolicyRecord } from "../../core/recording.ts";
+import type { InitialContext } from "../../core/setup.ts";
 import { type HistoryItem, messageText } from "../../protocol/items.ts";
 import type { TurnContextRecord } from "../../session/types.ts";
 import type { ToolPolicy } from "../../tools/policy.ts";
 import { localTimeZone } from "../../util/format.ts";
-import type { InitialContext } from "../agent-setup.ts";
-import { sandboxPolicyRecord } from "../exec/session.ts";
 
 export interface PermissionPreset {
   label: string;

@@ -1,7 +1,7 @@
 // Setup shared by every front end that runs the agent (exec, the TUI): the working directory, the instructions
 // and context items sent before the first prompt, which reasoning is shown, and the model's context window.
 import { readFileSync, realpathSync, statSync } from "node:fs";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { DEFAULT_CONTEXT_WINDOW, discoverContextWindow } from "../agent/context.ts";
 import { BASE_INSTRUCTIONS, environmentContext, projectDocMessage } from "../agent/instructions.ts";
 import { loadProjectDocs } from "../config/project-doc.ts";
@@ -12,7 +12,6 @@ import type { HistoryItem } from "../protocol/items.ts";
 import type { ToolPolicy } from "../tools/policy.ts";
 import { UserError } from "../util/errors.ts";
 import { localTimeZone } from "../util/format.ts";
-import { modelsCacheFile } from "./models.ts";
 
 function safeRealpath(path: string): string {
   try {
@@ -112,4 +111,9 @@ export async function contextWindowFor(
     (await discoverContextWindow(gateway, model, { cacheFile: modelsCacheFile(config.codexHome) })) ??
     DEFAULT_CONTEXT_WINDOW
   );
+}
+
+/** The gateway's model list, cached five minutes (`codex-litellm models`, `/model`, context windows, vision). */
+export function modelsCacheFile(codexHome: string): string {
+  return join(codexHome, "cache", "codex-litellm-models.json");
 }

@@ -5,8 +5,8 @@ import { join } from "node:path";
 import { test } from "node:test";
 import type { ResolvedConfig } from "../config/types.ts";
 import type { AgentEvent } from "../protocol/events.ts";
-import { reasoningFilter, reasoningShown } from "./agent-setup.ts";
 import { turnNotifier } from "./notify.ts";
+import { reasoningFilter, reasoningShown } from "./setup.ts";
 
 test("turnNotifier runs the program after a completed turn only, detached, with Codex's payload", async () => {
   const dir = mkdtempSync(join(tmpdir(), "notify-"));

@@ -1,18 +1,18 @@
-// Session plumbing for `exec`, `exec resume` and the TUI: finding the session to resume, opening its rollout for
+// Session plumbing for every front end: finding the session to resume, opening its rollout for
 // recording, and history.jsonl. Recording problems are warnings: they never fail a run.
-import { processEnv } from "../../config/env.ts";
-import { sessionRedactor } from "../../config/secrets.ts";
-import type { ResolvedConfig } from "../../config/types.ts";
-import type { AgentEvent } from "../../protocol/events.ts";
-import { findLatestSession, findSessionById, type SessionFile } from "../../session/find.ts";
-import { gitInfo } from "../../session/git.ts";
-import { appendHistory } from "../../session/history.ts";
-import { SessionInUseError, type SessionLock } from "../../session/lock.ts";
-import { SessionRecorder } from "../../session/recorder.ts";
-import { ORIGINATOR, type SandboxPolicyRecord, type TurnContextRecord } from "../../session/types.ts";
-import { UserError } from "../../util/errors.ts";
-import type { Redactor } from "../../util/redact.ts";
-import { VERSION } from "../../util/version.ts";
+import { processEnv } from "../config/env.ts";
+import { sessionRedactor } from "../config/secrets.ts";
+import type { ResolvedConfig } from "../config/types.ts";
+import type { AgentEvent } from "../protocol/events.ts";
+import { findLatestSession, findSessionById, type SessionFile } from "../session/find.ts";
+import { gitInfo } from "../session/git.ts";
+import { appendHistory } from "../session/history.ts";
+import { SessionInUseError, type SessionLock } from "../session/lock.ts";
+import { SessionRecorder } from "../session/recorder.ts";
+import { ORIGINATOR, type SandboxPolicyRecord, type TurnContextRecord } from "../session/types.ts";
+import { UserError } from "../util/errors.ts";
+import type { Redactor } from "../util/redact.ts";
+import { VERSION } from "../util/version.ts";
 
 export interface ResumeTarget {
   /** Resume the most recently used session (of this directory unless `all`). */
