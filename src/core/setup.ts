@@ -3,15 +3,18 @@
 import { readFileSync, realpathSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { DEFAULT_CONTEXT_WINDOW, discoverContextWindow } from "../agent/context.ts";
-import { BASE_INSTRUCTIONS, environmentContext, projectDocMessage } from "../agent/instructions.ts";
+import { BASE_INSTRUCTIONS, projectDocMessage } from "../agent/instructions.ts";
 import { loadProjectDocs } from "../config/project-doc.ts";
 import type { ResolvedConfig } from "../config/types.ts";
 import type { Gateway } from "../gateway/client.ts";
 import type { AgentEvent } from "../protocol/events.ts";
 import type { HistoryItem } from "../protocol/items.ts";
 import type { ToolPolicy } from "../tools/policy.ts";
+
+export type { InitialContext };
+
 import { UserError } from "../util/errors.ts";
-import { localTimeZone } from "../util/format.ts";
+import { environmentItem, type InitialContext } from "./permissions.ts";
 
 function safeRealpath(path: string): string {
   try {
@@ -71,13 +74,6 @@ export function reasoningFilter(
   };
 }
 
-export interface InitialContext {
-  /** AGENTS.md text (when any) and the environment context, in the order the model gets them. */
-  items: HistoryItem[];
-  /** The AGENTS.md files whose text is included (absolute paths). */
-  docFiles: string[];
-}
-
 export function initialContext(config: ResolvedConfig, cwd: string, policy: ToolPolicy): InitialContext {
   const docs = loadProjectDocs(cwd, {
     maxBytes: config.projectDocMaxBytes,
@@ -87,16 +83,7 @@ export function initialContext(config: ResolvedConfig, cwd: string, policy: Tool
   });
   const items: HistoryItem[] = [];
   if (docs.text) items.push(projectDocMessage(cwd, docs.text));
-  items.push(
-    environmentContext({
-      cwd,
-      shell: "bash",
-      approvalPolicy: policy.approvalPolicy,
-      sandboxMode: config.sandboxMode,
-      networkAccess: policy.sandbox.networkAccess,
-      timezone: localTimeZone(process.env),
-    }),
-  );
+  items.push(environmentItem(cwd, policy));
   return { items, docFiles: docs.files };
 }
 

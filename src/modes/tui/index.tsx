@@ -1,13 +1,11 @@
 // `codex-litellm [PROMPT]` and `codex-litellm resume`: the interactive TUI. This chunk is the only importer of
 // ink and react, loaded by one dynamic import from main.ts, so `exec` and `--version` never pay for them.
 import { render } from "ink";
-import { DEFAULT_CONTEXT_WINDOW } from "../../agent/context.ts";
 import { loadConfig } from "../../config/load.ts";
 import type { CliOverrides, ResolvedConfig, TrustLevel } from "../../config/types.ts";
-import { requiredFailure, startMcpServers } from "../../core/mcp-setup.ts";
+import { openAgentSession } from "../../core/agent-session.ts";
 import { locateSession, type ResumeTarget } from "../../core/recording.ts";
-import { contextWindowFor, initialContext, resolveWorkdir } from "../../core/setup.ts";
-import { createGateway } from "../../gateway/client.ts";
+import { resolveWorkdir } from "../../core/setup.ts";
 import { closeAgents } from "../../gateway/http.ts";
 import type { SessionFile } from "../../session/find.ts";
 import { forkSession } from "../../session/fork.ts";
@@ -193,33 +191,21 @@ async function runTuiLocked(
   };
   const telemetry = await startTelemetry({ config, warn: (m) => warn(m) });
   if (telemetry.announcement) process.stderr.write(`${telemetry.announcement}\n`);
-  const gateway = createGateway({ provider: config.provider, onWire: telemetry.onWire });
-  const model = config.model;
-  const contextWindow = model
-    ? await contextWindowFor(config, gateway, model)
-    : (config.contextWindow ?? DEFAULT_CONTEXT_WINDOW);
   const tuiLog = openTuiLog(config, telemetry, (m) => warn(m));
   // MCP servers start before the first frame; those that fail are notices like the ones above.
-  const mcp = await startMcpServers(config, cwd, telemetry.note, (m) => warn(m));
-  early.push(...mcp.warnings);
-  const mcpFailure = requiredFailure(mcp);
-  if (mcpFailure) {
-    await mcp.manager?.close();
-    throw new UserError(mcpFailure);
-  }
-  const controller = new TuiController({
+  const session = await openAgentSession({
     config,
     cwd,
     policy,
-    context: initialContext(config, cwd, policy),
     telemetry,
-    gateway,
-    model,
-    contextWindow,
-    note: tuiLog.note,
+    model: config.model,
+    source: "cli",
     resumeLock,
-    mcp: mcp.manager,
+    warn: (m) => warn(m),
   });
+  early.push(...session.startupWarnings);
+  const model = session.model;
+  const controller = new TuiController({ session, telemetry, note: tuiLog.note, home: process.env.HOME });
   warn = (message) => controller.warn(message);
   tuiLog.note("tui.start", { cwd, model: model ?? null, resume: resumeFile?.id ?? null });
 
@@ -251,7 +237,7 @@ async function runTuiLocked(
   } finally {
     signals.dispose();
     controller.close();
-    await mcp.manager?.close();
+    await session.close();
     closeAgents();
     tuiLog.note("tui.exit", { session_id: controller.sessionId });
     await tuiLog.close();
