@@ -94,6 +94,16 @@ test("the TUI and exec share nothing but the session layer and modes/*.ts: no mo
   assert.deepEqual(violations, []);
 });
 
+test("environment variables are read in one module: no process.env outside src/config/env.ts", () => {
+  const allowed = new Set([join(src, "config", "env.ts")]);
+  const hits = files(src).filter((f) => !allowed.has(f) && /\bprocess\.env\b/.test(readFileSync(f, "utf8")));
+  assert.deepEqual(
+    hits.map((f) => relative(root, f)),
+    [],
+    "read it through processEnv() (config/env.ts)",
+  );
+});
+
 test("the protocol layer is types and tiny constructors only: no node built-ins or packages", () => {
   for (const file of files(join(src, "protocol"))) {
     const text = readFileSync(file, "utf8");

@@ -1,5 +1,6 @@
 // MCP for a front end: the client (and the SDK) is loaded only when config.toml names an enabled server, so a
 // session without MCP servers loads none of it.
+import { processEnv } from "../config/env.ts";
 import { hasEnabledMcpServers, readMcpServers } from "../config/mcp.ts";
 import type { ResolvedConfig } from "../config/types.ts";
 import type { McpManager } from "../mcp/index.ts";
@@ -18,7 +19,7 @@ export async function startMcpServers(
 ): Promise<McpSetup> {
   if (!hasEnabledMcpServers(config.raw)) return { warnings: readMcpServers(config.raw).warnings };
   const { startMcp } = await import("../mcp/index.ts");
-  return startMcp({ config, cwd, env: process.env, log, warn });
+  return startMcp({ config, cwd, env: processEnv(), log, warn });
 }
 
 /** The message that ends a session whose `required = true` servers did not start, or undefined. */

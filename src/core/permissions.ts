@@ -1,6 +1,8 @@
 // A session's permissions: the environment context the model is told (built here only) and `/approvals`'
 // switch of approval policy and sandbox for the rest of a session.
+
 import { environmentContext } from "../agent/instructions.ts";
+import { processEnv } from "../config/env.ts";
 import type { ApprovalPolicy, ResolvedConfig, SandboxMode } from "../config/types.ts";
 import { type HistoryItem, messageText } from "../protocol/items.ts";
 import type { TurnContextRecord } from "../session/types.ts";
@@ -23,7 +25,7 @@ export function environmentItem(cwd: string, policy: ToolPolicy): HistoryItem {
     approvalPolicy: policy.approvalPolicy,
     sandboxMode: policy.sandboxMode,
     networkAccess: policy.sandbox.networkAccess,
-    timezone: localTimeZone(process.env),
+    timezone: localTimeZone(processEnv()),
   });
 }
 

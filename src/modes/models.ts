@@ -1,4 +1,5 @@
 // `codex-litellm models`: what the gateway offers, with context windows where it says them.
+import { processEnv } from "../config/env.ts";
 import { loadConfig } from "../config/load.ts";
 import type { CliOverrides } from "../config/types.ts";
 import { modelsCacheFile } from "../core/setup.ts";
@@ -18,7 +19,7 @@ export interface ModelsOptions extends CliOverrides {
 export { modelsCacheFile };
 
 export async function runModels(options: ModelsOptions): Promise<number> {
-  const config = loadConfig({ cli: options, env: process.env });
+  const config = loadConfig({ cli: options, env: processEnv() });
   const gateway = createGateway({ provider: config.provider });
   const where = config.provider.baseUrl ? redactUrl(config.provider.baseUrl) : undefined;
   const controller = new AbortController();

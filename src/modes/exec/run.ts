@@ -70,7 +70,7 @@ export async function runExec(options: ExecOptions): Promise<number> {
   const cli = options.review
     ? { ...options, sandboxMode: "read-only" as const, fullAuto: false, yolo: false }
     : options;
-  const config = withAddedDirs(loadConfig({ cli, env: process.env, cwd }), options.addDirs ?? [], cwd);
+  const config = withAddedDirs(loadConfig({ cli, env: processEnv(), cwd }), options.addDirs ?? [], cwd);
   const inputs: Inputs = {
     images: (options.images ?? []).map((path) => imageDataUrl(path, cwd)),
     schema: options.outputSchema
@@ -153,7 +153,7 @@ async function runLocked(
 
   const color =
     options.color === "always" ||
-    (options.color !== "never" && !!process.stderr.isTTY && !process.env.NO_COLOR);
+    (options.color !== "never" && !!process.stderr.isTTY && !processEnv().NO_COLOR);
   // Built once from every secret the session knows; what is printed and stored passes through it.
   const redactor = sessionRedactor(config.provider, processEnv());
   const render = redacting(

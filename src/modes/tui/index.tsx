@@ -1,6 +1,8 @@
 // `codex-litellm [PROMPT]` and `codex-litellm resume`: the interactive TUI. This chunk is the only importer of
 // ink and react, loaded by one dynamic import from main.ts, so `exec` and `--version` never pay for them.
+
 import { render } from "ink";
+import { processEnv } from "../../config/env.ts";
 import { loadConfig } from "../../config/load.ts";
 import type { CliOverrides, ResolvedConfig, TrustLevel } from "../../config/types.ts";
 import { openAgentSession } from "../../core/agent-session.ts";
@@ -85,10 +87,10 @@ async function ensureConfigured(config: ResolvedConfig, options: TuiOptions, cwd
   if (!answers) return 1;
   for (const line of saveOnboarding(config, needs, answers)) process.stderr.write(`${line}\n`);
   // This launch uses the answers at once; later launches read them from .env and config.toml.
-  if (answers.baseUrl) process.env.LITELLM_BASE_URL = answers.baseUrl;
-  if (answers.apiKey) process.env[needs.keyName] = answers.apiKey;
+  if (answers.baseUrl) processEnv().LITELLM_BASE_URL = answers.baseUrl;
+  if (answers.apiKey) processEnv()[needs.keyName] = answers.apiKey;
   process.stderr.write("LiteLLM setup saved. Starting codex-litellm.\n");
-  return loadConfig({ cli: options, env: process.env, cwd });
+  return loadConfig({ cli: options, env: processEnv(), cwd });
 }
 
 /**
@@ -104,8 +106,8 @@ async function relogin(
   if (answers) {
     for (const line of saveLogin(config, answers)) process.stderr.write(`${line}\n`);
     // `.env` never overrides a variable already set, and this process set them from the old file.
-    process.env.LITELLM_BASE_URL = answers.baseUrl;
-    process.env[config.provider.envKey ?? "LITELLM_API_KEY"] = answers.apiKey;
+    processEnv().LITELLM_BASE_URL = answers.baseUrl;
+    processEnv()[config.provider.envKey ?? "LITELLM_API_KEY"] = answers.apiKey;
   }
   const resume = controller.resumable ? { sessionId: controller.sessionId } : undefined;
   return runTui({
@@ -145,7 +147,7 @@ export async function runTui(options: TuiOptions): Promise<number> {
   const cwd = resolveWorkdir(options.cd);
   const tty = !!process.stdin.isTTY && !!process.stdout.isTTY;
   const loaded = await ensureConfigured(
-    loadConfig({ cli: options, env: process.env, cwd }),
+    loadConfig({ cli: options, env: processEnv(), cwd }),
     options,
     cwd,
     tty,
@@ -205,7 +207,7 @@ async function runTuiLocked(
   });
   early.push(...session.startupWarnings);
   const model = session.model;
-  const controller = new TuiController({ session, telemetry, note: tuiLog.note, home: process.env.HOME });
+  const controller = new TuiController({ session, telemetry, note: tuiLog.note, home: processEnv().HOME });
   warn = (message) => controller.warn(message);
   tuiLog.note("tui.start", { cwd, model: model ?? null, resume: resumeFile?.id ?? null });
 
