@@ -34,7 +34,7 @@ import {
   contextWindowFor,
   initialContext,
   modelsCacheFile,
-  reasoningShown,
+  reasoningFilter,
 } from "./setup.ts";
 import { assertVision } from "./vision.ts";
 
@@ -132,7 +132,8 @@ export class AgentSession {
   private recordingClosed = false;
   private readonly listeners = new Set<(event: AgentEvent) => void>();
   private readonly instructions: string;
-  private readonly showReasoning: boolean;
+  /** To the listeners, without reasoning when it is not shown (the agent still records and replays it). */
+  private readonly deliver: (event: AgentEvent) => void;
   private readonly notify: (event: AgentEvent) => void;
 
   constructor(
@@ -147,7 +148,11 @@ export class AgentSession {
     this.policy = setup.policy;
     this.context = initialContext(setup.config, setup.cwd, setup.policy);
     this.instructions = agentInstructions(setup.config);
-    this.showReasoning = reasoningShown(setup.config);
+    this.deliver = reasoningFilter(setup.config, (event) => {
+      if (event.type === "token_count" && event.contextUsed !== undefined)
+        this.contextUsed = event.contextUsed;
+      for (const listener of this.listeners) listener(event);
+    });
     this.notify = turnNotifier(setup.config.notify, () => this.sessionId, setup.cwd);
     this.sessionId = setup.sessionId ?? uuidv7();
     this.model = setup.model;
@@ -194,9 +199,7 @@ export class AgentSession {
     this.setup.telemetry.onEvent(event);
     this.recorder?.recordEvent(event);
     this.notify(event);
-    if (!this.showReasoning && (event.type === "reasoning" || event.type === "reasoning_delta")) return;
-    if (event.type === "token_count" && event.contextUsed !== undefined) this.contextUsed = event.contextUsed;
-    for (const listener of this.listeners) listener(event);
+    this.deliver(event);
   };
 
   private registry(): ToolRegistry {

@@ -3,7 +3,6 @@
 import { processEnv } from "../config/env.ts";
 import { sessionRedactor } from "../config/secrets.ts";
 import type { ResolvedConfig } from "../config/types.ts";
-import type { AgentEvent } from "../protocol/events.ts";
 import { findLatestSession, findSessionById, type SessionFile } from "../session/find.ts";
 import { gitInfo } from "../session/git.ts";
 import { appendHistory } from "../session/history.ts";
@@ -117,16 +116,4 @@ export function recordPrompt(
   } catch (error) {
     warn(`could not append to history.jsonl (${(error as Error).message})`);
   }
-}
-
-/** Sends every event to the renderer and, when recording, to the rollout. */
-export function tee(
-  render: (event: AgentEvent) => void,
-  recorder: SessionRecorder | undefined,
-): (event: AgentEvent) => void {
-  if (!recorder) return render;
-  return (event) => {
-    recorder.recordEvent(event);
-    render(event);
-  };
 }
