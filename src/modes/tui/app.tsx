@@ -19,6 +19,7 @@ import { draftRows, editorKey, emptyEditor, submitted } from "./editor.ts";
 import type { KeyEvent } from "./keys.ts";
 import { Lines, Rows, useColumns } from "./lines.tsx";
 import { pickerKey } from "./picker.ts";
+import { ctrlC, PromptQueue, queuesWhileBusy, quitArmed } from "./prompt-queue.ts";
 import { parseSlash, slashMatches } from "./slash.ts";
 import type { Cell } from "./transcript.ts";
 import { emptyTranscript, reduceTranscript } from "./transcript.ts";
@@ -50,9 +51,6 @@ export interface AppProps {
   notices?: string[];
 }
 
-/** Two Ctrl-C presses within this window quit (Codex's double press). */
-const QUIT_WINDOW_MS = 1500;
-
 /**
  * The live cells, drawn from their visible tails each frame and sharing `rows` terminal rows, the newest
  * first: taller than the terminal, Ink would redraw the whole screen, scrollback included, every frame.
@@ -80,11 +78,9 @@ export function App(props: AppProps) {
   const overlay = useRef<OpenPicker<unknown> | undefined>(undefined);
   const approval = useRef<ApprovalView>({ index: 0 });
   const slashIndex = useRef(0);
-  const quitArmed = useRef(0);
-  // Prompts typed while a turn runs: sent one by one when it ends; an interrupted turn puts them back in
-  // the composer instead.
-  const queued = useRef<string[]>([]);
-  const interrupted = useRef(false);
+  const quitArmedAt = useRef(0);
+  // Prompts typed while a turn runs (see prompt-queue.ts).
+  const queue = useRef(new PromptQueue());
   const latest = useRef({ sendQueued: () => {} });
   const [now, setNow] = useState(Date.now());
   // Ink redraws the live area every frame; taller than the terminal it would redraw everything, so live
@@ -105,10 +101,10 @@ export function App(props: AppProps) {
         if (event.type === "ui_state") {
           rerender();
           // Whatever made the session busy (a prompt, /init, /compact, a resume's compaction) has ended.
-          if (!controller.busy && queued.current.length > 0) setTimeout(() => latest.current.sendQueued(), 0);
+          if (!controller.busy && queue.current.prompts.length > 0)
+            setTimeout(() => latest.current.sendQueued(), 0);
         } else {
-          if (event.type === "turn_started") interrupted.current = false;
-          if (event.type === "turn_aborted") interrupted.current = true;
+          queue.current.observe(event);
           dispatch(event);
         }
       }),
@@ -171,7 +167,7 @@ export function App(props: AppProps) {
     // `resume ID PROMPT`: the prompt goes once the session is open (queued if a compaction runs first).
     const thenPrompt = () => {
       if (!first) return;
-      if (controller.busy) queued.current.push(first);
+      if (controller.busy) queue.current.add(first);
       else submit(first, props.initialImages);
       rerender();
     };
@@ -208,18 +204,15 @@ export function App(props: AppProps) {
   latest.current = { sendQueued };
 
   function sendQueued() {
-    const next = queued.current;
-    if (next.length === 0 || controller.busy) return;
-    if (interrupted.current) {
-      queued.current = [];
-      const draft = [...next, editor.current.text].filter(Boolean).join("\n");
-      editor.current = { ...editor.current, text: draft, cursor: draft.length };
-      controller.note("tui.queue_restored", { prompts: next.length });
+    const step = queue.current.next(!!controller.busy, editor.current.text);
+    if (step.kind === "none") return;
+    if (step.kind === "restore") {
+      editor.current = { ...editor.current, text: step.draft, cursor: step.draft.length };
+      controller.note("tui.queue_restored", { prompts: step.prompts });
       return rerender();
     }
-    const text = next.shift() as string;
-    controller.note("tui.queue_sent", { left: next.length });
-    void controller.submit(text);
+    controller.note("tui.queue_sent", { left: step.left });
+    void controller.submit(step.text);
     rerender();
   }
 
@@ -250,12 +243,20 @@ export function App(props: AppProps) {
     if (event.kind === "key") {
       const matches = slashMatches(state.text);
       switch (event.name) {
-        case "ctrl-c":
-          if (controller.busy) controller.interrupt();
-          else if (state.text) editor.current = emptyEditor(state.history);
-          else if (Date.now() - quitArmed.current < QUIT_WINDOW_MS) return quit();
-          else quitArmed.current = Date.now();
+        case "ctrl-c": {
+          const now = Date.now();
+          const action = ctrlC({
+            busy: !!controller.busy,
+            draft: state.text,
+            armedAt: quitArmedAt.current,
+            now,
+          });
+          if (action === "interrupt") controller.interrupt();
+          else if (action === "clear") editor.current = emptyEditor(state.history);
+          else if (action === "quit") return quit();
+          else quitArmedAt.current = now;
           return rerender();
+        }
         case "ctrl-d":
           if (!state.text) return quit();
           break;
@@ -269,10 +270,10 @@ export function App(props: AppProps) {
           }
           const text = state.text.trim();
           if (!text) return;
-          if (controller.busy && !parseSlash(text)) {
-            queued.current.push(text);
+          if (queuesWhileBusy(!!controller.busy, !!parseSlash(text))) {
+            queue.current.add(text);
             editor.current = submitted(state, text);
-            controller.note("tui.queue_add", { queued: queued.current.length });
+            controller.note("tui.queue_add", { queued: queue.current.prompts.length });
             return rerender();
           }
           return submit(text);
@@ -295,7 +296,7 @@ export function App(props: AppProps) {
           break;
       }
     }
-    quitArmed.current = 0;
+    quitArmedAt.current = 0;
     editor.current = editorKey(state, event);
     if (slashMatches(editor.current.text).length === 0) slashIndex.current = 0;
     rerender();
@@ -308,7 +309,7 @@ export function App(props: AppProps) {
   const footerLeft = `${model}${controller.model ? ` · ${controller.effort ?? "default"} effort` : ""} · ${contextIndicator(controller.contextUsed, controller.contextWindow)}`;
   const footerRight = controller.busy
     ? "esc to interrupt"
-    : quitArmed.current && Date.now() - quitArmed.current < QUIT_WINDOW_MS
+    : quitArmed(quitArmedAt.current, Date.now())
       ? "ctrl-c again to quit"
       : "⏎ send · ctrl-j newline · / commands";
 
@@ -325,7 +326,7 @@ export function App(props: AppProps) {
     (transcript.status ? 1 : 0) +
     Math.max(1, draft.length) +
     matches.length +
-    Math.min(queued.current.length, QUEUE_ROWS + 1) +
+    Math.min(queue.current.prompts.length, QUEUE_ROWS + 1) +
     (pending ? 20 : overlay.current ? 16 : 0);
   const liveRows = Math.max(3, termRows - below);
 
@@ -345,7 +346,7 @@ export function App(props: AppProps) {
       {controller.busy && !pending ? (
         <Working label={controller.busy.label} since={controller.busy.since} />
       ) : null}
-      {queued.current.length > 0 ? <Queued prompts={queued.current} /> : null}
+      {queue.current.prompts.length > 0 ? <Queued prompts={queue.current.prompts} /> : null}
       {pending ? (
         <ApprovalOverlay request={pending.request} view={approval.current} />
       ) : overlay.current ? (

@@ -167,7 +167,7 @@ export function Footer({ left, right }: { left: string; right: string }) {
 export const QUEUE_ROWS = 3;
 
 /** Prompts waiting for the running turn to end, a row each (cut here: Ink would measure them whole). */
-export function Queued({ prompts }: { prompts: string[] }) {
+export function Queued({ prompts }: { prompts: readonly string[] }) {
   const columns = useColumns();
   const rows = prompts
     .slice(0, QUEUE_ROWS)
