@@ -104,6 +104,18 @@ test("environment variables are read in one module: no process.env outside src/c
   );
 });
 
+test("the TUI's state and render code is plain TypeScript: no ink, react or screens/ imports", () => {
+  const tui = join(src, "modes", "tui");
+  const hits: string[] = [];
+  for (const dir of ["state", "render"])
+    for (const file of files(join(tui, dir))) {
+      const text = readFileSync(file, "utf8");
+      if (/from\s+["'](?:ink|react)(?:\/[^"']*)?["']|from\s+["'][^"']*\/screens\//.test(text))
+        hits.push(relative(root, file));
+    }
+  assert.deepEqual(hits, [], "React belongs in screens/ (and input/use-keys.ts)");
+});
+
 test("the protocol layer is types and tiny constructors only: no node built-ins or packages", () => {
   for (const file of files(join(src, "protocol"))) {
     const text = readFileSync(file, "utf8");

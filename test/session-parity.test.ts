@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { after, test } from "node:test";
 import { loadConfig } from "../src/config/load.ts";
 import { openAgentSession } from "../src/core/agent-session.ts";
-import { ApprovalBroker } from "../src/modes/tui/approvals.ts";
+import { ApprovalBroker } from "../src/modes/tui/input/approvals.ts";
 import { startTelemetry } from "../src/telemetry/index.ts";
 import { createToolPolicy } from "../src/tools/policy.ts";
 import { startSimulator } from "./simulator/index.ts";

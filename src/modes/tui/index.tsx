@@ -20,25 +20,25 @@ import { withAddedDirs } from "../add-dirs.ts";
 import { imageDataUrl } from "../images.ts";
 import { saveLogin } from "../login.ts";
 import { watchSignals } from "../signals.ts";
-import { App } from "./app.tsx";
-import { ApprovalBroker } from "./approvals.ts";
-import { TuiController } from "./controller.ts";
-import { readPromptHistory } from "./history.ts";
-import { askLogin } from "./login.tsx";
+import { ApprovalBroker } from "./input/approvals.ts";
+import { App } from "./screens/app.tsx";
+import { askLogin } from "./screens/login.tsx";
+import { TuiController } from "./state/controller.ts";
+import { readPromptHistory } from "./state/history.ts";
 
 export { askLogin };
 
+import { Onboarding } from "./screens/setup-screen.tsx";
+import { TrustScreen } from "./screens/trust-screen.tsx";
 import {
   type OnboardingAnswers,
   type OnboardingNeeds,
   onboardingNeeds,
   saveOnboarding,
   setupInstructions,
-} from "./onboarding.ts";
-import { Onboarding } from "./setup-screen.tsx";
-import { applyTrust, isVersionControlled, needsTrustDecision, saveTrustDecision } from "./trust.ts";
-import { TrustScreen } from "./trust-screen.tsx";
-import { openTuiLog } from "./tui-log.ts";
+} from "./state/onboarding.ts";
+import { applyTrust, isVersionControlled, needsTrustDecision, saveTrustDecision } from "./state/trust.ts";
+import { openTuiLog } from "./state/tui-log.ts";
 
 export interface TuiOptions extends CliOverrides {
   prompt?: string;

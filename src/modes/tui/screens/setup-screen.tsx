@@ -1,15 +1,15 @@
 // The first-run setup screens: base URL, key, then a default model from the gateway's /models.
 import { Box, Text, useApp } from "ink";
 import { useEffect, useReducer, useRef } from "react";
-import { normalizeBaseUrl } from "../../config/provider.ts";
-import type { ProviderConfig } from "../../config/types.ts";
-import { createGateway } from "../../gateway/client.ts";
-import { discoverModels } from "../../gateway/discovery.ts";
-import { editorKey, emptyEditor } from "./editor.ts";
-import type { KeyEvent } from "./keys.ts";
-import type { OnboardingAnswers, OnboardingNeeds } from "./onboarding.ts";
-import { createPicker, type PickerState, pickerKey } from "./picker.ts";
-import { useKeys } from "./use-keys.ts";
+import { normalizeBaseUrl } from "../../../config/provider.ts";
+import type { ProviderConfig } from "../../../config/types.ts";
+import { createGateway } from "../../../gateway/client.ts";
+import { discoverModels } from "../../../gateway/discovery.ts";
+import { editorKey, emptyEditor } from "../input/editor.ts";
+import type { KeyEvent } from "../input/keys.ts";
+import { createPicker, type PickerState, pickerKey } from "../input/picker.ts";
+import { useKeys } from "../input/use-keys.ts";
+import type { OnboardingAnswers, OnboardingNeeds } from "../state/onboarding.ts";
 import { PickerView } from "./widgets.tsx";
 
 export interface OnboardingProps {

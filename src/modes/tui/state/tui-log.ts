@@ -3,10 +3,10 @@
 // is on; a file that cannot be written costs one warning. Lines carry names and decisions, never prompt text.
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import type { ResolvedConfig } from "../../config/types.ts";
-import { resolveTelemetryConfig } from "../../telemetry/config.ts";
-import type { Telemetry } from "../../telemetry/index.ts";
-import { openLogFile } from "../../telemetry/log-file.ts";
+import type { ResolvedConfig } from "../../../config/types.ts";
+import { resolveTelemetryConfig } from "../../../telemetry/config.ts";
+import type { Telemetry } from "../../../telemetry/index.ts";
+import { openLogFile } from "../../../telemetry/log-file.ts";
 
 export interface TuiLog {
   note(kind: string, fields?: Record<string, unknown>): void;

@@ -1,8 +1,9 @@
 // The prompt editor's state, as pure functions: multi-line text with a cursor, and ↑/↓ through earlier prompts
 // (history.jsonl) when the cursor is on the first or last line.
+
+import { line, plain, type StyledLine, span } from "../render/styled.ts";
+import { wrapLines } from "../render/wrap.ts";
 import type { KeyEvent } from "./keys.ts";
-import { line, plain, type StyledLine, span } from "./styled.ts";
-import { wrapLines } from "./wrap.ts";
 
 export interface EditorState {
   text: string;

@@ -2,18 +2,18 @@
 // cells) around the AgentSession that owns the agent, recorder, telemetry hookup, model and permissions. No
 // React here: the Ink app subscribes to the events and renders them.
 
-import type { ApprovalPolicy, ResolvedConfig, SandboxMode } from "../../config/types.ts";
-import { saveModelChoice } from "../../config/writer.ts";
-import type { AgentSession, PreparedResume } from "../../core/agent-session.ts";
-import type { ModelInfo } from "../../gateway/discovery.ts";
-import type { McpServerStatus } from "../../mcp/index.ts";
-import type { AgentEvent, SessionInfo } from "../../protocol/events.ts";
-import type { SessionFile } from "../../session/find.ts";
-import type { Telemetry } from "../../telemetry/index.ts";
-import type { ToolPolicy } from "../../tools/policy.ts";
-import { VERSION } from "../../util/version.ts";
-import { patchDiff, snapshotFiles } from "./diff.ts";
-import type { StatusInfo } from "./status.ts";
+import type { ApprovalPolicy, ResolvedConfig, SandboxMode } from "../../../config/types.ts";
+import { saveModelChoice } from "../../../config/writer.ts";
+import type { AgentSession, PreparedResume } from "../../../core/agent-session.ts";
+import type { ModelInfo } from "../../../gateway/discovery.ts";
+import type { McpServerStatus } from "../../../mcp/index.ts";
+import type { AgentEvent, SessionInfo } from "../../../protocol/events.ts";
+import type { SessionFile } from "../../../session/find.ts";
+import type { Telemetry } from "../../../telemetry/index.ts";
+import type { ToolPolicy } from "../../../tools/policy.ts";
+import { VERSION } from "../../../util/version.ts";
+import { patchDiff, snapshotFiles } from "../render/diff.ts";
+import type { StatusInfo } from "../render/status.ts";
 import type { Cell, TranscriptEvent } from "./transcript.ts";
 
 export type { PreparedResume };

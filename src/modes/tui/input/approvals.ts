@@ -1,10 +1,10 @@
 // The TUI's ApprovalPrompt: the tool layer asks, the approval overlay answers. Requests queue (one is shown
 // at a time); a request whose turn is interrupted settles as "no" and leaves the queue.
-import type { ApprovalAnswer, ApprovalPrompt, ApprovalRequest } from "../../tools/policy.ts";
-import type { PatchPreview } from "../../tools/types.ts";
-import { commandText } from "../command-text.ts";
-import { fileDiff } from "./diff.ts";
-import { line, plain, type StyledLine, span, truncated } from "./styled.ts";
+import type { ApprovalAnswer, ApprovalPrompt, ApprovalRequest } from "../../../tools/policy.ts";
+import type { PatchPreview } from "../../../tools/types.ts";
+import { commandText } from "../../command-text.ts";
+import { fileDiff } from "../render/diff.ts";
+import { line, plain, type StyledLine, span, truncated } from "../render/styled.ts";
 
 /** Lines of a command, or files of a patch, the approval overlay shows at most. */
 const SUBJECT_LINES = 6;

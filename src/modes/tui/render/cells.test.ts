@@ -7,16 +7,16 @@ import { join } from "node:path";
 import { after, test } from "node:test";
 import { cleanup, render } from "ink-testing-library";
 import { createElement } from "react";
-import { usage } from "../../../test/helpers/usage.ts";
-import { formatUsageSummary, UsageAggregator } from "../../telemetry/usage.ts";
+import { usage } from "../../../../test/helpers/usage.ts";
+import { formatUsageSummary, UsageAggregator } from "../../../telemetry/usage.ts";
+import { createPicker } from "../input/picker.ts";
+import { Lines } from "../screens/lines.tsx";
+import { ApprovalOverlay, PickerView } from "../screens/widgets.tsx";
+import type { Cell } from "../state/transcript.ts";
 import { cellLines, formatDuration, liveTail, visibleTail } from "./cells.ts";
 import { colorDiff, patchDiff, workspaceDiff } from "./diff.ts";
-import { Lines } from "./lines.tsx";
-import { createPicker } from "./picker.ts";
 import { type StatusInfo, statusCard } from "./status.ts";
 import { lineText } from "./styled.ts";
-import type { Cell } from "./transcript.ts";
-import { ApprovalOverlay, PickerView } from "./widgets.tsx";
 
 after(cleanup);
 

@@ -6,7 +6,7 @@
 import chalk from "chalk";
 import { eastAsianWidth } from "get-east-asian-width";
 import stringWidth from "string-width";
-import { printable as safeText } from "../../util/terminal-text.ts";
+import { printable as safeText } from "../../../util/terminal-text.ts";
 import type { Span, StyledLine } from "./styled.ts";
 
 const ASCII = /^[\x20-\x7e]*$/;

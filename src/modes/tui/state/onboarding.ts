@@ -3,9 +3,9 @@
 // `$CODEX_HOME/.env` (0600; stock Codex never reads those names, so its config stays untouched), the model
 // to codex-litellm.config.toml (never config.toml, so stock Codex starts as before).
 import { join } from "node:path";
-import { DEFAULT_PROVIDER_ID } from "../../config/index.ts";
-import type { ResolvedConfig } from "../../config/types.ts";
-import { saveDotEnvValues, saveRootKeys } from "../../config/writer.ts";
+import { DEFAULT_PROVIDER_ID } from "../../../config/index.ts";
+import type { ResolvedConfig } from "../../../config/types.ts";
+import { saveDotEnvValues, saveRootKeys } from "../../../config/writer.ts";
 
 export interface OnboardingNeeds {
   baseUrl: boolean;

@@ -3,10 +3,10 @@
 // The answer is written to codex-litellm.config.toml and decides the default approval policy (see config/load.ts).
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { defaultApprovalPolicy } from "../../config/load.ts";
-import type { ResolvedConfig, TrustLevel } from "../../config/types.ts";
-import { saveProjectTrust } from "../../config/writer.ts";
-import type { KeyEvent } from "./keys.ts";
+import { defaultApprovalPolicy } from "../../../config/load.ts";
+import type { ResolvedConfig, TrustLevel } from "../../../config/types.ts";
+import { saveProjectTrust } from "../../../config/writer.ts";
+import type { KeyEvent } from "../input/keys.ts";
 
 export interface TrustChoice {
   level: TrustLevel;

@@ -1,9 +1,9 @@
 // The /resume picker's rows: stored sessions started in this directory, newest first, each with its first
 // prompt (from history.jsonl) so the user recognises it.
 import { readFileSync } from "node:fs";
-import { firstPrompt, listSessionFiles, readSessionMeta, type SessionFile } from "../../session/find.ts";
-import { historyFile } from "../../session/paths.ts";
-import type { PickerItem } from "./picker.ts";
+import { firstPrompt, listSessionFiles, readSessionMeta, type SessionFile } from "../../../session/find.ts";
+import { historyFile } from "../../../session/paths.ts";
+import type { PickerItem } from "../input/picker.ts";
 
 const MAX_SESSIONS = 50;
 

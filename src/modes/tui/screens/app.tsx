@@ -2,28 +2,29 @@
 // cells, the working indicator, then the composer or whichever overlay is open, and the footer.
 import { Box, Static, Text, useApp, useStdout } from "ink";
 import { useEffect, useReducer, useRef, useState } from "react";
-import type { SessionFile } from "../../session/find.ts";
-import { imageDataUrl, pastedImagePaths } from "../images.ts";
-import { type ApprovalBroker, type ApprovalView, approvalKey, approvalSummary } from "./approvals.ts";
-import { cellLines, liveTail, visibleTail } from "./cells.ts";
+import type { SessionFile } from "../../../session/find.ts";
+import { imageDataUrl, pastedImagePaths } from "../../images.ts";
+import { type ApprovalBroker, type ApprovalView, approvalKey, approvalSummary } from "../input/approvals.ts";
 import {
   type CommandContext,
   type OpenPicker,
   openResumePicker,
   resumeWithSafeguard,
   runSlashCommand,
-} from "./commands.ts";
-import { contextIndicator } from "./context.ts";
-import type { TuiController } from "./controller.ts";
-import { draftRows, editorKey, emptyEditor, submitted } from "./editor.ts";
-import type { KeyEvent } from "./keys.ts";
+} from "../input/commands.ts";
+import { draftRows, editorKey, emptyEditor, submitted } from "../input/editor.ts";
+import type { KeyEvent } from "../input/keys.ts";
+import { pickerKey } from "../input/picker.ts";
+import { parseSlash, slashMatches } from "../input/slash.ts";
+import { useKeys } from "../input/use-keys.ts";
+import { cellLines, liveTail, visibleTail } from "../render/cells.ts";
+import { contextIndicator } from "../render/context.ts";
+import { wrapLines } from "../render/wrap.ts";
+import type { TuiController } from "../state/controller.ts";
+import { ctrlC, PromptQueue, queuesWhileBusy, quitArmed } from "../state/prompt-queue.ts";
+import type { Cell } from "../state/transcript.ts";
+import { emptyTranscript, reduceTranscript } from "../state/transcript.ts";
 import { Lines, Rows, useColumns } from "./lines.tsx";
-import { pickerKey } from "./picker.ts";
-import { ctrlC, PromptQueue, queuesWhileBusy, quitArmed } from "./prompt-queue.ts";
-import { parseSlash, slashMatches } from "./slash.ts";
-import type { Cell } from "./transcript.ts";
-import { emptyTranscript, reduceTranscript } from "./transcript.ts";
-import { useKeys } from "./use-keys.ts";
 import {
   ApprovalOverlay,
   Composer,
@@ -34,7 +35,6 @@ import {
   SlashPopup,
   Working,
 } from "./widgets.tsx";
-import { wrapLines } from "./wrap.ts";
 
 export interface AppProps {
   controller: TuiController;

@@ -1,6 +1,6 @@
 // Earlier prompts for ↑/↓: the tail of $CODEX_HOME/history.jsonl (Codex's format, shared with stock Codex).
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
-import { historyFile } from "../../session/paths.ts";
+import { historyFile } from "../../../session/paths.ts";
 
 /** How much of the file's end is read: enough for hundreds of prompts, bounded for huge histories. */
 const TAIL_BYTES = 256 * 1024;

@@ -1,8 +1,8 @@
 // StyledLine[] → Ink. The one place styles meet Ink: lines are wrapped to the terminal's width here
 // (wrap.ts) and drawn as one <Text>, so Ink never measures or wraps a row wider than the terminal.
 import { Box, Text, useStdout } from "ink";
-import type { StyledLine } from "./styled.ts";
-import { rowsText, wrapLines } from "./wrap.ts";
+import type { StyledLine } from "../render/styled.ts";
+import { rowsText, wrapLines } from "../render/wrap.ts";
 
 /** The terminal's width as Ink lays it out. */
 export function useColumns(): number {

@@ -1,12 +1,12 @@
 // The trust prompt's and /approvals' pure parts: when to ask, keys, presets, the environment context swap.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { environmentContext, projectDocMessage } from "../../agent/instructions.ts";
-import type { ResolvedConfig } from "../../config/types.ts";
-import { replaceEnvironment } from "../../core/permissions.ts";
-import { messageText, userMessage } from "../../protocol/items.ts";
+import { environmentContext, projectDocMessage } from "../../../agent/instructions.ts";
+import type { ResolvedConfig } from "../../../config/types.ts";
+import { replaceEnvironment } from "../../../core/permissions.ts";
+import { messageText, userMessage } from "../../../protocol/items.ts";
+import { parseSlash } from "../input/slash.ts";
 import { currentPreset, PERMISSION_PRESETS, permissionsNotice } from "./permissions.ts";
-import { parseSlash } from "./slash.ts";
 import { applyTrust, initialTrustState, needsTrustDecision, saveTrustDecision, trustKey } from "./trust.ts";
 
 const base = {

@@ -4,7 +4,7 @@ import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { structuredPatch } from "diff";
-import type { FileChange } from "../../protocol/events.ts";
+import type { FileChange } from "../../../protocol/events.ts";
 import { line, plain, type StyledLine, span, truncated } from "./styled.ts";
 
 /** Diff lines shown per file in a patch cell. */

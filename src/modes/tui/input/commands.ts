@@ -2,24 +2,24 @@
 // commands never touch Ink.
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { KNOWN_EFFORTS } from "../../config/load.ts";
-import type { SessionFile } from "../../session/find.ts";
-import { forkSession } from "../../session/fork.ts";
-import { thousands } from "../../util/format.ts";
-import { reviewDiff, reviewPrompt } from "../review.ts";
-import type { TuiController } from "./controller.ts";
-import { colorDiff, workspaceDiff } from "./diff.ts";
-import { mcpCard } from "./mcp-card.ts";
+import { KNOWN_EFFORTS } from "../../../config/load.ts";
+import type { SessionFile } from "../../../session/find.ts";
+import { forkSession } from "../../../session/fork.ts";
+import { thousands } from "../../../util/format.ts";
+import { reviewDiff, reviewPrompt } from "../../review.ts";
+import { colorDiff, workspaceDiff } from "../render/diff.ts";
+import { mcpCard } from "../render/mcp-card.ts";
+import { statusCard } from "../render/status.ts";
+import type { TuiController } from "../state/controller.ts";
 import {
   currentPreset,
   PERMISSION_PRESETS,
   type PermissionPreset,
   permissionsNotice,
-} from "./permissions.ts";
+} from "../state/permissions.ts";
+import { resumableSessions } from "../state/sessions.ts";
 import { createPicker, type PickerState } from "./picker.ts";
-import { resumableSessions } from "./sessions.ts";
 import { INIT_PROMPT, type SlashParse } from "./slash.ts";
-import { statusCard } from "./status.ts";
 
 /** Reasoning efforts offered after a model is picked: every value config accepts; "default" sends none. */
 export const EFFORTS = ["default", ...KNOWN_EFFORTS];

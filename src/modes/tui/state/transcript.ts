@@ -1,11 +1,11 @@
 // The transcript as a pure reducer over the agent's events. Finished cells are append-only (`done`, drawn
 // once into the terminal's scrollback by Ink's <Static>); cells still changing (a streaming answer, a running
 // command) are `live` and drawn below them until they finish.
-import { describeContinue } from "../../agent/auto-continue.ts";
-import type { AgentEvent, FileChange, PlanStep, SessionInfo } from "../../protocol/events.ts";
-import { retryText } from "../retry-text.ts";
-import type { FileDiff } from "./diff.ts";
-import type { StyledLine } from "./styled.ts";
+import { describeContinue } from "../../../agent/auto-continue.ts";
+import type { AgentEvent, FileChange, PlanStep, SessionInfo } from "../../../protocol/events.ts";
+import { retryText } from "../../retry-text.ts";
+import type { FileDiff } from "../render/diff.ts";
+import type { StyledLine } from "../render/styled.ts";
 
 export type NoticeTone = "info" | "warning" | "error" | "dim";
 

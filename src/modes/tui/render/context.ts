@@ -2,7 +2,7 @@
 // baseline the user cannot free, so 100% means "nothing used beyond the baseline":
 //   left% = (window − 12000 − max(0, used − 12000)) / (window − 12000)
 // with `window` the model's effective window, 95% of the context window as Codex takes it.
-import { compactTokens } from "../../telemetry/usage.ts";
+import { compactTokens } from "../../../telemetry/usage.ts";
 
 export const BASELINE_TOKENS = 12_000;
 export const EFFECTIVE_WINDOW_PERCENT = 95;

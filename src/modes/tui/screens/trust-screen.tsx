@@ -1,10 +1,10 @@
 // The trust prompt's screen, shown before the chat (see trust.ts).
 import { Box, Text, useApp } from "ink";
 import { useEffect, useRef, useState } from "react";
-import type { TrustLevel } from "../../config/types.ts";
-import type { KeyEvent } from "./keys.ts";
-import { initialTrustState, TRUST_CHOICES, trustExplanation, trustKey } from "./trust.ts";
-import { useKeys } from "./use-keys.ts";
+import type { TrustLevel } from "../../../config/types.ts";
+import type { KeyEvent } from "../input/keys.ts";
+import { useKeys } from "../input/use-keys.ts";
+import { initialTrustState, TRUST_CHOICES, trustExplanation, trustKey } from "../state/trust.ts";
 
 export interface TrustScreenProps {
   /** The directory the decision is for. */

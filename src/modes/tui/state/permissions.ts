@@ -1,4 +1,4 @@
-import type { ApprovalPolicy, SandboxMode } from "../../config/types.ts";
+import type { ApprovalPolicy, SandboxMode } from "../../../config/types.ts";
 
 export interface PermissionPreset {
   label: string;

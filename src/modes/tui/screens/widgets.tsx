@@ -2,13 +2,13 @@
 // footer. Presentational only: state lives in app.tsx and the pure modules beside this file.
 import { Box, Text } from "ink";
 import { useEffect, useState } from "react";
-import type { ApprovalRequest } from "../../tools/policy.ts";
-import { type ApprovalView, approvalOptions, approvalSubject } from "./approvals.ts";
+import type { ApprovalRequest } from "../../../tools/policy.ts";
+import { type ApprovalView, approvalOptions, approvalSubject } from "../input/approvals.ts";
+import { type PickerState, pickerWindow, visibleItems } from "../input/picker.ts";
+import type { SlashCommand } from "../input/slash.ts";
+import { plain, type StyledLine, truncated } from "../render/styled.ts";
+import { wrapLines } from "../render/wrap.ts";
 import { Rows, useColumns } from "./lines.tsx";
-import { type PickerState, pickerWindow, visibleItems } from "./picker.ts";
-import type { SlashCommand } from "./slash.ts";
-import { plain, type StyledLine, truncated } from "./styled.ts";
-import { wrapLines } from "./wrap.ts";
 
 /** The prompt box: the draft's rows (editor.ts draftRows), or the placeholder when it is empty. */
 export function Composer({ draft, placeholder }: { draft: StyledLine[]; placeholder: string }) {

@@ -1,5 +1,5 @@
 // `/mcp`: the session's MCP servers, their state and the tools the model can call (by their exposed names).
-import type { McpServerStatus } from "../../mcp/index.ts";
+import type { McpServerStatus } from "../../../mcp/index.ts";
 import { line, plain, type StyledLine, span, truncated } from "./styled.ts";
 
 const STATE_COLOR = {

@@ -1,8 +1,8 @@
 // How each transcript cell looks, as styled lines (pure): Codex's layout of bullets and `└` output trees.
-import { commandText } from "../command-text.ts";
+import { commandText } from "../../command-text.ts";
+import type { Cell } from "../state/transcript.ts";
 import { renderMarkdown } from "./markdown.ts";
 import { indent, line, plain, type StyledLine, span, truncated } from "./styled.ts";
-import type { Cell } from "./transcript.ts";
 
 /** Output lines shown under a finished command, and under a running one. */
 export const COMMAND_TAIL_LINES = 5;

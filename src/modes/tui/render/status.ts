@@ -1,7 +1,7 @@
 // The `/status` card: session configuration, token usage, the context window and the LiteLLM usage card.
 import { relative } from "node:path";
-import type { Usage } from "../../protocol/model.ts";
-import { compactTokens } from "../../telemetry/usage.ts";
+import type { Usage } from "../../../protocol/model.ts";
+import { compactTokens } from "../../../telemetry/usage.ts";
 import { contextWindowSummary } from "./context.ts";
 import { line, plain, type StyledLine, span } from "./styled.ts";
 
