@@ -11,15 +11,11 @@ const PROFILE =
   '[model_profiles.corp]\nmodels = ["corp/*"]\nstream_mode = "buffered"\nauto_continue_max = 5\n';
 const empty = () => ({ responses: Array.from({ length: 10 }, () => ({ text: "" })) });
 
-async function settled(count: () => number, timeoutMs = 15_000): Promise<number> {
+/** The count once it reaches `expected` (or the time runs out), checked again a second later: no more follow. */
+async function settled(count: () => number, expected: number, timeoutMs = 20_000): Promise<number> {
   const end = Date.now() + timeoutMs;
-  let last = -1;
-  while (Date.now() < end) {
-    await new Promise((r) => setTimeout(r, 400));
-    const now = count();
-    if (now > 0 && now === last) return now;
-    last = now;
-  }
+  while (count() < expected && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
+  await new Promise((r) => setTimeout(r, 1000));
   return count();
 }
 
@@ -32,7 +28,7 @@ test("the TUI and exec send the same request shape and nudge limit for one [mode
   try {
     await term.waitFor(READY);
     await term.submit("hello");
-    assert.equal(await settled(() => s.chatBodies().length), 6, "one request and five nudges");
+    assert.equal(await settled(() => s.chatBodies().length, 6), 6, "one request and five nudges");
     await term.waitFor(READY);
     const tui = s.chatBodies();
     term.kill();
