@@ -19,10 +19,35 @@ const allowed: Record<string, string[]> = {
   mcp: ["protocol", "util", "config", "tools", "mcp"],
   session: ["protocol", "util", "config", "gateway", "tools", "agent", "session"],
   telemetry: ["protocol", "util", "config", "gateway", "tools", "agent", "session", "telemetry"],
-  modes: ["protocol", "util", "config", "gateway", "tools", "agent", "session", "telemetry", "mcp", "modes"],
+  // AgentSession and what it is assembled from: the one session every front end drives.
+  core: ["protocol", "util", "config", "gateway", "tools", "agent", "session", "telemetry", "mcp", "core"],
+  modes: [
+    "protocol",
+    "util",
+    "config",
+    "gateway",
+    "tools",
+    "agent",
+    "session",
+    "telemetry",
+    "mcp",
+    "core",
+    "modes",
+  ],
   trace: ["protocol", "util", "config", "session", "telemetry", "trace"],
   // Subcommands beside the modes (completion, sandbox, login…): front ends too, loaded one per command.
-  commands: ["protocol", "util", "config", "gateway", "tools", "session", "telemetry", "modes", "commands"],
+  commands: [
+    "protocol",
+    "util",
+    "config",
+    "gateway",
+    "tools",
+    "session",
+    "telemetry",
+    "core",
+    "modes",
+    "commands",
+  ],
 };
 
 function files(dir: string): string[] {
@@ -54,6 +79,41 @@ test("imports follow the layering", () => {
     }
   }
   assert.deepEqual(violations, []);
+});
+
+test("the TUI and exec share nothing but the session layer and modes/*.ts: no modes/tui → modes/exec import", () => {
+  const tui = join(src, "modes", "tui");
+  const exec = join(src, "modes", "exec");
+  const violations: string[] = [];
+  for (const file of files(tui)) {
+    const text = readFileSync(file, "utf8");
+    for (const match of text.matchAll(/(?:from\s+|import\(\s*)["'](\.[^"']+)["']/g))
+      if (resolve(dirname(file), match[1]).startsWith(`${exec}/`))
+        violations.push(`${relative(root, file)} imports ${match[1]}`);
+  }
+  assert.deepEqual(violations, []);
+});
+
+test("environment variables are read in one module: no process.env outside src/config/env.ts", () => {
+  const allowed = new Set([join(src, "config", "env.ts")]);
+  const hits = files(src).filter((f) => !allowed.has(f) && /\bprocess\.env\b/.test(readFileSync(f, "utf8")));
+  assert.deepEqual(
+    hits.map((f) => relative(root, f)),
+    [],
+    "read it through processEnv() (config/env.ts)",
+  );
+});
+
+test("the TUI's state and render code is plain TypeScript: no ink, react or screens/ imports", () => {
+  const tui = join(src, "modes", "tui");
+  const hits: string[] = [];
+  for (const dir of ["state", "render"])
+    for (const file of files(join(tui, dir))) {
+      const text = readFileSync(file, "utf8");
+      if (/from\s+["'](?:ink|react)(?:\/[^"']*)?["']|from\s+["'][^"']*\/screens\//.test(text))
+        hits.push(relative(root, file));
+    }
+  assert.deepEqual(hits, [], "React belongs in screens/ (and input/use-keys.ts)");
 });
 
 test("the protocol layer is types and tiny constructors only: no node built-ins or packages", () => {

@@ -1,13 +1,15 @@
 // `codex-litellm sandbox [OPTIONS] -- COMMAND...`: runs one command exactly as the agent's shell tool would
 // (same sandbox, writable roots, network rule and secret-free environment), with the terminal attached, so a
 // policy can be tried by hand. Exits with the command's exit code.
+
 import { spawn } from "node:child_process";
 import { closeSync } from "node:fs";
 import { constants } from "node:os";
+import { processEnv } from "../config/env.ts";
 import { loadConfig } from "../config/load.ts";
 import type { CliOverrides } from "../config/types.ts";
+import { resolveWorkdir } from "../core/setup.ts";
 import { withAddedDirs } from "../modes/add-dirs.ts";
-import { resolveWorkdir } from "../modes/agent-setup.ts";
 import { createToolPolicy } from "../tools/policy.ts";
 import { buildCommandEnv } from "../tools/shell/env.ts";
 import { UserError } from "../util/errors.ts";
@@ -28,7 +30,7 @@ export async function runSandbox(options: SandboxOptions): Promise<number> {
     cwd,
   );
   const policy = createToolPolicy(config, cwd, "exec");
-  const env = buildCommandEnv(config.shellEnvironmentPolicy, process.env, {
+  const env = buildCommandEnv(config.shellEnvironmentPolicy, processEnv(), {
     secretNames: policy.registryOptions.secretEnvNames,
   });
   const launcher = policy.registryOptions.safety?.launcher;

@@ -4,7 +4,7 @@
 import { accessSync, constants, existsSync, statSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { DEFAULT_CONTEXT_WINDOW } from "../agent/context.ts";
-import { codexHome as homeOf } from "../config/env.ts";
+import { codexHome as homeOf, processEnv } from "../config/env.ts";
 import { readLayers } from "../config/layers.ts";
 import { loadConfig } from "../config/load.ts";
 import { isTable, parseOverride } from "../config/overrides.ts";
@@ -31,12 +31,12 @@ export async function runDoctor(options: CliOverrides): Promise<number> {
     process.stdout.write(`${status.padEnd(4)}  ${what}: ${printable(detail)}\n`);
   };
   // What the shell set, before `$CODEX_HOME/.env` fills the environment.
-  const shell = { ...process.env };
-  const home = homeOf(process.env);
+  const shell = { ...processEnv() };
+  const home = homeOf(processEnv());
   line("ok", "home", `${home} (${shell.CODEX_HOME?.trim() ? "CODEX_HOME" : "default ~/.codex"})`);
   let config: ResolvedConfig | undefined;
   try {
-    config = loadConfig({ cli: options, env: process.env });
+    config = loadConfig({ cli: options, env: processEnv() });
   } catch (error) {
     line("FAIL", "config", (error as Error).message);
   }

@@ -2,7 +2,9 @@
 // login checks the URL and key with a call to `/models` before it saves anything, so a wrong URL is reported
 // (and fixed) here, not at the next run. In a terminal it asks (the TUI's setup screens); in scripts the key
 // comes from stdin (`--with-api-key`), never from argv.
+
 import { join } from "node:path";
+import { processEnv } from "../config/env.ts";
 import { DEFAULT_PROVIDER_ID } from "../config/index.ts";
 import { loadConfig } from "../config/load.ts";
 import { normalizeBaseUrl } from "../config/provider.ts";
@@ -43,8 +45,8 @@ async function readStdin(): Promise<string> {
 /** The built-in provider only: other providers are set up in their config.toml table. */
 function litellmConfig(): { config: ResolvedConfig; shell: NodeJS.ProcessEnv } {
   // What the shell set, before `$CODEX_HOME/.env` fills the environment: those values win over the file.
-  const shell = { ...process.env };
-  const config = loadConfig({ cli: { configOverrides: [] }, env: process.env });
+  const shell = { ...processEnv() };
+  const config = loadConfig({ cli: { configOverrides: [] }, env: processEnv() });
   if (config.provider.id !== DEFAULT_PROVIDER_ID) {
     throw new UserError(
       `login sets up the built-in \`litellm\` provider, but model_provider is \`${config.provider.id}\`: set base_url and env_key in [model_providers.${config.provider.id}] of ${config.configPath}`,

@@ -1,5 +1,6 @@
 // `codex-litellm mcp list|get|add|remove`, as Codex's `codex mcp`: read the configured servers (all layers),
 // and add or remove `[mcp_servers.<name>]` in $CODEX_HOME/config.toml, keeping everything else in it.
+import { processEnv } from "../config/env.ts";
 import { loadConfig } from "../config/load.ts";
 import { type McpServerConfig, readMcpServers } from "../config/mcp.ts";
 import {
@@ -148,7 +149,7 @@ function entryOf(cmd: Extract<McpCommand, { command: "add" }>): McpServerEntry {
 }
 
 export function runMcpCommand(cmd: McpCommand, overrides: CliOverrides): number {
-  const config = loadConfig({ cli: overrides, env: process.env });
+  const config = loadConfig({ cli: overrides, env: processEnv() });
   const { servers, warnings } = readMcpServers(config.raw);
   for (const w of warnings) process.stderr.write(`warning: ${printable(w)}\n`);
   switch (cmd.command) {

@@ -1,7 +1,8 @@
 // `codex-litellm models`: what the gateway offers, with context windows where it says them.
-import { join } from "node:path";
+import { processEnv } from "../config/env.ts";
 import { loadConfig } from "../config/load.ts";
 import type { CliOverrides } from "../config/types.ts";
+import { modelsCacheFile } from "../core/setup.ts";
 import { createGateway } from "../gateway/client.ts";
 import { discoverModels } from "../gateway/discovery.ts";
 import { closeAgents } from "../gateway/http.ts";
@@ -15,12 +16,10 @@ export interface ModelsOptions extends CliOverrides {
   refresh?: boolean;
 }
 
-export function modelsCacheFile(codexHome: string): string {
-  return join(codexHome, "cache", "codex-litellm-models.json");
-}
+export { modelsCacheFile };
 
 export async function runModels(options: ModelsOptions): Promise<number> {
-  const config = loadConfig({ cli: options, env: process.env });
+  const config = loadConfig({ cli: options, env: processEnv() });
   const gateway = createGateway({ provider: config.provider });
   const where = config.provider.baseUrl ? redactUrl(config.provider.baseUrl) : undefined;
   const controller = new AbortController();

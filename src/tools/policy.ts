@@ -1,7 +1,7 @@
 // The front ends' single entry point to safety: from the resolved config to the writable roots, the registry
 // options (approval gate + sandbox + secret-free environment) and the notices to print once.
 import { mkdirSync } from "node:fs";
-import { codexHome } from "../config/env.ts";
+import { codexHome, processEnv } from "../config/env.ts";
 import type { ApprovalPolicy, ResolvedConfig, SandboxMode } from "../config/types.ts";
 import { SafetyGate } from "./approval/gate.ts";
 import type { ApprovalPrompt } from "./approval/types.ts";
@@ -30,7 +30,7 @@ export type PolicyConfig = Pick<
   };
 
 export interface ToolPolicyOptions {
-  /** The process environment: commands' base environment and $TMPDIR. Default process.env. */
+  /** The process environment: commands' base environment and $TMPDIR. Default the process environment. */
   env?: Record<string, string | undefined>;
   /** Overrides sandbox detection (tests). */
   availability?: SandboxAvailability;
@@ -67,7 +67,7 @@ export function createToolPolicy(
   ask?: ApprovalPrompt,
   options: ToolPolicyOptions = {},
 ): ToolPolicy {
-  const env = options.env ?? process.env;
+  const env = options.env ?? processEnv();
   const mode = config.sandboxMode;
   const home = config.codexHome ?? codexHome(env);
   // A $CODEX_HOME that does not exist yet cannot be mounted read-only; were it inside a writable root, a

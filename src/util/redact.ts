@@ -48,7 +48,7 @@ const PATTERNS = [
 
 export interface RedactorOptions {
   apiKey?: string;
-  /** Environment whose KEY/SECRET/TOKEN-named values are secrets (usually process.env). */
+  /** Environment whose KEY/SECRET/TOKEN-named values are secrets (usually the process environment). */
   env?: Record<string, string | undefined>;
   /** More literal secrets (e.g. values of `env_http_headers`). */
   secrets?: string[];

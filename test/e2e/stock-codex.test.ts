@@ -6,8 +6,8 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { loadConfig } from "../../src/config/load.ts";
 import { saveModelChoice } from "../../src/config/writer.ts";
-import { onboardingNeeds, saveOnboarding } from "../../src/modes/tui/onboarding.ts";
-import { saveTrustDecision } from "../../src/modes/tui/trust.ts";
+import { onboardingNeeds, saveOnboarding } from "../../src/modes/tui/state/onboarding.ts";
+import { saveTrustDecision } from "../../src/modes/tui/state/trust.ts";
 import { e2e, jsonLines } from "../helpers/e2e.ts";
 import {
   providerToml,

@@ -6,6 +6,7 @@ import type { AgentEvent, SessionInfo } from "../../protocol/events.ts";
 import type { Usage } from "../../protocol/model.ts";
 import { thousands } from "../../util/format.ts";
 import { mapStrings, printable } from "../../util/terminal-text.ts";
+import { commandText } from "../command-text.ts";
 import { retryPrinted, retryText } from "../retry-text.ts";
 
 export interface HumanOptions {
@@ -193,16 +194,4 @@ function header(s: SessionInfo, err: (l: string) => void, paint: (t: string, ...
   err(`${paint("reasoning effort:", "bold")} ${s.reasoningEffort ?? "default"}`);
   err(`${paint("session id:", "bold")} ${s.sessionId}`);
   err("--------");
-}
-
-/** A command as a user would type it: `bash -lc 'x'` shows the script itself. */
-export function commandText(command: string[]): string {
-  if (
-    command.length === 3 &&
-    /^(?:ba|z)?sh$/.test(command[0].split("/").pop() ?? "") &&
-    /^-l?c$/.test(command[1])
-  ) {
-    return command[2];
-  }
-  return command.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(" ");
 }

@@ -1,7 +1,7 @@
 // exec's answer on a colour terminal: the TUI's Markdown lines (marked's lexer) as ANSI text for stderr. Loaded
 // only when exec colours its output; stdout always gets the answer as the model wrote it.
-import { renderMarkdown } from "../tui/markdown.ts";
-import type { Span } from "../tui/styled.ts";
+import { renderMarkdown } from "../tui/render/markdown.ts";
+import type { Span } from "../tui/render/styled.ts";
 
 const COLORS = { red: 31, green: 32, yellow: 33, blue: 34, magenta: 35, cyan: 36, gray: 90 } as const;
 

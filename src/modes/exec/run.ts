@@ -1,57 +1,36 @@
 // `codex-litellm exec`: one non-interactive run of the agent.
 import { accessSync, constants, statSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { Agent, type TurnOutcome } from "../../agent/agent.ts";
+import type { TurnOutcome } from "../../agent/agent.ts";
 import { processEnv } from "../../config/env.ts";
 import { loadConfig } from "../../config/load.ts";
 import { findGitRoot } from "../../config/project-doc.ts";
 import { sessionRedactor } from "../../config/secrets.ts";
 import type { CliOverrides, ResolvedConfig } from "../../config/types.ts";
-import { createGateway } from "../../gateway/client.ts";
+import { type AgentSession, openAgentSession } from "../../core/agent-session.ts";
+import { locateSession, type ResumeTarget } from "../../core/recording.ts";
+import { resolveWorkdir } from "../../core/setup.ts";
 import { providerProblem } from "../../gateway/first-contact.ts";
 import { closeAgents } from "../../gateway/http.ts";
-import { modelProfile } from "../../gateway/quirks.ts";
 import type { AgentEvent } from "../../protocol/events.ts";
 import type { SessionFile } from "../../session/find.ts";
 import { forkSession } from "../../session/fork.ts";
 import { type SessionLock, tryLockSession } from "../../session/lock.ts";
 import { type Rollout, readRollout } from "../../session/reader.ts";
-import type { SessionRecorder } from "../../session/recorder.ts";
 import { startTelemetry } from "../../telemetry/index.ts";
 import { createToolPolicy } from "../../tools/policy.ts";
-import { ToolRegistry } from "../../tools/registry.ts";
 import { UserError } from "../../util/errors.ts";
-import { type Redactor, redactUrl } from "../../util/redact.ts";
+import type { Redactor } from "../../util/redact.ts";
 import { printable } from "../../util/terminal-text.ts";
 import { uuidv7 } from "../../util/uuid.ts";
-import { VERSION } from "../../util/version.ts";
 import { withAddedDirs } from "../add-dirs.ts";
-import {
-  agentInstructions,
-  contextWindowFor,
-  initialContext,
-  reasoningFilter,
-  resolveWorkdir,
-} from "../agent-setup.ts";
 import { imageDataUrl } from "../images.ts";
-import { type McpSetup, requiredFailure, startMcpServers } from "../mcp-setup.ts";
-import { modelsCacheFile } from "../models.ts";
-import { turnNotifier } from "../notify.ts";
 import type { ReviewTarget } from "../review.ts";
 import { watchSignals } from "../signals.ts";
-import { assertVision } from "../vision.ts";
 import { createHumanRenderer } from "./human.ts";
 import { type PromptIO, resolvePrompt } from "./input.ts";
 import { createJsonlRenderer } from "./jsonl.ts";
 import { correctionPrompt, type OutputSchema } from "./output-schema.ts";
-import {
-  locateSession,
-  openRecorder,
-  type ResumeTarget,
-  recordPrompt,
-  sandboxPolicyRecord,
-  tee,
-} from "./session.ts";
 
 export interface ExecOptions extends CliOverrides {
   prompt?: string;
@@ -91,7 +70,7 @@ export async function runExec(options: ExecOptions): Promise<number> {
   const cli = options.review
     ? { ...options, sandboxMode: "read-only" as const, fullAuto: false, yolo: false }
     : options;
-  const config = withAddedDirs(loadConfig({ cli, env: process.env, cwd }), options.addDirs ?? [], cwd);
+  const config = withAddedDirs(loadConfig({ cli, env: processEnv(), cwd }), options.addDirs ?? [], cwd);
   const inputs: Inputs = {
     images: (options.images ?? []).map((path) => imageDataUrl(path, cwd)),
     schema: options.outputSchema
@@ -174,7 +153,7 @@ async function runLocked(
 
   const color =
     options.color === "always" ||
-    (options.color !== "never" && !!process.stderr.isTTY && !process.env.NO_COLOR);
+    (options.color !== "never" && !!process.stderr.isTTY && !processEnv().NO_COLOR);
   // Built once from every secret the session knows; what is printed and stored passes through it.
   const redactor = sessionRedactor(config.provider, processEnv());
   const render = redacting(
@@ -204,115 +183,49 @@ async function runLocked(
     telemetry.note("process.signal", { signal });
     controller.abort();
   });
-  let recorder: SessionRecorder | undefined;
-  let mcp: McpSetup | undefined;
+  let session: AgentSession | undefined;
   try {
-    const gateway = createGateway({
-      provider: config.provider,
-      modelProfiles: config.modelProfiles,
-      onWire: telemetry.onWire,
-    });
     // MCP servers start while the gateway is asked about the model; their warnings follow the header.
-    const mcpWarnings: string[] = [];
-    const mcpStarting = startMcpServers(config, cwd, telemetry.note, (m) => mcpWarnings.push(m));
-    const contextWindow = await contextWindowFor(config, gateway, model);
-    mcp = await mcpStarting;
-    if (images.length) await assertVision(gateway, model, modelsCacheFile(config.codexHome));
-    const context = initialContext(config, cwd, policy);
-
-    const writableRoots = policy.writableRoots;
-    recorder = options.ephemeral
-      ? undefined
-      : openRecorder({
-          config,
-          sessionId,
-          cwd,
-          model,
-          contextWindow,
-          resumePath: resumed?.path,
-          lock,
-          // exec never prompts: what would need approval is refused (Codex forces `never` in exec).
-          turnContext: {
-            cwd,
-            approval_policy: policy.approvalPolicy,
-            sandbox_policy: sandboxPolicyRecord(config, writableRoots),
-            model,
-            effort: config.reasoningEffort,
-            summary: config.reasoningSummary ?? "auto",
-            developer_instructions: config.developerInstructions,
-          },
-          warn,
-          redactor,
-        });
-    const notify = turnNotifier(config.notify, () => sessionId, cwd);
-    const rec = recorder;
-    /** Telemetry sees every event; human mode prints the LiteLLM usage card just before `tokens used`. */
-    const observed =
-      (next: (event: AgentEvent) => void) =>
-      (event: AgentEvent): void => {
-        telemetry.onEvent(event);
-        notify(event);
-        const ending =
-          event.type === "turn_complete" || event.type === "turn_failed" || event.type === "turn_aborted";
-        if (ending && !options.json && telemetry.usageSummary().turns > 0)
-          // Model names in the card come from the gateway.
-          process.stderr.write(`${printable(redactor.text(telemetry.usageLines().join("\n")))}\n`);
-        next(event);
-      };
-    const schemaGate = holdFinal(reasoningFilter(config, render), !!schema);
-    const agent = new Agent({
-      model,
-      instructions: agentInstructions(config),
-      reasoningEffort: config.reasoningEffort,
-      responseFormat: schema?.responseFormat,
-      verbosity: config.modelVerbosity,
-      maxAutoContinues: modelProfile(model, config.modelProfiles, config.provider, config).autoContinueMax,
-      stream: gateway.stream,
-      tools: new ToolRegistry({ ...policy.registryOptions, extraTools: mcp.manager?.tools() }),
+    session = await openAgentSession({
+      config,
       cwd,
-      writableRoots,
-      emit: tee(observed(schemaGate.render), rec),
-      history: rollout?.history,
-      usage: rollout?.usage,
-      initialContext: context.items,
-      onItem: rec ? (item) => rec.recordItem(item) : undefined,
-      onCompacted: rec ? (summary, items) => rec.recordCompacted(summary, items) : undefined,
-      contextWindow,
-      autoCompactTokenLimit: config.autoCompactTokenLimit,
-      maxRequestsPerTurn: config.maxRequestsPerTurn,
+      policy,
+      telemetry,
+      model,
+      source: "exec",
+      record: !options.ephemeral,
+      sessionId,
+      responseFormat: schema?.responseFormat,
+      redactor,
+      warn,
     });
-
-    observed(render)({
-      type: "session_configured",
-      session: {
-        sessionId,
-        version: VERSION,
-        cwd,
-        model,
-        provider: config.provider.id,
-        baseUrl: config.provider.baseUrl ? redactUrl(config.provider.baseUrl) : "(no base URL)",
-        approvalPolicy: policy.approvalPolicy,
-        sandbox: policy.sandboxSummary,
-        reasoningEffort: config.reasoningEffort,
-        contextWindow,
-      },
+    if (images.length) await session.checkVision();
+    const prepared = resumed && rollout ? await session.prepareResume(resumed, { rollout, lock }) : undefined;
+    if (prepared) session.applyResume(prepared);
+    else session.startRecording();
+    /** Human mode prints the LiteLLM usage card (telemetry saw the event first) just before `tokens used`. */
+    const schemaGate = holdFinal(render, !!schema);
+    session.subscribe((event) => {
+      const ending =
+        event.type === "turn_complete" || event.type === "turn_failed" || event.type === "turn_aborted";
+      if (ending && !options.json && telemetry.usageSummary().turns > 0)
+        // Model names in the card come from the gateway.
+        process.stderr.write(`${printable(redactor.text(telemetry.usageLines().join("\n")))}\n`);
+      schemaGate.render(event);
     });
+    session.announce();
     if (telemetry.announcement) process.stderr.write(`${telemetry.announcement}\n`);
-    for (const warning of [...(rollout?.warnings ?? []), ...mcp.warnings, ...mcpWarnings]) warn(warning);
-    if (mcp.manager) mcp.manager.warn = warn;
-    const mcpFailure = requiredFailure(mcp);
-    if (mcpFailure) throw new UserError(mcpFailure);
-    if (!options.ephemeral) recordPrompt(config, sessionId, prompt, warn);
+    for (const warning of [...(rollout?.warnings ?? []), ...session.startupWarnings]) warn(warning);
 
-    if (rollout && agent.contextUsed() > contextWindow) {
+    if (prepared?.tooBig) {
       warn(
-        `the resumed session holds about ${agent.contextUsed()} tokens, more than the ${contextWindow}-token context window; compacting it first`,
+        `the resumed session holds about ${prepared.used} tokens, more than the ${prepared.contextWindow}-token context window; compacting it first`,
       );
-      const compacted = await agent.compact(controller.signal, "resume");
+      const compacted = await session.compact(controller.signal, "resume");
       if (compacted.status === "failed") warn(`compacting the resumed session failed: ${compacted.message}`);
     }
-    let outcome = await agent.runTurn(prompt, controller.signal, images);
-    if (schema) outcome = await enforceSchema(schema, outcome, agent, controller.signal, schemaGate);
+    let outcome = await session.submit(prompt, controller.signal, images);
+    if (schema) outcome = await enforceSchema(schema, outcome, session, controller.signal, schemaGate);
     if (options.outputLastMessage) {
       const last = outcome.status === "completed" ? (outcome.lastMessage ?? "") : "";
       if (outcome.status === "completed") {
@@ -328,8 +241,7 @@ async function runLocked(
     return signals.exitCode(outcome.status === "completed" ? 0 : 1);
   } finally {
     signals.dispose();
-    recorder?.close();
-    await mcp?.manager?.close();
+    await session?.close();
     closeAgents();
     await telemetry.close();
   }
@@ -368,7 +280,7 @@ function holdFinal(next: (event: AgentEvent) => void, hold: boolean): HeldFinal 
 async function enforceSchema(
   schema: OutputSchema,
   first: TurnOutcome,
-  agent: Agent,
+  session: AgentSession,
   signal: AbortSignal,
   gate: HeldFinal,
 ): Promise<TurnOutcome> {
@@ -389,7 +301,7 @@ async function enforceSchema(
       type: "warning",
       message: `the answer does not match --output-schema (${verdict.problems}); asking the model once more`,
     });
-    outcome = await agent.runTurn(correctionPrompt(verdict.problems), signal);
+    outcome = await session.followUp(correctionPrompt(verdict.problems), signal);
   }
   return outcome;
 }

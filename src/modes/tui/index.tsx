@@ -1,10 +1,13 @@
 // `codex-litellm [PROMPT]` and `codex-litellm resume`: the interactive TUI. This chunk is the only importer of
 // ink and react, loaded by one dynamic import from main.ts, so `exec` and `--version` never pay for them.
+
 import { render } from "ink";
-import { DEFAULT_CONTEXT_WINDOW } from "../../agent/context.ts";
+import { processEnv } from "../../config/env.ts";
 import { loadConfig } from "../../config/load.ts";
 import type { CliOverrides, ResolvedConfig, TrustLevel } from "../../config/types.ts";
-import { createGateway } from "../../gateway/client.ts";
+import { openAgentSession } from "../../core/agent-session.ts";
+import { locateSession, type ResumeTarget } from "../../core/recording.ts";
+import { resolveWorkdir } from "../../core/setup.ts";
 import { closeAgents } from "../../gateway/http.ts";
 import type { SessionFile } from "../../session/find.ts";
 import { forkSession } from "../../session/fork.ts";
@@ -14,31 +17,28 @@ import { createToolPolicy } from "../../tools/policy.ts";
 import { UserError } from "../../util/errors.ts";
 import { thousands } from "../../util/format.ts";
 import { withAddedDirs } from "../add-dirs.ts";
-import { contextWindowFor, initialContext, resolveWorkdir } from "../agent-setup.ts";
-import { locateSession, type ResumeTarget } from "../exec/session.ts";
 import { imageDataUrl } from "../images.ts";
 import { saveLogin } from "../login.ts";
-import { requiredFailure, startMcpServers } from "../mcp-setup.ts";
 import { watchSignals } from "../signals.ts";
-import { App } from "./app.tsx";
-import { ApprovalBroker } from "./approvals.ts";
-import { TuiController } from "./controller.ts";
-import { readPromptHistory } from "./history.ts";
-import { askLogin } from "./login.tsx";
+import { ApprovalBroker } from "./input/approvals.ts";
+import { App } from "./screens/app.tsx";
+import { askLogin } from "./screens/login.tsx";
+import { TuiController } from "./state/controller.ts";
+import { readPromptHistory } from "./state/history.ts";
 
 export { askLogin };
 
+import { Onboarding } from "./screens/setup-screen.tsx";
+import { TrustScreen } from "./screens/trust-screen.tsx";
 import {
   type OnboardingAnswers,
   type OnboardingNeeds,
   onboardingNeeds,
   saveOnboarding,
   setupInstructions,
-} from "./onboarding.ts";
-import { Onboarding } from "./setup-screen.tsx";
-import { applyTrust, isVersionControlled, needsTrustDecision, saveTrustDecision } from "./trust.ts";
-import { TrustScreen } from "./trust-screen.tsx";
-import { openTuiLog } from "./tui-log.ts";
+} from "./state/onboarding.ts";
+import { applyTrust, isVersionControlled, needsTrustDecision, saveTrustDecision } from "./state/trust.ts";
+import { openTuiLog } from "./state/tui-log.ts";
 
 export interface TuiOptions extends CliOverrides {
   prompt?: string;
@@ -87,10 +87,10 @@ async function ensureConfigured(config: ResolvedConfig, options: TuiOptions, cwd
   if (!answers) return 1;
   for (const line of saveOnboarding(config, needs, answers)) process.stderr.write(`${line}\n`);
   // This launch uses the answers at once; later launches read them from .env and config.toml.
-  if (answers.baseUrl) process.env.LITELLM_BASE_URL = answers.baseUrl;
-  if (answers.apiKey) process.env[needs.keyName] = answers.apiKey;
+  if (answers.baseUrl) processEnv().LITELLM_BASE_URL = answers.baseUrl;
+  if (answers.apiKey) processEnv()[needs.keyName] = answers.apiKey;
   process.stderr.write("LiteLLM setup saved. Starting codex-litellm.\n");
-  return loadConfig({ cli: options, env: process.env, cwd });
+  return loadConfig({ cli: options, env: processEnv(), cwd });
 }
 
 /**
@@ -106,8 +106,8 @@ async function relogin(
   if (answers) {
     for (const line of saveLogin(config, answers)) process.stderr.write(`${line}\n`);
     // `.env` never overrides a variable already set, and this process set them from the old file.
-    process.env.LITELLM_BASE_URL = answers.baseUrl;
-    process.env[config.provider.envKey ?? "LITELLM_API_KEY"] = answers.apiKey;
+    processEnv().LITELLM_BASE_URL = answers.baseUrl;
+    processEnv()[config.provider.envKey ?? "LITELLM_API_KEY"] = answers.apiKey;
   }
   const resume = controller.resumable ? { sessionId: controller.sessionId } : undefined;
   return runTui({
@@ -147,7 +147,7 @@ export async function runTui(options: TuiOptions): Promise<number> {
   const cwd = resolveWorkdir(options.cd);
   const tty = !!process.stdin.isTTY && !!process.stdout.isTTY;
   const loaded = await ensureConfigured(
-    loadConfig({ cli: options, env: process.env, cwd }),
+    loadConfig({ cli: options, env: processEnv(), cwd }),
     options,
     cwd,
     tty,
@@ -193,33 +193,21 @@ async function runTuiLocked(
   };
   const telemetry = await startTelemetry({ config, warn: (m) => warn(m) });
   if (telemetry.announcement) process.stderr.write(`${telemetry.announcement}\n`);
-  const gateway = createGateway({ provider: config.provider, onWire: telemetry.onWire });
-  const model = config.model;
-  const contextWindow = model
-    ? await contextWindowFor(config, gateway, model)
-    : (config.contextWindow ?? DEFAULT_CONTEXT_WINDOW);
   const tuiLog = openTuiLog(config, telemetry, (m) => warn(m));
   // MCP servers start before the first frame; those that fail are notices like the ones above.
-  const mcp = await startMcpServers(config, cwd, telemetry.note, (m) => warn(m));
-  early.push(...mcp.warnings);
-  const mcpFailure = requiredFailure(mcp);
-  if (mcpFailure) {
-    await mcp.manager?.close();
-    throw new UserError(mcpFailure);
-  }
-  const controller = new TuiController({
+  const session = await openAgentSession({
     config,
     cwd,
     policy,
-    context: initialContext(config, cwd, policy),
     telemetry,
-    gateway,
-    model,
-    contextWindow,
-    note: tuiLog.note,
+    model: config.model,
+    source: "cli",
     resumeLock,
-    mcp: mcp.manager,
+    warn: (m) => warn(m),
   });
+  early.push(...session.startupWarnings);
+  const model = session.model;
+  const controller = new TuiController({ session, telemetry, note: tuiLog.note, home: processEnv().HOME });
   warn = (message) => controller.warn(message);
   tuiLog.note("tui.start", { cwd, model: model ?? null, resume: resumeFile?.id ?? null });
 
@@ -251,7 +239,7 @@ async function runTuiLocked(
   } finally {
     signals.dispose();
     controller.close();
-    await mcp.manager?.close();
+    await session.close();
     closeAgents();
     tuiLog.note("tui.exit", { session_id: controller.sessionId });
     await tuiLog.close();

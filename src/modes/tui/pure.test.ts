@@ -3,15 +3,15 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { ApprovalRequest } from "../../tools/policy.ts";
-import { approvalKey, approvalSubject, approvalSummary } from "./approvals.ts";
-import { contextIndicator, contextLeftPercent, contextWindowSummary } from "./context.ts";
-import { draftRows, editorKey, emptyEditor, insertText, submitted } from "./editor.ts";
-import { decodeInput, type KeyEvent } from "./keys.ts";
-import { renderMarkdown } from "./markdown.ts";
-import { createPicker, pickerKey } from "./picker.ts";
-import { parseSlash, slashMatches } from "./slash.ts";
-import { linesText, lineText } from "./styled.ts";
-import { emptyTranscript, reduceTranscript, type TranscriptEvent } from "./transcript.ts";
+import { approvalKey, approvalSubject, approvalSummary } from "./input/approvals.ts";
+import { draftRows, editorKey, emptyEditor, insertText, submitted } from "./input/editor.ts";
+import { decodeInput, type KeyEvent } from "./input/keys.ts";
+import { createPicker, pickerKey } from "./input/picker.ts";
+import { parseSlash, slashMatches } from "./input/slash.ts";
+import { contextIndicator, contextLeftPercent, contextWindowSummary } from "./render/context.ts";
+import { renderMarkdown } from "./render/markdown.ts";
+import { linesText, lineText } from "./render/styled.ts";
+import { emptyTranscript, reduceTranscript, type TranscriptEvent } from "./state/transcript.ts";
 
 const key = (name: Extract<KeyEvent, { kind: "key" }>["name"]): KeyEvent => ({ kind: "key", name });
 const text = (t: string): KeyEvent => ({ kind: "text", text: t });

@@ -5,8 +5,10 @@
 // searches over a directory holding them, are refused. Without a sandbox git is never known-safe: a nested
 // repository's config (written by a patch) or attributes can make any git command run programs (core.fsmonitor,
 // textconv, filter drivers, submodules), which no list of options can rule out.
+
 import { readdirSync, realpathSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
+import { processEnv } from "../../config/env.ts";
 import { globToRegExp } from "../../util/glob.ts";
 import { isInside } from "../apply-patch/paths.ts";
 import { findExecutable } from "../sandbox/detect.ts";
@@ -30,7 +32,7 @@ export interface SafeCommandContext {
    * inside them could be anything, so only programs resolving elsewhere are known.
    */
   writableRoots?: string[];
-  /** The PATH commands are looked up in; default process.env.PATH. */
+  /** The PATH commands are looked up in; default the process environment's PATH. */
   path?: string;
 }
 
@@ -137,7 +139,7 @@ function isSafeArgv(argv: string[], cwds: string[], ctx: SafeCommandContext): bo
 function programIsTrusted(name: string, ctx: SafeCommandContext): boolean {
   if (ctx.sandboxed || !ctx.writableRoots) return true;
   if (["cd", "echo", "pwd", "true", "false"].includes(name)) return true; // shell builtins
-  const found = findExecutable(name, ctx.path ?? process.env.PATH ?? "");
+  const found = findExecutable(name, ctx.path ?? processEnv().PATH ?? "");
   if (!found) return false;
   const real = realOrSelf(found);
   return !ctx.writableRoots.some((root) => isInside(root, real) || isInside(root, found));

@@ -1,14 +1,16 @@
 // Which sandbox this machine offers. Probed once per process (a bwrap probe costs a few milliseconds) and
 // cached, so every command and every policy sees the same answer.
+
 import { accessSync, constants, statSync } from "node:fs";
 import { delimiter, join } from "node:path";
+import { processEnv } from "../../config/env.ts";
 import { probeBwrap } from "./bwrap.ts";
 import type { SandboxAvailability } from "./types.ts";
 
 export interface DetectOptions {
   /** Default process.platform. */
   platform?: string;
-  /** PATH used to find bwrap (our own, never the command's filtered environment). Default process.env.PATH. */
+  /** PATH used to find bwrap (our own, never the command's filtered environment). Default the process environment's PATH. */
   path?: string;
 }
 
@@ -16,7 +18,7 @@ const cache = new Map<string, SandboxAvailability>();
 
 export function detectSandbox(options: DetectOptions = {}): SandboxAvailability {
   const platform = options.platform ?? process.platform;
-  const path = options.path ?? process.env.PATH ?? "";
+  const path = options.path ?? processEnv().PATH ?? "";
   const key = `${platform}\0${path}`;
   let found = cache.get(key);
   if (!found) {

@@ -1,9 +1,11 @@
 // The `shell` tool: argument normalisation, workdir resolution, environment policy, events, and the
 // Codex-shaped text result. Sandbox/approval decisions plug in through `beforeRun` (decline, or run through a
 // launcher such as bwrap) and `afterRun` (explain a likely sandbox refusal, or rerun once approved).
+
 import { statSync } from "node:fs";
 import { homedir } from "node:os";
 import { resolve } from "node:path";
+import { processEnv } from "../../config/env.ts";
 import type { ShellEnvironmentPolicy } from "../../config/types.ts";
 import type { Tool, ToolContext, ToolResult } from "../types.ts";
 import { normalizeShellArgs } from "./args.ts";
@@ -70,7 +72,7 @@ export interface AfterRunAdvice {
 
 export interface ShellToolOptions {
   envPolicy: ShellEnvironmentPolicy;
-  /** Environment the policy starts from; default process.env (read at each call). */
+  /** Environment the policy starts from; default the process environment (read at each call). */
   baseEnv?: Record<string, string | undefined>;
   defaultTimeoutMs?: number;
   /** Upper bound on every command's timeout, the model's `timeout_ms` included; default 10 minutes. */
@@ -183,7 +185,7 @@ async function executeShell(
   }
 
   // The policy's environment is what the command sees, inside a sandbox too (bwrap passes it through).
-  const env = buildCommandEnv(opts.envPolicy, opts.baseEnv ?? process.env, {
+  const env = buildCommandEnv(opts.envPolicy, opts.baseEnv ?? processEnv(), {
     secretNames: opts.secretEnvNames,
   });
   ctx.emit({ type: "exec_command_begin", callId: ctx.callId, command, cwd });
