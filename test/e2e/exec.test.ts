@@ -1,6 +1,6 @@
 // `codex-litellm exec` end to end: the built CLI, a real loopback gateway simulator, a real git workspace.
 import assert from "node:assert/strict";
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import { e2e, jsonLines } from "../helpers/e2e.ts";
@@ -466,57 +466,6 @@ describe("exec: gateway and tool failures", () => {
       const toolMsgs = t.chatBodies()[1].messages.filter((m: any) => m.role === "tool");
       assert.equal(toolMsgs[0].content, "Plan updated");
       assert.match(toolMsgs[1].content, /^Exit code: 3/);
-    } finally {
-      await t.close();
-    }
-  });
-
-  test("a patch outside the workspace is refused with a message the model can act on", async () => {
-    const t = await e2e({
-      responses: [
-        {
-          tool_calls: [
-            {
-              name: "apply_patch",
-              arguments: { input: "*** Begin Patch\n*** Add File: ../escape.txt\n+nope\n*** End Patch\n" },
-            },
-          ],
-        },
-        { text: "understood" },
-      ],
-    });
-    try {
-      // The workspace lives under /tmp, a writable root by default (as in Codex).
-      const r = await t.run([
-        "exec",
-        "-m",
-        "m",
-        "-c",
-        "sandbox_workspace_write.exclude_slash_tmp=true",
-        "escape",
-      ]);
-      assert.equal(r.code, 0, r.stderr);
-      assert.equal(existsSync(join(t.ws.dir, "..", "escape.txt")), false);
-      const tool = t.chatBodies()[1].messages.find((m: any) => m.role === "tool");
-      assert.match(tool.content, /outside the writable roots/);
-    } finally {
-      await t.close();
-    }
-  });
-
-  test("the gateway key never reaches a command's environment", async () => {
-    const t = await e2e({
-      responses: [{ tool_calls: [{ name: "shell", arguments: { command: ["env"] } }] }, { text: "ok" }],
-    });
-    try {
-      const r = await t.run(["exec", "-m", "m", "env"], {
-        env: { GITHUB_TOKEN: "ghp_should_not_leak", VISIBLE_VAR: "yes" },
-      });
-      assert.equal(r.code, 0, r.stderr);
-      const tool = t.chatBodies()[1].messages.find((m: any) => m.role === "tool").content as string;
-      assert.match(tool, /VISIBLE_VAR=yes/);
-      assert.doesNotMatch(tool, /sk-e2e-secret-key/);
-      assert.doesNotMatch(tool, /ghp_should_not_leak/);
     } finally {
       await t.close();
     }

@@ -180,18 +180,16 @@ describe("MCP failures are contained", () => {
       appendFileSync(
         join(t.ws.home, "config.toml"),
         mcpToml("broken", { command: "/nonexistent/mcp-server" }) +
-          mcpToml("silent", { command: "sleep", args: ["30"], startup_timeout_sec: 1 }) +
+          mcpToml("silent", { command: "sleep", args: ["30"], startup_timeout_sec: 0.2 }) +
           mcpToml("tiny", { command: process.execPath, args: [tiny] }) +
           mcpToml("off", { command: "/nonexistent/other", enabled: false }),
       );
-      const started = Date.now();
       const r = await t.run(["exec", "-m", "sim-model", "go"]);
       assert.equal(r.code, 0, r.stderr);
-      assert.ok(Date.now() - started < 10_000, "the silent server is given up after its startup timeout");
       assert.equal(r.stderr.match(/MCP server `broken` failed to start/g)?.length, 1, r.stderr);
       assert.match(
         r.stderr,
-        /MCP server `silent` failed to start: no answer within 1 s \(startup_timeout_sec\)/,
+        /MCP server `silent` failed to start: no answer within 0\.2 s \(startup_timeout_sec\)/,
       );
       assert.doesNotMatch(r.stderr, /`off`/, "a disabled server is not started");
       assert.doesNotMatch(r.stderr, /tiny-noise/, "server stderr stays off the terminal");
@@ -218,7 +216,7 @@ describe("MCP failures are contained", () => {
       const other = writeTinyServer(t.ws.tmp, "other");
       appendFileSync(
         join(t.ws.home, "config.toml"),
-        mcpToml("tiny", { command: process.execPath, args: [tiny], tool_timeout_sec: 1 }) +
+        mcpToml("tiny", { command: process.execPath, args: [tiny], tool_timeout_sec: 0.2 }) +
           mcpToml("other", { command: process.execPath, args: [other] }),
       );
       const r = await t.run(["exec", "--json", "-m", "sim-model", "go"]);
@@ -226,7 +224,7 @@ describe("MCP failures are contained", () => {
       const bodies = t.chatBodies();
       assert.match(
         toolReply(bodies, "c_hang"),
-        /took longer than 1 s \(tool_timeout_sec of server `tiny`\) and was cancelled/,
+        /took longer than 0\.2 s \(tool_timeout_sec of server `tiny`\) and was cancelled/,
       );
       assert.match(toolReply(bodies, "c_crash"), /MCP tool call failed/);
       assert.match(toolReply(bodies, "c_after"), /MCP server `tiny` is not available/);

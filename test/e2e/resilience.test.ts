@@ -1,7 +1,7 @@
 // Every real gateway fault, through the built CLI against the simulator: each one is either survived (task
 // finished, answer printed once, exit 0) or fails fast with one clear message and exit 1.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import { e2e, jsonLines } from "../helpers/e2e.ts";
@@ -111,15 +111,33 @@ describe("faults that are retried", () => {
     });
   }
 
-  test("429 honours Retry-After and llm_provider-retry-after", async () => {
-    const { r, elapsed } = await survive([
-      { status: 429, headers: { "retry-after": "1" } },
-      { status: 429, headers: { "llm_provider-retry-after": "1" } },
-    ]);
-    assert.equal(r.code, 0, r.stderr);
-    assert.equal(r.stdout, "the one true answer\n");
-    assert.match(r.stderr, /reconnecting 2\/2/);
-    assert.ok(elapsed >= 1900, `waited ${elapsed} ms for two 1 s Retry-After`);
+  test("429 honours Retry-After and llm_provider-retry-after (fractional seconds, as waited)", async () => {
+    // Backoff without the headers would be about 200 ms, then 400 ms (with jitter): never exactly 50 and 70.
+    const t = await e2e({
+      responses: [
+        { status: 429, headers: { "retry-after": "0.05" } },
+        { status: 429, headers: { "llm_provider-retry-after": "0.07" } },
+        { text: "the one true answer" },
+      ],
+    });
+    try {
+      const r = await t.run(["exec", ...FAST, "-m", "m", "go"]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout, "the one true answer\n");
+      assert.match(r.stderr, /reconnecting 2\/2/);
+      const logs = join(t.ws.home, "logs");
+      const debugName = readdirSync(logs).find((n) => n.endsWith(".log") && /^\d{8}-/.test(n));
+      assert.ok(debugName, readdirSync(logs).join(", "));
+      const retries = jsonLines(readFileSync(join(logs, debugName), "utf8")).filter(
+        (l) => l.kind === "wire.retry",
+      );
+      assert.deepEqual(
+        retries.map((l) => l.delay_ms),
+        [50, 70],
+      );
+    } finally {
+      await t.close();
+    }
   });
 
   test("a partial tool call is discarded: the command runs once", async () => {

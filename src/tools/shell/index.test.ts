@@ -95,16 +95,16 @@ test("default timeout option applies", async () => {
 });
 
 test("a model-chosen timeout_ms is clamped to maxTimeoutMs; huge and infinite values do not disable it", async () => {
-  const { tool, ctx } = setup({ maxTimeoutMs: 300, defaultTimeoutMs: 60_000 });
+  const { tool, ctx } = setup({ maxTimeoutMs: 50, defaultTimeoutMs: 60_000 });
   assert.match(tool.spec.description, /at most 0 seconds/);
   for (const timeout_ms of [2 ** 31, 2 ** 32 + 100, 1e308, "1e308", 5000]) {
     const r = await tool.execute({ command: ["sleep", "20"], timeout_ms }, ctx);
-    assert.match(r.output, /^Exit code: 124\n[\s\S]*command timed out after 300 ms\n/, String(timeout_ms));
+    assert.match(r.output, /^Exit code: 124\n[\s\S]*command timed out after 50 ms\n/, String(timeout_ms));
   }
   // The default itself is capped; Infinity-like values fall back to it.
   for (const timeout_ms of [undefined, "Infinity", -1]) {
     const r = await tool.execute({ command: ["sleep", "20"], timeout_ms }, ctx);
-    assert.match(r.output, /command timed out after 300 ms\n/, String(timeout_ms));
+    assert.match(r.output, /command timed out after 50 ms\n/, String(timeout_ms));
   }
 });
 
