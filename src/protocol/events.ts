@@ -14,6 +14,14 @@ export interface FileChange {
   move_path?: string;
 }
 
+/**
+ * What a patch did to one file, for the user: a unified diff (one line of context) between the text
+ * apply_patch read and the text it wrote, so it never depends on the file as it is later.
+ */
+export interface PatchFileDiff extends FileChange {
+  diff: string;
+}
+
 /** An MCP tool's result as the server sent it (exec --json shows it as `{content, structured_content}`). */
 export interface McpToolResult {
   content: unknown[];
@@ -57,7 +65,15 @@ export type AgentEvent =
       status: "completed" | "failed" | "declined";
     }
   | { type: "patch_apply_begin"; callId: string; changes: FileChange[] }
-  | { type: "patch_apply_end"; callId: string; success: boolean; output: string; changes: FileChange[] }
+  | {
+      type: "patch_apply_end";
+      callId: string;
+      success: boolean;
+      output: string;
+      changes: FileChange[];
+      /** On success: each file's diff as applied, in patch order. */
+      diffs?: PatchFileDiff[];
+    }
   | { type: "mcp_tool_call_begin"; callId: string; server: string; tool: string; arguments: unknown }
   | {
       type: "mcp_tool_call_end";

@@ -1,5 +1,6 @@
-// A tool is data plus `execute`: what the model sees (`output`) and what the user sees (events) stay apart.
-import type { AgentEvent, FileChange } from "../protocol/events.ts";
+// A tool is data plus `execute`: what the model sees (`output`) and what the user sees (`display`, events) stay
+// apart.
+import type { AgentEvent, FileChange, PatchFileDiff } from "../protocol/events.ts";
 import type { ToolSpec } from "../protocol/model.ts";
 
 export interface ToolContext {
@@ -60,7 +61,11 @@ export interface ToolResult {
   output: string;
   /** True when the call failed in a way the model should notice (unknown tool, bad arguments, …). */
   isError?: boolean;
+  /** What the user is shown of the call, computed from what the tool itself did (never re-read later). */
+  display?: ToolDisplay;
 }
+
+export type ToolDisplay = { kind: "patch"; files: PatchFileDiff[] };
 
 export interface Tool {
   spec: ToolSpec;

@@ -51,6 +51,24 @@ export function createHumanRenderer(options: HumanOptions): (event: AgentEvent) 
     options.color ? names.reduce((t, n) => `\x1b[${styles[n][0]}m${t}\x1b[${styles[n][1]}m`, text) : text;
   const err = (line: string) => options.stderr(`${line}\n`);
   const maxLines = options.maxOutputLines ?? 20;
+  /** A unified diff's hunks without its file headers, coloured, at most `max` lines. */
+  const diffBody = (diff: string, max: number): string[] => {
+    const lines = diff.replace(/\n$/, "").split("\n");
+    const body = lines.slice(
+      Math.max(
+        0,
+        lines.findIndex((l) => l.startsWith("@@")),
+      ),
+    );
+    const shown = body.slice(0, max).map((l) => {
+      if (l.startsWith("@@")) return paint(l, "cyan");
+      if (l.startsWith("+")) return paint(l, "green");
+      if (l.startsWith("-")) return paint(l, "red");
+      return paint(l, "dim");
+    });
+    if (body.length > max) shown.push(paint(`… +${body.length - max} lines`, "dim"));
+    return shown;
+  };
   let lastMessage: string | null = null;
   let finalPrinted = false;
 
@@ -108,8 +126,12 @@ export function createHumanRenderer(options: HumanOptions): (event: AgentEvent) 
       case "patch_apply_end": {
         err(event.success ? paint("patch: completed", "green") : paint("patch: failed", "red"));
         if (event.success)
-          for (const c of event.changes)
+          for (const [i, c] of event.changes.entries()) {
             err(`${c.kind === "add" ? "A" : c.kind === "delete" ? "D" : "M"} ${c.path}`);
+            // The hunks as apply_patch applied them (the file may have changed since).
+            const diff = event.diffs?.[i]?.diff;
+            if (diff) for (const l of diffBody(diff, maxLines)) err(l);
+          }
         else err(paint(event.output, "dim"));
         break;
       }

@@ -27,6 +27,14 @@ export interface ApplyPatchResult {
   changes: FileChange[];
   /** `Success. Updated the following files:` then `A|M|D <path>` lines in patch order. */
   output: string;
+  /** Each file operation with the text it read ("" when absent) and wrote ("" when deleted), in patch order. */
+  files: AppliedFile[];
+}
+
+export interface AppliedFile {
+  change: FileChange;
+  before: string;
+  after: string;
 }
 
 /** Parses and applies `patchText`. Throws `PatchError` (nothing written) when anything does not apply. */
@@ -50,15 +58,21 @@ export async function applyHunks(hunks: PatchHunk[], opts: ApplyPatchOptions): P
   const guard = await PathGuard.create(opts.cwd, opts.writableRoots, fs, opts.readOnlyPaths);
   const staging = new Staging(fs);
   const summary: string[] = [];
+  const changes = describeChanges(hunks);
+  const files: AppliedFile[] = [];
 
-  for (const hunk of hunks) {
+  for (const [index, hunk] of hunks.entries()) {
+    const change = changes[index];
     if (hunk.type === "add") {
       // Like Codex, an existing file is overwritten.
       const target = await guard.resolve(hunk.path);
-      if ((await staging.state(target)) === "directory") {
+      const state = await staging.state(target);
+      if (state === "directory") {
         throw new PatchError(`Failed to write file ${hunk.path}: Is a directory`);
       }
+      const before = state === "file" ? await staging.read(target).catch(() => "") : "";
       staging.put(target, hunk.contents);
+      files.push({ change, before, after: hunk.contents });
       summary.push(`A ${hunk.path}`);
     } else if (hunk.type === "delete") {
       const target = await guard.resolve(hunk.path);
@@ -67,7 +81,9 @@ export async function applyHunks(hunks: PatchHunk[], opts: ApplyPatchOptions): P
         const reason = state === "missing" ? "No such file or directory" : "Is a directory";
         throw new PatchError(`Failed to delete file ${hunk.path}: ${reason}`);
       }
+      const before = await staging.read(target).catch(() => "");
       staging.put(target, null);
+      files.push({ change, before, after: "" });
       summary.push(`D ${hunk.path}`);
     } else {
       const source = await guard.resolve(hunk.path);
@@ -85,14 +101,16 @@ export async function applyHunks(hunks: PatchHunk[], opts: ApplyPatchOptions): P
       } else {
         staging.put(source, updated);
       }
+      files.push({ change, before: original, after: updated });
       summary.push(`M ${hunk.movePath ?? hunk.path}`);
     }
   }
 
   await staging.commit();
   return {
-    changes: describeChanges(hunks),
+    changes,
     output: `Success. Updated the following files:\n${summary.join("\n")}`,
+    files,
   };
 }
 

@@ -57,13 +57,52 @@ describe("apply_patch tool", () => {
 
   test("success: writes, returns the summary, emits begin and end", async () => {
     const result = await createApplyPatchTool().execute({ input: PATCH }, ctx());
-    assert.deepEqual(result, { output: "Success. Updated the following files:\nA hello.txt" });
+    const diffs = [
+      {
+        path: "hello.txt",
+        kind: "add",
+        diff:
+          "Index: hello.txt\n===================================================================\n" +
+          "--- hello.txt\n+++ hello.txt\n@@ -0,0 +1,1 @@\n+hi\n",
+      },
+    ];
+    assert.deepEqual(result, {
+      output: "Success. Updated the following files:\nA hello.txt",
+      display: { kind: "patch", files: diffs },
+    });
     assert.equal(await fs.readFile(path.join(ws, "hello.txt"), "utf8"), "hi\n");
     const changes = [{ path: "hello.txt", kind: "add" }];
     assert.deepEqual(events, [
       { type: "patch_apply_begin", callId: "call_1", changes },
-      { type: "patch_apply_end", callId: "call_1", success: true, output: result.output, changes },
+      { type: "patch_apply_end", callId: "call_1", success: true, output: result.output, changes, diffs },
     ]);
+  });
+
+  test("the displayed diff is what the tool read and wrote, not the file before the prompt or after", async () => {
+    const file = path.join(ws, "a.txt");
+    await fs.writeFile(file, "one\ntwo\nthree\n");
+    const patch = "*** Begin Patch\n*** Update File: a.txt\n@@\n two\n-three\n+THREE\n*** End Patch";
+    const result = await runApplyPatch(patch, {
+      ...ctx(),
+      // The user edits the file while the approval prompt is open.
+      approvePatch: async () => {
+        await fs.writeFile(file, "ONE\ntwo\nthree\n");
+        return { allow: true, unrestricted: false };
+      },
+    });
+    // …and again once the patch is applied, before anything is shown.
+    await fs.writeFile(file, "changed later\n");
+    const expected = {
+      path: "a.txt",
+      kind: "update",
+      diff:
+        "Index: a.txt\n===================================================================\n" +
+        "--- a.txt\n+++ a.txt\n@@ -2,2 +2,2 @@\n two\n-three\n+THREE\n",
+    };
+    assert.deepEqual(result.display, { kind: "patch", files: [expected] });
+    const end = events.at(-1);
+    assert.ok(end?.type === "patch_apply_end" && end.success);
+    assert.deepEqual(end.diffs, [expected]);
   });
 
   test("`patch` is accepted as an alias of `input`", async () => {

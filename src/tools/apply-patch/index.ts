@@ -1,13 +1,14 @@
 // The `apply_patch` function tool; `runApplyPatch` is also the entry point for patches sent through `shell`.
 import * as nodePath from "node:path";
-import type { FileChange } from "../../protocol/events.ts";
+import { createTwoFilesPatch } from "diff";
+import type { FileChange, PatchFileDiff } from "../../protocol/events.ts";
 import type { Tool, ToolContext, ToolResult } from "../types.ts";
-import { applyHunks, describeChanges, previewHunks, refusedPaths } from "./apply.ts";
+import { type AppliedFile, applyHunks, describeChanges, previewHunks, refusedPaths } from "./apply.ts";
 import { extractPatchFromShell } from "./intercept.ts";
 import { PatchError, type PatchHunk, parsePatch } from "./parser.ts";
 import type { PatchFs } from "./paths.ts";
 
-export type { ApplyPatchOptions, ApplyPatchResult } from "./apply.ts";
+export type { AppliedFile, ApplyPatchOptions, ApplyPatchResult } from "./apply.ts";
 export { applyPatch, describeChanges } from "./apply.ts";
 export type { ShellPatch } from "./intercept.ts";
 export { extractPatchFromShell } from "./intercept.ts";
@@ -149,13 +150,31 @@ export async function runApplyPatch(
       }
     }
     const result = await applyHunks(hunks, { cwd, writableRoots, readOnlyPaths, fs: opts.fs });
-    ctx.emit({ type: "patch_apply_end", callId: ctx.callId, success: true, output: result.output, changes });
-    return { output: result.output };
+    const diffs = result.files.map(fileDiffText);
+    ctx.emit({
+      type: "patch_apply_end",
+      callId: ctx.callId,
+      success: true,
+      output: result.output,
+      changes,
+      diffs,
+    });
+    return { output: result.output, display: { kind: "patch", files: diffs } };
   } catch (err) {
     const output = errorMessage(err);
     ctx.emit({ type: "patch_apply_end", callId: ctx.callId, success: false, output, changes });
     return { output, isError: true };
   }
+}
+
+/** Lines of context around each change in the displayed diff (the TUI's patch cell shows one). */
+const DISPLAY_CONTEXT = 1;
+
+function fileDiffText({ change, before, after }: AppliedFile): PatchFileDiff {
+  const diff = createTwoFilesPatch(change.path, change.move_path ?? change.path, before, after, "", "", {
+    context: DISPLAY_CONTEXT,
+  });
+  return { ...change, diff };
 }
 
 function errorMessage(err: unknown): string {

@@ -1,10 +1,10 @@
-// Diffs the user sees: the change a patch made (files read just before and after it is applied; the patch
-// events carry paths only) and `/diff`, the workspace's git diff including untracked files.
+// Diffs the user sees: the change a patch made (the diff `patch_apply_end` carries, computed by apply_patch
+// from the text it read and wrote) and `/diff`, the workspace's git diff including untracked files.
 import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { structuredPatch } from "diff";
-import type { FileChange } from "../../../protocol/events.ts";
+import { parsePatch, type StructuredPatchHunk, structuredPatch } from "diff";
+import type { FileChange, PatchFileDiff } from "../../../protocol/events.ts";
 import { line, plain, type StyledLine, span, truncated } from "./styled.ts";
 
 /** Diff lines shown per file in a patch cell. */
@@ -56,10 +56,20 @@ export function fileDiff(
   maxLines = MAX_PATCH_LINES,
 ): FileDiff {
   const patch = structuredPatch(path, newPath, old, now, "", "", { context: 1 });
+  return hunksDiff(newPath, patch.hunks, maxLines);
+}
+
+/** The patch cell's view of a diff `patch_apply_end` carries: the hunks as apply_patch computed them. */
+export function appliedDiff(change: PatchFileDiff, maxLines = MAX_PATCH_LINES): FileDiff {
+  const hunks = parsePatch(change.diff)[0]?.hunks ?? [];
+  return hunksDiff(change.move_path ?? change.path, hunks, maxLines);
+}
+
+function hunksDiff(newPath: string, hunks: StructuredPatchHunk[], maxLines: number): FileDiff {
   const lines: StyledLine[] = [];
   let added = 0;
   let removed = 0;
-  for (const hunk of patch.hunks) {
+  for (const hunk of hunks) {
     let oldNo = hunk.oldStart;
     let newNo = hunk.newStart;
     if (lines.length > 0) lines.push(plain("⋮", { dim: true }));

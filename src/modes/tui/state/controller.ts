@@ -12,7 +12,7 @@ import type { SessionFile } from "../../../session/find.ts";
 import type { Telemetry } from "../../../telemetry/index.ts";
 import type { ToolPolicy } from "../../../tools/policy.ts";
 import { VERSION } from "../../../util/version.ts";
-import { patchDiff, snapshotFiles } from "../render/diff.ts";
+import { appliedDiff } from "../render/diff.ts";
 import type { StatusInfo } from "../render/status.ts";
 import type { Cell, TranscriptEvent } from "./transcript.ts";
 
@@ -40,7 +40,6 @@ export class TuiController {
   private abort?: AbortController;
   private running?: Promise<void>;
   private readonly listeners = new Set<(event: TuiEvent) => void>();
-  private readonly snapshots = new Map<string, Map<string, string | undefined>>();
   private readonly session: AgentSession;
 
   constructor(private readonly options: ControllerOptions) {
@@ -122,19 +121,14 @@ export class TuiController {
   }
 
   private onAgentEvent = (event: AgentEvent): void => {
-    const cwd = this.session.cwd;
-    if (event.type === "patch_apply_begin")
-      this.snapshots.set(event.callId, snapshotFiles(cwd, event.changes));
-    if (event.type === "patch_apply_end") {
-      const before = this.snapshots.get(event.callId);
-      this.snapshots.delete(event.callId);
-      if (before && event.success) {
-        try {
-          const diff = patchDiff(cwd, event.changes, before);
-          this.dispatch({ type: "ui_patch_diff", callId: event.callId, diff });
-        } catch {
-          // The diff is decoration; the patch cell still lists the files.
-        }
+    // The diff is what apply_patch read and wrote, not the files as they are now (an edit made while the
+    // approval prompt was open, or since, is not the patch's).
+    if (event.type === "patch_apply_end" && event.success && event.diffs) {
+      try {
+        const diff = event.diffs.map((d) => appliedDiff(d));
+        this.dispatch({ type: "ui_patch_diff", callId: event.callId, diff });
+      } catch {
+        // The diff is decoration; the patch cell still lists the files.
       }
     }
     this.dispatch(event);
