@@ -134,6 +134,8 @@ export class DebugLog {
     if (event.type === "token_count" || event.type.startsWith("turn_") || event.type === "error")
       this.endStream();
     const { type, ...fields } = event;
+    // A patch's diffs repeat the files' text: the log keeps the paths and the outcome.
+    if (type === "patch_apply_end") delete (fields as { diffs?: unknown }).diffs;
     this.note(`agent.${type}`, fields);
   }
 
