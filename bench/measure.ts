@@ -26,7 +26,11 @@ export function timed(command: string, env: Record<string, string> = {}, rssFile
   const wrapped = rssFile && GNU_TIME ? `${GNU_TIME} -f %M -o ${rssFile} ${command}` : command;
   const script = `TIMEFORMAT='%R %U %S'; time { ${wrapped} >/dev/null 2>/dev/null || echo FAILED >&2; }`;
   return new Promise((resolve, reject) => {
-    const child = spawn("bash", ["-c", script], { env: { ...process.env, ...env } });
+    // stdin at end of file: exec reads a piped stdin into the prompt, and an open pipe would never end.
+    const child = spawn("bash", ["-c", script], {
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let out = "";
     child.stderr.setEncoding("utf8").on("data", (d: string) => (out += d));
     child.on("close", () => {
