@@ -112,12 +112,7 @@ export function createHumanRenderer(options: HumanOptions): (event: AgentEvent) 
               ? paint(` succeeded in ${Math.round(event.durationMs)}ms:`, "green")
               : paint(` exited ${event.exitCode} in ${Math.round(event.durationMs)}ms:`, "red");
         err(verdict);
-        const lines = event.output.replace(/\n$/, "").split("\n");
-        const shown =
-          lines.length > maxLines
-            ? [...lines.slice(0, maxLines), `… +${lines.length - maxLines} lines`]
-            : lines;
-        if (event.output.trim()) err(paint(shown.join("\n"), "dim"));
+        if (event.output.trim()) err(paint(outputHead(event.output, maxLines), "dim"));
         break;
       }
       case "patch_apply_begin":
@@ -146,12 +141,7 @@ export function createHumanRenderer(options: HumanOptions): (event: AgentEvent) 
             ? paint(`${name} (completed in ${Math.round(event.durationMs)}ms):`, "green")
             : paint(`${name} (failed in ${Math.round(event.durationMs)}ms):`, "red"),
         );
-        const lines = event.output.replace(/\n$/, "").split("\n");
-        const shown =
-          lines.length > maxLines
-            ? [...lines.slice(0, maxLines), `… +${lines.length - maxLines} lines`]
-            : lines;
-        if (event.output.trim()) err(paint(shown.join("\n"), "dim"));
+        if (event.output.trim()) err(paint(outputHead(event.output, maxLines), "dim"));
         break;
       }
       case "plan_updated":
@@ -216,4 +206,11 @@ function header(s: SessionInfo, err: (l: string) => void, paint: (t: string, ...
   err(`${paint("reasoning effort:", "bold")} ${s.reasoningEffort ?? "default"}`);
   err(`${paint("session id:", "bold")} ${s.sessionId}`);
   err("--------");
+}
+
+/** A tool's output as exec shows it: its first `maxLines` lines, the rest counted. */
+function outputHead(output: string, maxLines: number): string {
+  const lines = output.replace(/\n$/, "").split("\n");
+  if (lines.length <= maxLines) return lines.join("\n");
+  return [...lines.slice(0, maxLines), `… +${lines.length - maxLines} lines`].join("\n");
 }
