@@ -8,6 +8,7 @@ import {
   testGateway,
   testProvider,
 } from "../../test/helpers/gateway.ts";
+import { freePort } from "../../test/helpers/net.ts";
 import { type Simulator, startSimulator } from "../../test/simulator/index.ts";
 import { createGateway } from "./client.ts";
 
@@ -298,14 +299,6 @@ describe("retries", () => {
     );
     assert.deepEqual(delays, [120_000, 3000]);
   });
-
-  /** A port nothing listens on (yet). */
-  async function freePort(): Promise<number> {
-    const probe = await startSimulator({ scenario: { responses: [] } });
-    const port = Number(new URL(probe.origin).port);
-    await probe.close();
-    return port;
-  }
 
   test("the gateway goes away mid-session: connection errors are retried within the window, streaming stays on", async () => {
     const port = await freePort();

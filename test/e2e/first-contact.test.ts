@@ -10,19 +10,11 @@ import { join } from "node:path";
 import { after, describe, test } from "node:test";
 import { runCli } from "../helpers/cli.ts";
 import { e2e, TEST_KEY } from "../helpers/e2e.ts";
+import { freePort } from "../helpers/net.ts";
 import { createWorkspace } from "../helpers/workspace.ts";
 import { startSimulator } from "../simulator/index.ts";
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** A port with no listener on 127.0.0.1 (bound, then released). */
-async function freePort(): Promise<number> {
-  const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 interface Served {
   url: string;

@@ -6,8 +6,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { runCli } from "../helpers/cli.ts";
+import { freePort } from "../helpers/net.ts";
 import { createWorkspace } from "../helpers/workspace.ts";
-import { freePort } from "../litellm/proxy.ts";
 import { proxyUnavailable } from "../litellm/rig.ts";
 import { repoRoot } from "../simulator/scenario.ts";
 

@@ -3,11 +3,11 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { appendFileSync, existsSync, readFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import { e2e, jsonLines } from "../helpers/e2e.ts";
 import { EVERYTHING, FILESYSTEM, mcpToml, writeTinyServer } from "../helpers/mcp.ts";
+import { freePort } from "../helpers/net.ts";
 import { listRollouts, readRecords } from "../helpers/rollouts.ts";
 
 const call = (id: string, name: string, args: object) => ({ tool_calls: [{ id, name, arguments: args }] });
@@ -245,18 +245,6 @@ describe("MCP failures are contained", () => {
     }
   });
 });
-
-/** A port free a moment ago (the server is told to listen on it). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 describe("MCP over streamable HTTP in exec", () => {
   test("server-everything over HTTP: tools offered and called; a missing bearer variable is one warning", async () => {

@@ -4,9 +4,9 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
+import { freePort } from "../helpers/net.ts";
 import { repoRoot } from "../simulator/scenario.ts";
 
 export const REQUIREMENTS = resolve(repoRoot, "scripts/litellm/requirements.txt");
@@ -80,17 +80,6 @@ export function ensureLitellm(log: (line: string) => void = () => {}): void {
   rmSync(VENV, { recursive: true, force: true });
   renameSync(building, VENV);
   log("LiteLLM installed");
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolvePort(port));
-    });
-  });
 }
 
 /** The variables test/litellm/config.yaml routes its models by, for a gateway simulator at `origin`. */

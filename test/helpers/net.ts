@@ -1,0 +1,14 @@
+// Ports for tests: one free on 127.0.0.1 a moment ago (bound, then released), for a server to be told to use
+// or for a client to find nothing listening on.
+import { createServer } from "node:net";
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
