@@ -102,34 +102,20 @@ export function createJsonlRenderer(write: (line: string) => void): (event: Agen
       case "mcp_tool_call_begin": {
         const id = newId();
         mcpCalls.set(event.callId, id);
-        const { server, tool } = event;
         out({
           type: "item.started",
-          item: {
-            id,
-            type: "mcp_tool_call",
-            server,
-            tool,
-            arguments: event.arguments,
-            result: null,
-            error: null,
-            status: "in_progress",
-          },
+          item: { ...mcpItem(id, event), result: null, error: null, status: "in_progress" },
         });
         break;
       }
       case "mcp_tool_call_end": {
         const id = mcpCalls.get(event.callId) ?? newId();
         mcpCalls.delete(event.callId);
-        const { server, tool, result, error } = event;
+        const { result, error } = event;
         out({
           type: "item.completed",
           item: {
-            id,
-            type: "mcp_tool_call",
-            server,
-            tool,
-            arguments: event.arguments,
+            ...mcpItem(id, event),
             result: result
               ? { content: result.content, structured_content: result.structuredContent ?? null }
               : null,
@@ -195,5 +181,16 @@ export function createJsonlRenderer(write: (line: string) => void): (event: Agen
       default:
         event satisfies never;
     }
+  };
+}
+
+/** The fields an `mcp_tool_call` item has from its start to its end. */
+function mcpItem(id: string, call: { server: string; tool: string; arguments: unknown }) {
+  return {
+    id,
+    type: "mcp_tool_call" as const,
+    server: call.server,
+    tool: call.tool,
+    arguments: call.arguments,
   };
 }
