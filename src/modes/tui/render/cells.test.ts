@@ -14,7 +14,7 @@ import { Lines } from "../screens/lines.tsx";
 import { ApprovalOverlay, PickerView } from "../screens/widgets.tsx";
 import type { Cell } from "../state/transcript.ts";
 import { cellLines, formatDuration, liveTail, visibleTail } from "./cells.ts";
-import { colorDiff, patchDiff, workspaceDiff } from "./diff.ts";
+import { colorDiff, fileDiff, workspaceDiff } from "./diff.ts";
 import { type StatusInfo, statusCard } from "./status.ts";
 import { lineText } from "./styled.ts";
 
@@ -65,27 +65,20 @@ test("command cell: command, output tail, exit code and duration", () => {
 });
 
 test("patch cell: the file, its counts and the coloured hunk", () => {
-  const before = new Map([["a.txt", "one\ntwo\nthree\n"]]);
-  const dir = mkdtempSync(join(tmpdir(), "patch-"));
-  try {
-    writeFileSync(`${dir}/a.txt`, "one\n2\nthree\n");
-    const diff = patchDiff(dir, [{ path: "a.txt", kind: "update" }], before);
-    assert.deepEqual([diff[0].added, diff[0].removed], [1, 1]);
-    const out = frame({
-      kind: "patch",
-      callId: "p",
-      changes: [{ path: "a.txt", kind: "update" }],
-      status: "applied",
-      output: "",
-      diff,
-    });
-    assert.match(out, /• Edited a\.txt \(\+1 -1\)/);
-    assert.match(out, /2 -two/);
-    assert.match(out, /2 \+2/);
-    assert.equal(diff[0].lines.find((l) => l.spans[1]?.text === "-two")?.spans[1].color, "red");
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const diff = [fileDiff("a.txt", "a.txt", "one\ntwo\nthree\n", "one\n2\nthree\n")];
+  assert.deepEqual([diff[0].added, diff[0].removed], [1, 1]);
+  const out = frame({
+    kind: "patch",
+    callId: "p",
+    changes: [{ path: "a.txt", kind: "update" }],
+    status: "applied",
+    output: "",
+    diff,
+  });
+  assert.match(out, /• Edited a\.txt \(\+1 -1\)/);
+  assert.match(out, /2 -two/);
+  assert.match(out, /2 \+2/);
+  assert.equal(diff[0].lines.find((l) => l.spans[1]?.text === "-two")?.spans[1].color, "red");
 });
 
 test("plan, reasoning, notices and answers", () => {

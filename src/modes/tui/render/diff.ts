@@ -1,29 +1,12 @@
 // Diffs the user sees: the change a patch made (the diff `patch_apply_end` carries, computed by apply_patch
 // from the text it read and wrote) and `/diff`, the workspace's git diff including untracked files.
 import { execFile } from "node:child_process";
-import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
 import { parsePatch, type StructuredPatchHunk, structuredPatch } from "diff";
-import type { FileChange, PatchFileDiff } from "../../../protocol/events.ts";
+import type { PatchFileDiff } from "../../../protocol/events.ts";
 import { line, plain, type StyledLine, span, truncated } from "./styled.ts";
 
 /** Diff lines shown per file in a patch cell. */
 const MAX_PATCH_LINES = 40;
-
-function readOrEmpty(path: string): string | undefined {
-  try {
-    return readFileSync(path, "utf8");
-  } catch {
-    return undefined;
-  }
-}
-
-/** The files a patch touches, as they are now (undefined: absent). Call on `patch_apply_begin`. */
-export function snapshotFiles(cwd: string, changes: FileChange[]): Map<string, string | undefined> {
-  const out = new Map<string, string | undefined>();
-  for (const c of changes) out.set(c.path, readOrEmpty(resolve(cwd, c.path)));
-  return out;
-}
 
 export interface FileDiff {
   /** The file's path after the patch (the move target for a rename). */
@@ -32,19 +15,6 @@ export interface FileDiff {
   removed: number;
   /** Numbered, coloured hunk lines (at most MAX_PATCH_LINES, then a "… +N lines" line). */
   lines: StyledLine[];
-}
-
-/** Coloured hunks of what a patch changed, from the snapshot taken before it. Call on `patch_apply_end`. */
-export function patchDiff(
-  cwd: string,
-  changes: FileChange[],
-  before: Map<string, string | undefined>,
-): FileDiff[] {
-  return changes.map((c) => {
-    const old = before.get(c.path) ?? "";
-    const now = c.kind === "delete" ? "" : (readOrEmpty(resolve(cwd, c.move_path ?? c.path)) ?? "");
-    return fileDiff(c.path, c.move_path ?? c.path, old, now);
-  });
 }
 
 /** Numbered, coloured hunks between two versions of a file, at most `maxLines` of them. */
