@@ -8,7 +8,7 @@ export function mcpCommand(
   setExitCode: (code: number) => void,
 ): Command {
   const run = async (cmd: Command, what: import("./modes/mcp-command.ts").McpCommand) => {
-    const { runMcpCommand } = await import("./modes/mcp-command.ts");
+    const { runMcpCommand } = await import("./subcommands.ts");
     setExitCode(runMcpCommand(what, options(cmd)));
   };
   const mcp = new Command("mcp")

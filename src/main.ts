@@ -319,7 +319,7 @@ export async function main(argv: string[]): Promise<number> {
       .addArgument(new Argument("[SHELL]", "the shell").choices(["bash", "zsh", "fish"]).default("bash"))
       .exitOverride()
       .action(async (shell: "bash" | "zsh" | "fish") => {
-        const { completionScript } = await import("./commands/completion.ts");
+        const { completionScript } = await import("./subcommands.ts");
         process.stdout.write(completionScript(shell, program));
       }),
   );
@@ -344,7 +344,7 @@ export async function main(argv: string[]): Promise<number> {
     .exitOverride()
     .action(async (command: string[], _opts: unknown, cmd: Command) => {
       const flags = mergedOptions(cmd) as SharedFlags & Record<string, unknown>;
-      const { runSandbox } = await import("./commands/sandbox.ts");
+      const { runSandbox } = await import("./subcommands.ts");
       exitCode = await runSandbox({
         ...overrides({ ...flags, config: flags.config ?? [] }),
         cd: flags.cd,
@@ -376,7 +376,7 @@ export async function main(argv: string[]): Promise<number> {
     .exitOverride()
     .action(async (_opts: unknown, cmd: Command) => {
       const flags = mergedOptions(cmd) as SharedFlags & Record<string, unknown>;
-      const { runModels } = await import("./modes/models.ts");
+      const { runModels } = await import("./subcommands.ts");
       exitCode = await runModels({
         ...overrides(flags),
         json: flags.json as boolean | undefined,
@@ -401,7 +401,7 @@ export async function main(argv: string[]): Promise<number> {
       .action(async (_opts: unknown, cmd: Command) => {
         // `--model` is also the program's `-m`, which commander keeps on the program.
         const flags = cmd.optsWithGlobals() as Record<string, string | boolean | undefined>;
-        const { runLogin } = await import("./modes/login.ts");
+        const { runLogin } = await import("./subcommands.ts");
         exitCode = await runLogin({
           baseUrl: flags.baseUrl as string | undefined,
           withApiKey: !!(flags.withApiKey || flags.apiKeyStdin),
@@ -414,7 +414,7 @@ export async function main(argv: string[]): Promise<number> {
       .description("remove the stored API key from $CODEX_HOME/.env")
       .exitOverride()
       .action(async () => {
-        const { runLogout } = await import("./modes/login.ts");
+        const { runLogout } = await import("./subcommands.ts");
         exitCode = runLogout();
       }),
   );
@@ -424,7 +424,7 @@ export async function main(argv: string[]): Promise<number> {
     )
     .exitOverride()
     .action(async (_opts: unknown, cmd: Command) => {
-      const { runDoctor } = await import("./modes/doctor.ts");
+      const { runDoctor } = await import("./subcommands.ts");
       exitCode = await runDoctor(overrides(mergedOptions(cmd) as SharedFlags & Record<string, unknown>));
     });
   addSharedOptions(doctor);
@@ -450,7 +450,7 @@ export async function main(argv: string[]): Promise<number> {
       const flags = mergedOptions(cmd) as Record<string, string | boolean | undefined>;
       if (operand !== undefined && flags.session !== undefined && operand !== flags.session)
         throw new UserError(`trace ${command}: give the session once (an operand or --session)`, 2);
-      const { runTrace } = await import("./trace/index.ts");
+      const { runTrace } = await import("./subcommands.ts");
       exitCode = runTrace({
         command,
         home: flags.home as string | undefined,

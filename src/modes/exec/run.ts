@@ -30,7 +30,7 @@ import { watchSignals } from "../signals.ts";
 import { createHumanRenderer } from "./human.ts";
 import { type PromptIO, resolvePrompt } from "./input.ts";
 import { createJsonlRenderer } from "./jsonl.ts";
-import { correctionPrompt, type OutputSchema } from "./output-schema.ts";
+import { correctionPrompt, loadOutputSchema, type OutputSchema } from "./output-schema.ts";
 
 export interface ExecOptions extends CliOverrides {
   prompt?: string;
@@ -73,9 +73,8 @@ export async function runExec(options: ExecOptions): Promise<number> {
   const config = withAddedDirs(loadConfig({ cli, env: processEnv(), cwd }), options.addDirs ?? [], cwd);
   const inputs: Inputs = {
     images: (options.images ?? []).map((path) => imageDataUrl(path, cwd)),
-    schema: options.outputSchema
-      ? await (await import("./output-schema.ts")).loadOutputSchema(options.outputSchema, cwd)
-      : undefined,
+    // Ajv itself is loaded only when the flag is used (inside loadOutputSchema).
+    schema: options.outputSchema ? await loadOutputSchema(options.outputSchema, cwd) : undefined,
   };
   const warnEarly: string[] = [];
   // Found before stdin is read, so a missing session fails at once.
