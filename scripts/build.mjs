@@ -53,7 +53,8 @@ const plugin = {
   },
 };
 
-const REQUIRE_BANNER = "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);";
+const REQUIRE_BANNER =
+  "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);";
 
 const result = await build({
   absWorkingDir: new URL(".", root).pathname,

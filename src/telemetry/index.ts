@@ -56,6 +56,29 @@ export interface Telemetry {
   close(): Promise<void>;
 }
 
+/** The file writers' module, loaded once per process. */
+let sinksModule: Promise<typeof import("./sinks.ts")> | undefined;
+const loadSinks = () => {
+  sinksModule ??= import("./sinks.ts");
+  return sinksModule;
+};
+
+/**
+ * Starts loading the file writers when telemetry is enabled, for a `startTelemetry` called a little later
+ * (exec calls this before it waits for stdin and probes the sandbox, so the chunk is read meanwhile). Never
+ * throws: a configuration error or a failed import is reported by `startTelemetry` as before.
+ */
+export function preloadTelemetry(
+  config: Pick<ResolvedConfig, "codexHome" | "raw">,
+  env: Env = processEnv(),
+): void {
+  try {
+    if (resolveTelemetryConfig(config, env).enabled) loadSinks().catch(() => {});
+  } catch {
+    // startTelemetry reports it.
+  }
+}
+
 export async function startTelemetry(options: StartTelemetryOptions): Promise<Telemetry> {
   const env = options.env ?? processEnv();
   const aggregator = new UsageAggregator();
@@ -64,7 +87,7 @@ export async function startTelemetry(options: StartTelemetryOptions): Promise<Te
   const resolved: TelemetryConfig = resolveTelemetryConfig(config, env);
   let sinks: import("./sinks.ts").Sinks | undefined;
   if (resolved.enabled) {
-    const { openSinks } = await import("./sinks.ts");
+    const { openSinks } = await loadSinks();
     sinks = openSinks({
       config: resolved,
       warn: options.warn,

@@ -17,8 +17,9 @@ import type { SessionFile } from "../../session/find.ts";
 import { forkSession } from "../../session/fork.ts";
 import { type SessionLock, tryLockSession } from "../../session/lock.ts";
 import { type Rollout, readRollout } from "../../session/reader.ts";
-import { startTelemetry } from "../../telemetry/index.ts";
+import { preloadTelemetry, startTelemetry } from "../../telemetry/index.ts";
 import { createToolPolicy } from "../../tools/policy.ts";
+import { prefetchSandbox } from "../../tools/sandbox/detect.ts";
 import { UserError } from "../../util/errors.ts";
 import type { Redactor } from "../../util/redact.ts";
 import { printable } from "../../util/terminal-text.ts";
@@ -103,6 +104,12 @@ async function runLocked(
   lock: SessionLock | undefined,
   warnEarly: string[],
 ): Promise<number> {
+  // Started now, awaited just before the policy is built: the sandbox probe (a child process, its verdict
+  // cached for createToolPolicy) and the telemetry writers' chunk load while stdin is read and the header is
+  // prepared. Neither prints, writes a file or fails the run.
+  const probing =
+    config.sandboxMode === "danger-full-access" ? undefined : prefetchSandbox({ path: processEnv().PATH });
+  preloadTelemetry(config);
   let prompt: string;
   if (options.review) {
     const { reviewDiff, reviewPrompt } = await import("../review.ts");
@@ -169,6 +176,7 @@ async function runLocked(
   const warn = (message: string) => render({ type: "warning", message });
   for (const warning of [...config.warnings, ...warnEarly]) warn(warning);
   // One safety policy for the session: sandbox, approvals, writable roots, secret-free command environment.
+  await probing;
   const policy = createToolPolicy(config, cwd, "exec");
   for (const notice of policy.notices) warn(notice);
 

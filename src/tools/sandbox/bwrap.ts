@@ -19,7 +19,7 @@
 // timeouts and Ctrl-C (which signal that group) tear everything down. `--new-session` keeps the command off
 // any terminal (no TIOCSTI injection). `--cap-drop ALL` matters when we run as root: without it the command
 // keeps CAP_SYS_ADMIN and could simply `mount -o remount,rw /`.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { closeSync, realpathSync, statSync } from "node:fs";
 import type { RunResult } from "../shell/run.ts";
 import { openSeccompProgram } from "./seccomp.ts";
@@ -121,16 +121,51 @@ export function translateBwrapResult(command: string[], result: RunResult): RunR
   return { ...result, exitCode: notFound ? 127 : 126, output, totalLines: 1 };
 }
 
+type ProbeRun = { status: number | null; stderr: string; error?: Error };
+
 export interface ProbeOptions {
   /** Absolute path of bwrap. */
   path: string;
   /** Seam for tests; node's spawnSync by default. `fds` become the child's fd 3, 4, … */
-  spawn?: (
-    path: string,
-    args: string[],
-    fds: number[],
-  ) => { status: number | null; stderr: string; error?: Error };
+  spawn?: (path: string, args: string[], fds: number[]) => ProbeRun;
 }
+
+const PROBE_POLICY: SandboxPolicy = {
+  mode: "workspace-write",
+  writableRoots: [],
+  readOnlySubpaths: [],
+  networkAccess: false,
+};
+
+/** One probe run: bwrap starting bwrap itself with the flags (and seccomp filter) real runs use. */
+function probeOnce<R extends ProbeRun | Promise<ProbeRun>>(
+  path: string,
+  mountProc: boolean,
+  spawn: (path: string, args: string[], fds: number[]) => R,
+): R | ProbeRun {
+  try {
+    const wrapped = wrapInBwrap(path, [path, "--version"], "/", PROBE_POLICY, { mountProc });
+    try {
+      // The child has its own copies once spawn returns (node starts it synchronously, async or not).
+      return spawn(wrapped.argv[0], wrapped.argv.slice(1), wrapped.fds);
+    } finally {
+      for (const fd of wrapped.fds) closeSync(fd);
+    }
+  } catch (error) {
+    return { status: null, stderr: "", error: error as Error };
+  }
+}
+
+function probeVerdict(path: string, mountProc: boolean | undefined, firstError: string): SandboxAvailability {
+  if (mountProc !== undefined) return { available: true, backend: createBwrapBackend(path, { mountProc }) };
+  return {
+    available: false,
+    reason: `bwrap cannot create a sandbox here${firstError ? ` (${firstError})` : ""}`,
+    hint: "user namespaces may be disabled (containers, AppArmor's unprivileged_userns restriction)",
+  };
+}
+
+const firstLine = (run: ProbeRun) => run.error?.message ?? run.stderr.trim().split("\n")[0] ?? "";
 
 /**
  * Starts one trivial sandbox with the flags real runs use, seccomp filter included (bwrap itself, `--version`,
@@ -140,42 +175,53 @@ export interface ProbeOptions {
  */
 export function probeBwrap(options: ProbeOptions): SandboxAvailability {
   const spawn = options.spawn ?? defaultSpawn;
-  const policy: SandboxPolicy = {
-    mode: "workspace-write",
-    writableRoots: [],
-    readOnlySubpaths: [],
-    networkAccess: false,
-  };
   let firstError = "";
   for (const mountProc of [true, false]) {
-    let result: ReturnType<typeof spawn>;
-    try {
-      const wrapped = wrapInBwrap(options.path, [options.path, "--version"], "/", policy, { mountProc });
-      try {
-        result = spawn(wrapped.argv[0], wrapped.argv.slice(1), wrapped.fds);
-      } finally {
-        for (const fd of wrapped.fds) closeSync(fd);
-      }
-    } catch (error) {
-      result = { status: null, stderr: "", error: error as Error };
-    }
-    if (result.status === 0) {
-      return { available: true, backend: createBwrapBackend(options.path, { mountProc }) };
-    }
-    firstError ||= result.error?.message ?? result.stderr.trim().split("\n")[0] ?? "";
+    const result = probeOnce(options.path, mountProc, spawn);
+    if (result.status === 0) return probeVerdict(options.path, mountProc, "");
+    firstError ||= firstLine(result);
   }
-  return {
-    available: false,
-    reason: `bwrap cannot create a sandbox here${firstError ? ` (${firstError})` : ""}`,
-    hint: "user namespaces may be disabled (containers, AppArmor's unprivileged_userns restriction)",
-  };
+  return probeVerdict(options.path, undefined, firstError);
 }
 
-function defaultSpawn(path: string, args: string[], fds: number[]) {
+/**
+ * `probeBwrap` with bwrap run as an asynchronous child: the same runs and the same verdict, while the event
+ * loop goes on (exec reads stdin and loads modules meanwhile, instead of waiting for the child).
+ */
+export async function probeBwrapAsync(
+  options: Omit<ProbeOptions, "spawn"> & {
+    spawn?: (path: string, args: string[], fds: number[]) => Promise<ProbeRun>;
+  },
+): Promise<SandboxAvailability> {
+  const spawn = options.spawn ?? defaultSpawnAsync;
+  let firstError = "";
+  for (const mountProc of [true, false]) {
+    const result = await probeOnce(options.path, mountProc, spawn);
+    if (result.status === 0) return probeVerdict(options.path, mountProc, "");
+    firstError ||= firstLine(result);
+  }
+  return probeVerdict(options.path, undefined, firstError);
+}
+
+function defaultSpawn(path: string, args: string[], fds: number[]): ProbeRun {
   const r = spawnSync(path, args, {
     encoding: "utf8",
     timeout: 5000,
     stdio: ["ignore", "ignore", "pipe", ...fds],
   });
   return { status: r.status, stderr: r.stderr ?? "", error: r.error };
+}
+
+function defaultSpawnAsync(path: string, args: string[], fds: number[]): Promise<ProbeRun> {
+  return new Promise((resolve) => {
+    let stderr = "";
+    const child = spawn(path, args, { timeout: 5000, stdio: ["ignore", "ignore", "pipe", ...fds] });
+    child.stderr?.setEncoding("utf8").on("data", (d: string) => {
+      stderr += d;
+    });
+    child.on("error", (error) => resolve({ status: null, stderr, error }));
+    child.on("close", (status, signal) =>
+      resolve({ status, stderr, error: signal ? new Error(`${path} was stopped by ${signal}`) : undefined }),
+    );
+  });
 }

@@ -4,7 +4,7 @@
 import { accessSync, constants, statSync } from "node:fs";
 import { delimiter, join } from "node:path";
 import { processEnv } from "../../config/env.ts";
-import { probeBwrap } from "./bwrap.ts";
+import { probeBwrap, probeBwrapAsync } from "./bwrap.ts";
 import type { SandboxAvailability } from "./types.ts";
 
 export interface DetectOptions {
@@ -26,6 +26,25 @@ export function detectSandbox(options: DetectOptions = {}): SandboxAvailability 
     cache.set(key, found);
   }
   return found;
+}
+
+/**
+ * Fills detectSandbox's cache without blocking the event loop: on Linux the bwrap probe runs as an asynchronous
+ * child process (same runs, same verdict). exec starts it early and awaits it before building its policy, so
+ * stdin and module loading proceed meanwhile. Never rejects; a failure leaves the cache to detectSandbox.
+ */
+export async function prefetchSandbox(options: DetectOptions = {}): Promise<void> {
+  const platform = options.platform ?? process.platform;
+  const path = options.path ?? processEnv().PATH ?? "";
+  const key = `${platform}\0${path}`;
+  if (cache.has(key)) return;
+  try {
+    const bwrap = platform === "linux" ? findExecutable("bwrap", path) : undefined;
+    const found = bwrap ? await probeBwrapAsync({ path: bwrap }) : detectUncached(platform, path);
+    if (!cache.has(key)) cache.set(key, found);
+  } catch {
+    // detectSandbox probes again, synchronously.
+  }
 }
 
 function detectUncached(platform: string, path: string): SandboxAvailability {
