@@ -17,7 +17,7 @@ import type { SessionFile } from "../../session/find.ts";
 import { forkSession } from "../../session/fork.ts";
 import { type SessionLock, tryLockSession } from "../../session/lock.ts";
 import { type Rollout, readRollout } from "../../session/reader.ts";
-import { preloadTelemetry, startTelemetry } from "../../telemetry/index.ts";
+import { startTelemetry } from "../../telemetry/index.ts";
 import { createToolPolicy } from "../../tools/policy.ts";
 import { prefetchSandbox } from "../../tools/sandbox/detect.ts";
 import { UserError } from "../../util/errors.ts";
@@ -104,12 +104,11 @@ async function runLocked(
   lock: SessionLock | undefined,
   warnEarly: string[],
 ): Promise<number> {
-  // Started now, awaited just before the policy is built: the sandbox probe (a child process, its verdict
-  // cached for createToolPolicy) and the telemetry writers' chunk load while stdin is read and the header is
-  // prepared. Neither prints, writes a file or fails the run.
+  // Started now, awaited just before the policy is built: the sandbox probe runs as a child process (its
+  // verdict cached for createToolPolicy) while stdin is read and the header is prepared. It prints nothing,
+  // writes no file and cannot fail the run.
   const probing =
     config.sandboxMode === "danger-full-access" ? undefined : prefetchSandbox({ path: processEnv().PATH });
-  preloadTelemetry(config);
   let prompt: string;
   if (options.review) {
     const { reviewDiff, reviewPrompt } = await import("../review.ts");
