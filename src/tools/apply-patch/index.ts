@@ -1,6 +1,5 @@
 // The `apply_patch` function tool; `runApplyPatch` is also the entry point for patches sent through `shell`.
 import * as nodePath from "node:path";
-import { createTwoFilesPatch } from "diff";
 import type { FileChange, PatchFileDiff } from "../../protocol/events.ts";
 import type { Tool, ToolContext, ToolResult } from "../types.ts";
 import { type AppliedFile, applyHunks, describeChanges, previewHunks, refusedPaths } from "./apply.ts";
@@ -149,8 +148,11 @@ export async function runApplyPatch(
         readOnlyPaths = [];
       }
     }
+    // The diff library is needed only here: loaded with the first patch, not with every start (loaded before
+    // any file is written, so a failure to load it leaves the files alone).
+    const { createTwoFilesPatch } = await import("diff");
     const result = await applyHunks(hunks, { cwd, writableRoots, readOnlyPaths, fs: opts.fs });
-    const diffs = result.files.map(fileDiffText);
+    const diffs = result.files.map((file) => fileDiffText(file, createTwoFilesPatch));
     ctx.emit({
       type: "patch_apply_end",
       callId: ctx.callId,
@@ -170,7 +172,10 @@ export async function runApplyPatch(
 /** Lines of context around each change in the displayed diff (the TUI's patch cell shows one). */
 const DISPLAY_CONTEXT = 1;
 
-function fileDiffText({ change, before, after }: AppliedFile): PatchFileDiff {
+function fileDiffText(
+  { change, before, after }: AppliedFile,
+  createTwoFilesPatch: typeof import("diff").createTwoFilesPatch,
+): PatchFileDiff {
   const diff = createTwoFilesPatch(change.path, change.move_path ?? change.path, before, after, "", "", {
     context: DISPLAY_CONTEXT,
   });
