@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import type { HistoryItem } from "../protocol/items.ts";
 import { assistantMessage, userMessage } from "../protocol/items.ts";
-import { chatBody, chatBodyBytes, MISSING_OUTPUT, toChatMessages } from "./messages.ts";
+import { chatBodyBytes } from "./body-encoder.ts";
+import { chatBody, MISSING_OUTPUT, toChatMessages } from "./messages.ts";
 
 const call = (id: string, name = "shell", args = "{}"): HistoryItem => ({
   type: "function_call",
