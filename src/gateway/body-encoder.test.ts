@@ -167,9 +167,36 @@ describe("ChatBodyEncoder", () => {
     }
     assert.ok(encoder.bytes(request(history), { stream: true }).length < 80);
   });
+});
 
-  test("chatBodyBytes encodes one request from scratch", () => {
-    const req = request([userMessage("hi"), call("a"), output("a", "ok")]);
-    assert.deepEqual(Buffer.concat(chatBodyBytes(req, { stream: false })), expected(req, { stream: false }));
+describe("chatBodyBytes", () => {
+  const bytes = (req: Parameters<typeof chatBody>[0], options: Parameters<typeof chatBody>[1]) =>
+    Buffer.concat(chatBodyBytes(req, options));
+  const json = (req: Parameters<typeof chatBody>[0], options: Parameters<typeof chatBody>[1]) =>
+    Buffer.from(JSON.stringify(chatBody(req, options)));
+
+  test("the bytes of JSON.stringify(chatBody(...)), whatever the options", () => {
+    const items: HistoryItem[] = [
+      userMessage('quote " backslash \\ tab \t résumé → 🙂 \u2028'),
+      { type: "reasoning", text: "t", reasoning_content: "why ✔" },
+      call("a", '{"command":["ls"]}'),
+      output("a", "out\n".repeat(10)),
+      assistantMessage("done ✖"),
+    ];
+    const tools = [{ name: "shell", description: "runs → things", parameters: { type: "object" } }];
+    const requests = [
+      request([]),
+      request(items),
+      { ...request(items), tools, reasoningEffort: "high" },
+      { ...request(items), instructions: "" },
+    ];
+    for (const req of requests)
+      for (const options of [
+        { stream: true },
+        { stream: false },
+        { stream: true, dropParams: new Set(["stream_options", "reasoning_effort"]) },
+        { stream: true, replay: { reasoningContentReplay: "always" as const, rawContentReplay: false } },
+      ])
+        assert.deepEqual(bytes(req, options), json(req, options));
   });
 });
