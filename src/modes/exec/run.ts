@@ -132,10 +132,18 @@ async function runLocked(
   if (unusable) throw new UserError(unusable.message);
   if (options.outputLastMessage)
     checkWritable(resolve(cwd, options.outputLastMessage), "-o/--output-last-message");
-  // exec shows none of the stored events: only meta, history and warnings are needed. Read here as a check
-  // (an unreadable session, the model it names), and again below under the lock.
+  // exec shows none of the stored events: only meta, history and warnings are needed. Resuming in place, the
+  // lock comes first (it leaves nothing behind: released on every exit) and the session is read once under it;
+  // a fork is written only after the checks, so the original is read first and the fork again once written.
   const readOptions = { records: false };
-  let rollout: Rollout | undefined = resuming && readResumed(resuming.located, readOptions);
+  const open = (located: SessionFile) => {
+    if (!resuming) return undefined;
+    const source = openResume(config.codexHome, located, resuming.mode, (m) => warnEarly.push(m));
+    resuming.opened.source = source;
+    return source.file;
+  };
+  let resumed = resuming && !resuming.mode.fork ? open(resuming.located) : undefined;
+  let rollout: Rollout | undefined = resuming && readResumed(resumed ?? resuming.located, readOptions);
   // A resumed session keeps its model unless one is configured now.
   const model = config.model ?? rollout?.meta?.model;
   if (!model) {
@@ -143,15 +151,10 @@ async function runLocked(
       "no model configured: pass -m MODEL, or set `model` in config.toml (run `codex-litellm models` to list the gateway's models)",
     );
   }
-  // Every check passed: now the fork is written and the file this run records into is locked.
-  let resumed: SessionFile | undefined;
-  if (resuming) {
-    const source = openResume(config.codexHome, resuming.located, resuming.mode, (m) => warnEarly.push(m));
-    resuming.opened.source = source;
-    resumed = source.file;
-    // What this run continues: the fork (its first record names the new id), or the session as it is now that
-    // no other process can append to it.
-    rollout = readResumed(resumed, readOptions);
+  // Every check passed: now the fork is written and locked; its first record names the new id.
+  if (resuming?.mode.fork) {
+    resumed = open(resuming.located);
+    if (resumed) rollout = readResumed(resumed, readOptions);
   }
 
   const color =
