@@ -7,8 +7,8 @@ export function mcpCommand(
   options: (cmd: Command) => Overrides,
   setExitCode: (code: number) => void,
 ): Command {
-  const run = async (cmd: Command, what: import("./modes/mcp-command.ts").McpCommand) => {
-    const { runMcpCommand } = await import("./modes/mcp-command.ts");
+  const run = async (cmd: Command, what: import("./commands/mcp.ts").McpCommand) => {
+    const { runMcpCommand } = await import("./commands/mcp.ts");
     setExitCode(runMcpCommand(what, options(cmd)));
   };
   const mcp = new Command("mcp")

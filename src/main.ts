@@ -2,7 +2,6 @@
 import { Argument, Command, CommanderError, Option } from "commander";
 import { mcpCommand } from "./cli-mcp.ts";
 import { NOT_OFFERED, notOfferedLine } from "./commands/codex-words.ts";
-import { HOOKS } from "./commands/hooks.ts";
 import { ConfigError } from "./config/types.ts";
 import { UserError } from "./util/errors.ts";
 import { printable } from "./util/terminal-text.ts";
@@ -355,20 +354,6 @@ export async function main(argv: string[]): Promise<number> {
   addConfigOptions(sandbox);
   program.addCommand(sandbox);
 
-  for (const hook of HOOKS) {
-    program.addCommand(
-      new Command(hook.name)
-        .description(hook.summary)
-        .helpOption(false)
-        .allowUnknownOption()
-        .allowExcessArguments()
-        .exitOverride()
-        .action(async (_opts: unknown, cmd: Command) => {
-          exitCode = await (await hook.load()).run(cmd.args);
-        }),
-    );
-  }
-
   const models = new Command("models")
     .description("list the gateway's models with their context windows (* marks the configured model)")
     .option("--json", "print JSON")
@@ -376,7 +361,7 @@ export async function main(argv: string[]): Promise<number> {
     .exitOverride()
     .action(async (_opts: unknown, cmd: Command) => {
       const flags = mergedOptions(cmd) as SharedFlags & Record<string, unknown>;
-      const { runModels } = await import("./modes/models.ts");
+      const { runModels } = await import("./commands/models.ts");
       exitCode = await runModels({
         ...overrides(flags),
         json: flags.json as boolean | undefined,
@@ -401,7 +386,7 @@ export async function main(argv: string[]): Promise<number> {
       .action(async (_opts: unknown, cmd: Command) => {
         // `--model` is also the program's `-m`, which commander keeps on the program.
         const flags = cmd.optsWithGlobals() as Record<string, string | boolean | undefined>;
-        const { runLogin } = await import("./modes/login.ts");
+        const { runLogin } = await import("./modes/common/login.ts");
         exitCode = await runLogin({
           baseUrl: flags.baseUrl as string | undefined,
           withApiKey: !!(flags.withApiKey || flags.apiKeyStdin),
@@ -414,7 +399,7 @@ export async function main(argv: string[]): Promise<number> {
       .description("remove the stored API key from $CODEX_HOME/.env")
       .exitOverride()
       .action(async () => {
-        const { runLogout } = await import("./modes/login.ts");
+        const { runLogout } = await import("./modes/common/login.ts");
         exitCode = runLogout();
       }),
   );
@@ -424,7 +409,7 @@ export async function main(argv: string[]): Promise<number> {
     )
     .exitOverride()
     .action(async (_opts: unknown, cmd: Command) => {
-      const { runDoctor } = await import("./modes/doctor.ts");
+      const { runDoctor } = await import("./commands/doctor.ts");
       exitCode = await runDoctor(overrides(mergedOptions(cmd) as SharedFlags & Record<string, unknown>));
     });
   addSharedOptions(doctor);

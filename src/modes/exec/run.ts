@@ -28,10 +28,10 @@ import { UserError } from "../../util/errors.ts";
 import type { Redactor } from "../../util/redact.ts";
 import { printable } from "../../util/terminal-text.ts";
 import { uuidv7 } from "../../util/uuid.ts";
-import { withAddedDirs } from "../add-dirs.ts";
-import { imageDataUrl } from "../images.ts";
-import type { ReviewTarget } from "../review.ts";
-import { watchSignals } from "../signals.ts";
+import { withAddedDirs } from "../common/add-dirs.ts";
+import { imageDataUrl } from "../common/images.ts";
+import type { ReviewTarget } from "../common/review.ts";
+import { watchSignals } from "../common/signals.ts";
 import { createHumanRenderer } from "./human.ts";
 import { type PromptIO, resolvePrompt } from "./input.ts";
 import { createJsonlRenderer } from "./jsonl.ts";
@@ -112,7 +112,7 @@ async function runLocked(
 ): Promise<number> {
   let prompt: string;
   if (options.review) {
-    const { reviewDiff, reviewPrompt } = await import("../review.ts");
+    const { reviewDiff, reviewPrompt } = await import("../common/review.ts");
     const instructions =
       options.review.prompt === "-" ? await resolvePrompt("-", promptIO) : options.review.prompt;
     const { what, diff } = reviewDiff(cwd, options.review);

@@ -6,7 +6,7 @@ import { KNOWN_EFFORTS } from "../../../config/load.ts";
 import type { ResumeSource } from "../../../core/resume.ts";
 import type { SessionFile } from "../../../session/find.ts";
 import { thousands } from "../../../util/format.ts";
-import { reviewDiff, reviewPrompt } from "../../review.ts";
+import { reviewDiff, reviewPrompt } from "../../common/review.ts";
 import { colorDiff, workspaceDiff } from "../render/diff.ts";
 import { mcpCard } from "../render/mcp-card.ts";
 import { statusCard } from "../render/status.ts";

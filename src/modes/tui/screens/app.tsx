@@ -3,7 +3,7 @@
 import { Box, Static, Text, useApp, useStdout } from "ink";
 import { useEffect, useReducer, useRef, useState } from "react";
 import type { ResumeSource } from "../../../core/resume.ts";
-import { imageDataUrl, pastedImagePaths } from "../../images.ts";
+import { imageDataUrl, pastedImagePaths } from "../../common/images.ts";
 import { type ApprovalBroker, type ApprovalView, approvalKey, approvalSummary } from "../input/approvals.ts";
 import {
   type CommandContext,
