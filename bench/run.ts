@@ -1,6 +1,6 @@
 // Ratio benchmarks (issue 10): each measurement is paired with its baseline in the same run, on the same
 // machine, and reported as median(subject) / median(baseline); absolute budgets (resume, memory) are
-// medians too. Usage: npm run bench [-- --runs N --only version,help,first,stream,resume,tui --cli PATH]
+// medians too. Usage: npm run bench [-- --runs N --only version,help,first,stream,encode,resume,tui --cli PATH]
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import module from "node:module";
 import { cpus, tmpdir } from "node:os";
@@ -175,6 +175,40 @@ try {
     }
   }
 
+  // --- a long session's next request: the body encoded with the kept start vs from scratch ---------------
+  if (enabled("encode")) {
+    const { readRollout } = await import("../src/session/reader.ts");
+    const { ChatBodyEncoder, chatBodyBytes } = await import("../src/gateway/body-encoder.ts");
+    const rollout = writeRollout(join(base, "home-encode"), base, 50 * 1024 * 1024);
+    const history = readRollout(rollout.path, { records: false }).history;
+    const request = () => ({ model: "m", instructions: "instructions", items: history, tools: [] });
+    const encoder = new ChatBodyEncoder();
+    encoder.bytes(request(), { stream: true });
+    const kept: number[] = [];
+    const fresh: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      // One more turn: a prompt, a call, its output.
+      history.push(
+        { type: "message", role: "user", content: [{ type: "input_text", text: `turn ${i}` }] },
+        { type: "function_call", call_id: `bench${i}`, name: "shell", arguments: '{"command":["ls"]}' },
+        { type: "function_call_output", call_id: `bench${i}`, output: "src/a.ts\n".repeat(500) },
+      );
+      let t = performance.now();
+      encoder.bytes(request(), { stream: true });
+      kept.push(performance.now() - t);
+      t = performance.now();
+      chatBodyBytes(request(), { stream: true });
+      fresh.push(performance.now() - t);
+    }
+    rows.push({
+      name: `next request's body, ${(rollout.bytes / 1048576).toFixed(0)} MB session`,
+      subject: median(kept),
+      unit: "ms",
+      budget: 10,
+      note: `in process, one turn added each run; the whole body encoded from scratch: ${median(fresh).toFixed(0)} ms`,
+    });
+  }
+
   // --- exec resume of a 50 MB rollout: spawn → first byte of the request ----------------------------
   if (enabled("resume")) {
     const gateway = await startBenchGateway();
@@ -325,7 +359,7 @@ console.log(
 );
 for (const r of rows) {
   const more = r.lowerBound ? ">" : "";
-  const value = `${more}${r.subject.toFixed(0)}`.padStart(6) + ` ${r.unit}`;
+  const value = `${more}${r.subject.toFixed(r.subject < 10 ? 1 : 0)}`.padStart(6) + ` ${r.unit}`;
   let verdict: boolean;
   let compare: string;
   if (r.baseline) {

@@ -7,7 +7,7 @@ export function mcpCommand(
   options: (cmd: Command) => Overrides,
   setExitCode: (code: number) => void,
 ): Command {
-  const run = async (cmd: Command, what: import("./modes/mcp-command.ts").McpCommand) => {
+  const run = async (cmd: Command, what: import("./commands/mcp.ts").McpCommand) => {
     const { runMcpCommand } = await import("./subcommands.ts");
     setExitCode(runMcpCommand(what, options(cmd)));
   };

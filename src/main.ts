@@ -2,7 +2,6 @@
 import { Argument, Command, CommanderError, Option } from "commander";
 import { mcpCommand } from "./cli-mcp.ts";
 import { NOT_OFFERED, notOfferedLine } from "./commands/codex-words.ts";
-import { HOOKS } from "./commands/hooks.ts";
 import { ConfigError } from "./config/types.ts";
 import { UserError } from "./util/errors.ts";
 import { printable } from "./util/terminal-text.ts";
@@ -354,20 +353,6 @@ export async function main(argv: string[]): Promise<number> {
     });
   addConfigOptions(sandbox);
   program.addCommand(sandbox);
-
-  for (const hook of HOOKS) {
-    program.addCommand(
-      new Command(hook.name)
-        .description(hook.summary)
-        .helpOption(false)
-        .allowUnknownOption()
-        .allowExcessArguments()
-        .exitOverride()
-        .action(async (_opts: unknown, cmd: Command) => {
-          exitCode = await (await hook.load()).run(cmd.args);
-        }),
-    );
-  }
 
   const models = new Command("models")
     .description("list the gateway's models with their context windows (* marks the configured model)")

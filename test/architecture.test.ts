@@ -42,6 +42,7 @@ const allowed: Record<string, string[]> = {
     "config",
     "gateway",
     "tools",
+    "agent",
     "session",
     "telemetry",
     "core",
@@ -81,7 +82,11 @@ test("imports follow the layering", () => {
   assert.deepEqual(violations, []);
 });
 
-test("the TUI and exec share nothing but the session layer and modes/*.ts: no modes/tui → modes/exec import", () => {
+test("src/modes holds the two front ends and what they share, nothing loose; one-shot commands live in src/commands", () => {
+  assert.deepEqual(readdirSync(join(src, "modes")).sort(), ["common", "exec", "tui"]);
+});
+
+test("the TUI and exec share nothing but the session layer and modes/common: no modes/tui → modes/exec import", () => {
   const tui = join(src, "modes", "tui");
   const exec = join(src, "modes", "exec");
   const violations: string[] = [];

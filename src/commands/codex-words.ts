@@ -1,6 +1,6 @@
 // The subcommand names of Codex 0.171 that codex-litellm does not implement itself. Each is still a command, so
 // the word never reaches the model as a prompt: it answers with one line saying what to use instead. Commands
-// another module implements later are loaded lazily through `hooks.ts`.
+// codex-litellm implements are commands of their own in main.ts.
 
 export interface NotOffered {
   name: string;

@@ -9,7 +9,7 @@ import { processEnv } from "../config/env.ts";
 import { loadConfig } from "../config/load.ts";
 import type { CliOverrides } from "../config/types.ts";
 import { resolveWorkdir } from "../core/setup.ts";
-import { withAddedDirs } from "../modes/add-dirs.ts";
+import { withAddedDirs } from "../modes/common/add-dirs.ts";
 import { createToolPolicy } from "../tools/policy.ts";
 import { buildCommandEnv } from "../tools/shell/env.ts";
 import { UserError } from "../util/errors.ts";

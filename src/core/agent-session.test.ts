@@ -81,14 +81,14 @@ test("the resume safeguard: a session larger than the window is measured, locked
     assert.ok(file);
 
     const small = await open(home, sim.baseUrl, 1000);
-    const prepared = await small.session.prepareResume(file);
+    const prepared = await small.session.prepareResume(small.session.openStored(file));
     assert.equal(prepared.tooBig, true);
     assert.ok(prepared.used > 1000, String(prepared.used));
     assert.ok(existsSync(lockPath(file.path)), "locked while the user decides");
     small.session.discardResume(prepared);
     assert.ok(!existsSync(lockPath(file.path)), "free again once aborted");
 
-    const again = await small.session.prepareResume(file);
+    const again = await small.session.prepareResume(small.session.openStored(file));
     small.session.applyResume(again);
     assert.equal(small.session.sessionId, id);
     assert.equal(small.session.historyTokens(), again.used, "the measuring agent is the one that carries on");

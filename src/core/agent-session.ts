@@ -15,8 +15,8 @@ import type { HistoryItem } from "../protocol/items.ts";
 import type { Usage } from "../protocol/model.ts";
 import { emptyUsage } from "../protocol/usage.ts";
 import type { SessionFile } from "../session/find.ts";
-import { lockPath, type SessionLock, tryLockSession } from "../session/lock.ts";
-import { type Rollout, readRollout } from "../session/reader.ts";
+import type { SessionLock } from "../session/lock.ts";
+import type { Rollout } from "../session/reader.ts";
 import type { SessionRecorder } from "../session/recorder.ts";
 import type { Telemetry } from "../telemetry/index.ts";
 import type { ToolPolicy } from "../tools/policy.ts";
@@ -29,6 +29,7 @@ import { requiredFailure, startMcpServers } from "./mcp-setup.ts";
 import { turnNotifier } from "./notify.ts";
 import { type InitialContext, permissionsUpdate } from "./permissions.ts";
 import { openRecorder, recordPrompt, sandboxPolicyRecord } from "./recording.ts";
+import { openResume, type ResumeSource, readResumed } from "./resume.ts";
 import {
   agentInstructions,
   contextWindowFor,
@@ -57,8 +58,6 @@ export interface SessionSetup {
   responseFormat?: AgentOptions["responseFormat"];
   /** What the rollout passes through; default one built from the provider's secrets and the environment. */
   redactor?: Redactor;
-  /** The lock of a session opened at start-up (`codex-litellm resume`), taken before the session. */
-  resumeLock?: SessionLock;
   /** The session's warnings once open (recording problems, MCP servers failing later). */
   warn: (message: string) => void;
 }
@@ -72,7 +71,7 @@ export interface PreparedResume {
   used: number;
   /** The history is larger than the context window: compact before continuing, or abort. */
   tooBig: boolean;
-  /** The session's lock, held from here on (none for a fork or an ephemeral run); `discardResume` frees it. */
+  /** The lock of the file recorded into (none for an ephemeral run), held from here on; `discardResume` frees it. */
   lock?: SessionLock;
   /** The agent that measured it, the one used once applied. */
   readonly agent?: Agent;
@@ -128,7 +127,6 @@ export class AgentSession {
   private agent?: Agent;
   private recorder?: SessionRecorder;
   private resumePath?: string;
-  private resumeLock?: SessionLock;
   private recordingClosed = false;
   private readonly listeners = new Set<(event: AgentEvent) => void>();
   private readonly instructions: string;
@@ -158,7 +156,6 @@ export class AgentSession {
     this.model = setup.model;
     this.effort = setup.config.reasoningEffort;
     this.contextWindow = contextWindow;
-    this.resumeLock = setup.resumeLock;
     this.tools = this.registry();
     this.agent = this.buildAgent([]);
   }
@@ -327,27 +324,30 @@ export class AgentSession {
   }
 
   /**
-   * Reads a stored session (unless `known` has it already) and measures it against the model's window; changes
-   * nothing yet. Takes its lock (SessionInUseError while another process records it) unless `known` says.
+   * A stored session chosen while this session runs (the TUI's pickers): forked when asked, locked by the one
+   * rule of resume.ts. Throws SessionInUseError while another process records it, a UserError when the fork fails.
    */
-  async prepareResume(
-    file: SessionFile,
-    known?: { rollout: Rollout; lock?: SessionLock },
-  ): Promise<PreparedResume> {
-    let lock = known?.lock;
-    if (!known) {
-      const startup = this.resumeLock;
-      this.resumeLock = undefined;
-      lock = startup?.path === lockPath(file.path) ? startup : tryLockSession(file.path, file.id);
-      if (lock !== startup) startup?.release();
-    }
-    let rollout = known?.rollout;
+  openStored(file: SessionFile, fork = false): ResumeSource {
+    return openResume(
+      this.config.codexHome,
+      file,
+      { fork, record: this.setup.record !== false },
+      this.setup.warn,
+    );
+  }
+
+  /**
+   * Reads the session (unless `rollout` is given) and measures it against the model's window: the resume
+   * safeguard. Changes nothing yet; the source's lock is released when it cannot be read.
+   */
+  async prepareResume(source: ResumeSource, rollout?: Rollout): Promise<PreparedResume> {
+    const { file, lock } = source;
     if (!rollout) {
       try {
-        rollout = readRollout(file.path);
+        rollout = readResumed(file);
       } catch (error) {
         lock?.release();
-        throw new UserError(`cannot read session ${file.path}: ${(error as Error).message}`);
+        throw error;
       }
     }
     const model = this.setup.model ?? rollout.meta?.model ?? this.model;

@@ -1,40 +1,15 @@
-// Session plumbing for every front end: finding the session to resume, opening its rollout for
-// recording, and history.jsonl. Recording problems are warnings: they never fail a run.
+// Session plumbing for every front end: opening the rollout for recording, and history.jsonl (finding
+// the session to resume is resume.ts). Recording problems are warnings: they never fail a run.
 import { processEnv } from "../config/env.ts";
 import { sessionRedactor } from "../config/secrets.ts";
 import type { ResolvedConfig } from "../config/types.ts";
-import { findLatestSession, findSessionById, type SessionFile } from "../session/find.ts";
 import { gitInfo } from "../session/git.ts";
 import { appendHistory } from "../session/history.ts";
 import { SessionInUseError, type SessionLock } from "../session/lock.ts";
 import { SessionRecorder } from "../session/recorder.ts";
 import { ORIGINATOR, type SandboxPolicyRecord, type TurnContextRecord } from "../session/types.ts";
-import { UserError } from "../util/errors.ts";
 import type { Redactor } from "../util/redact.ts";
 import { VERSION } from "../util/version.ts";
-
-export interface ResumeTarget {
-  /** Resume the most recently used session (of this directory unless `all`). */
-  last?: boolean;
-  all?: boolean;
-  sessionId?: string;
-  /** TUI: no id and no --last: choose in a picker. */
-  pick?: boolean;
-  /** The picker also lists sessions `exec` started (source "exec"). */
-  includeNonInteractive?: boolean;
-}
-
-/** The rollout to resume. Throws a UserError (exit 1) when there is none. */
-export function locateSession(codexHome: string, target: ResumeTarget, cwd: string): SessionFile {
-  if (target.sessionId) return findSessionById(codexHome, target.sessionId);
-  const found = findLatestSession(codexHome, target.all ? undefined : cwd);
-  if (found) return found;
-  throw new UserError(
-    target.all
-      ? "no stored session to resume"
-      : `no stored session was started in ${cwd} (use --all to pick the latest session from any directory)`,
-  );
-}
 
 export function sandboxPolicyRecord(config: ResolvedConfig, writableRoots: string[]): SandboxPolicyRecord {
   if (config.sandboxMode === "workspace-write")

@@ -9,6 +9,7 @@ import type { ModelProfile, ProviderConfig } from "../config/types.ts";
 import type { GatewayError, ModelEvent, ModelRequest, ModelResponse, StreamFn } from "../protocol/model.ts";
 import { createRedactor, redactUrl, truncate } from "../util/redact.ts";
 import { assembleFromJson, ChunkAssembler } from "./assemble.ts";
+import { ChatBodyEncoder } from "./body-encoder.ts";
 import {
   httpError,
   inBandError,
@@ -27,7 +28,6 @@ import {
 } from "./first-contact.ts";
 import { type HttpExchange, IdleTimeoutError, readText, request } from "./http.ts";
 import { LimitError, SseSizeGuard } from "./limits.ts";
-import { chatBodyBytes } from "./messages.ts";
 import { type EffectiveProfile, modelProfile } from "./quirks.ts";
 
 export interface GatewayOptions {
@@ -122,6 +122,8 @@ export function createGateway(options: GatewayOptions): Gateway {
   const bufferedModels = new Set<string>();
   /** Parameters a model's gateway rejected (UnsupportedParamsError), remembered for the session. */
   const droppedParams = new Map<string, Set<string>>();
+  /** Keeps the encoded start of the conversation: a request encodes only what is new. */
+  const encoder = new ChatBodyEncoder();
 
   function endpoint(path: string): URL {
     const url = new URL(`${provider.baseUrl}/${path}`);
@@ -147,8 +149,9 @@ export function createGateway(options: GatewayOptions): Gateway {
     attemptNo: number,
     profile: EffectiveProfile,
   ): AsyncGenerator<ModelEvent, AttemptResult> {
-    // Serialised and encoded message by message: a long history never becomes one huge string.
-    const body = chatBodyBytes(req, {
+    // Serialised and encoded message by message (a long history never becomes one huge string), the settled
+    // start of the conversation only once.
+    const body = encoder.bytes(req, {
       stream: !buffered,
       dropParams: droppedParams.get(req.model),
       replay: profile,

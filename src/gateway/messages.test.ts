@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import type { HistoryItem } from "../protocol/items.ts";
 import { assistantMessage, userMessage } from "../protocol/items.ts";
-import { chatBody, chatBodyBytes, MISSING_OUTPUT, toChatMessages } from "./messages.ts";
+import { chatBody, MISSING_OUTPUT, toChatMessages } from "./messages.ts";
 
 const call = (id: string, name = "shell", args = "{}"): HistoryItem => ({
   type: "function_call",
@@ -158,50 +158,5 @@ describe("chatBody", () => {
     assert.equal(buffered.stream, false);
     assert.equal("stream_options" in buffered, false);
     assert.equal("reasoning_effort" in buffered, false);
-  });
-});
-
-describe("chatBodyBytes", () => {
-  const bytes = (req: Parameters<typeof chatBody>[0], options: Parameters<typeof chatBody>[1]) =>
-    Buffer.concat(chatBodyBytes(req, options));
-  const json = (req: Parameters<typeof chatBody>[0], options: Parameters<typeof chatBody>[1]) =>
-    Buffer.from(JSON.stringify(chatBody(req, options)));
-
-  test("the bytes of JSON.stringify(chatBody(...)), whatever the options", () => {
-    const items: HistoryItem[] = [
-      userMessage('quote " backslash \\ tab \t résumé → 🙂 \u2028'),
-      { type: "reasoning", text: "t", reasoning_content: "why ✔" },
-      call("a", "shell", '{"command":["ls"]}'),
-      output("a", "out\n".repeat(10)),
-      assistantMessage("done ✖"),
-    ];
-    const tools = [{ name: "shell", description: "runs → things", parameters: { type: "object" } }];
-    const requests = [
-      request([]),
-      request(items),
-      { ...request(items), tools, reasoningEffort: "high" },
-      { ...request(items), instructions: "" },
-    ];
-    for (const req of requests)
-      for (const options of [
-        { stream: true },
-        { stream: false },
-        { stream: true, dropParams: new Set(["stream_options", "reasoning_effort"]) },
-        { stream: true, replay: { reasoningContentReplay: "always" as const, rawContentReplay: false } },
-      ])
-        assert.deepEqual(bytes(req, options), json(req, options));
-  });
-
-  test("a history of several megabytes comes in chunks with the same bytes", () => {
-    const items: HistoryItem[] = [];
-    for (let i = 0; i < 400; i++)
-      items.push(
-        userMessage(`step ${i}`),
-        call(`c${i}`),
-        output(`c${i}`, `${i % 4 ? "" : "→ "}${"line of output\n".repeat(700)}`),
-      );
-    const chunks = chatBodyBytes(request(items), { stream: true });
-    assert.ok(chunks.length > 2);
-    assert.deepEqual(Buffer.concat(chunks), json(request(items), { stream: true }));
   });
 });

@@ -6,7 +6,6 @@
 import type { FunctionCallItem, HistoryItem, MessageItem, ReasoningItem } from "../protocol/items.ts";
 import { messageText } from "../protocol/items.ts";
 import type { ModelRequest } from "../protocol/model.ts";
-import { Utf8Writer } from "../util/utf8.ts";
 
 export interface ChatToolCall {
   id: string;
@@ -39,99 +38,145 @@ export interface ReplayRules {
   rawContentReplay: boolean;
 }
 
-const DEFAULT_REPLAY: ReplayRules = { reasoningContentReplay: "tool_calls", rawContentReplay: true };
+export const DEFAULT_REPLAY: ReplayRules = { reasoningContentReplay: "tool_calls", rawContentReplay: true };
 
-export function toChatMessages(request: ModelRequest, replay: ReplayRules = DEFAULT_REPLAY): ChatMessage[] {
-  const systemParts = [request.instructions];
-  const out: ChatMessage[] = [];
-  let pendingReasoning: ReasoningItem | undefined;
-  // The assistant message that tool calls of the current response attach to.
-  let openAssistant: ChatMessage | undefined;
-  const outputs = new Map<string, string>();
-  for (const item of request.items)
-    if (item.type === "function_call_output") outputs.set(item.call_id, item.output);
-  const answered = new Set<string>();
+const NONE: ReadonlySet<string> = new Set();
 
-  const attachReasoning = (message: ChatMessage) => {
-    if (!pendingReasoning) return;
-    if (pendingReasoning.reasoning_content !== undefined)
-      message.reasoning_content = pendingReasoning.reasoning_content;
-    if (pendingReasoning.thinking_blocks?.length) message.thinking_blocks = pendingReasoning.thinking_blocks;
-    if (pendingReasoning.reasoning_details?.length)
-      message.reasoning_details = pendingReasoning.reasoning_details;
-    pendingReasoning = undefined;
-  };
+/**
+ * Turns history items into messages, one item at a time. `outputOf` finds a call's output anywhere in the
+ * request; `answeredBefore` holds calls whose tool messages an earlier builder already produced (the prefix a
+ * body encoder kept). Messages stay open to change until `settled` says otherwise.
+ */
+export class ChatMessageBuilder {
+  readonly messages: ChatMessage[] = [];
+  readonly systemParts: string[] = [];
+  /** Calls given their tool message here, in order. */
+  readonly answered: string[] = [];
+  private readonly answeredHere = new Set<string>();
+  private pendingReasoning: ReasoningItem | undefined;
+  /** The assistant message that tool calls of the current response attach to. */
+  private openAssistant: ChatMessage | undefined;
 
-  const flushOutputs = (calls: ChatToolCall[]) => {
-    for (const call of calls) {
-      if (answered.has(call.id)) continue;
-      answered.add(call.id);
-      out.push({ role: "tool", tool_call_id: call.id, content: outputs.get(call.id) ?? MISSING_OUTPUT });
-    }
-  };
+  constructor(
+    private readonly replay: ReplayRules,
+    private readonly outputOf: (callId: string) => string | undefined,
+    private readonly answeredBefore: ReadonlySet<string> = NONE,
+  ) {}
 
-  // Ends the current response's group: its calls get their outputs (or a placeholder) before anything else.
-  const closeGroup = () => {
-    if (openAssistant?.tool_calls) flushOutputs(openAssistant.tool_calls);
-    openAssistant = undefined;
-  };
-
-  for (const item of request.items as HistoryItem[]) {
+  add(item: HistoryItem): void {
     switch (item.type) {
       case "reasoning":
-        closeGroup();
-        pendingReasoning = item;
+        this.closeGroup();
+        this.pendingReasoning = item;
         break;
       case "message": {
         if (item.role === "system" || item.role === "developer") {
-          systemParts.push(messageText(item));
+          this.systemParts.push(messageText(item));
           break;
         }
         if (item.role === "user") {
-          closeGroup();
-          pendingReasoning = undefined;
-          out.push({ role: "user", content: userContent(item) });
+          this.closeGroup();
+          this.pendingReasoning = undefined;
+          this.messages.push({ role: "user", content: userContent(item) });
           break;
         }
-        closeGroup();
-        const content = replay.rawContentReplay ? (item.raw_content ?? messageText(item)) : messageText(item);
+        this.closeGroup();
+        const content = this.replay.rawContentReplay
+          ? (item.raw_content ?? messageText(item))
+          : messageText(item);
         const message: ChatMessage = { role: "assistant", content };
-        attachReasoning(message);
-        out.push(message);
-        openAssistant = message;
+        this.attachReasoning(message);
+        this.messages.push(message);
+        this.openAssistant = message;
         break;
       }
       case "function_call": {
         const call = chatToolCall(item);
-        if (openAssistant) {
-          openAssistant.tool_calls = [...(openAssistant.tool_calls ?? []), call];
+        if (this.openAssistant) {
+          this.openAssistant.tool_calls = [...(this.openAssistant.tool_calls ?? []), call];
         } else {
-          openAssistant = { role: "assistant", content: null, tool_calls: [call] };
-          attachReasoning(openAssistant);
-          out.push(openAssistant);
+          this.openAssistant = { role: "assistant", content: null, tool_calls: [call] };
+          this.attachReasoning(this.openAssistant);
+          this.messages.push(this.openAssistant);
         }
         break;
       }
-      case "function_call_output": {
+      case "function_call_output":
         // Outputs are placed right after their group; a stray output with no call is dropped.
-        closeGroup();
+        this.closeGroup();
         break;
-      }
       default:
         item satisfies never;
     }
   }
-  closeGroup();
-  // By default reasoning_content goes back only with tool calls: DeepSeek requires it there and R1 rejected
-  // it elsewhere.
-  for (const message of out) {
-    if (
-      replay.reasoningContentReplay === "never" ||
-      (replay.reasoningContentReplay === "tool_calls" && !message.tool_calls)
-    )
-      delete message.reasoning_content;
+
+  /** Ends the current response's group: its calls get their outputs (or a placeholder) before anything else. */
+  closeGroup(): void {
+    for (const call of this.openAssistant?.tool_calls ?? []) {
+      if (this.answeredBefore.has(call.id) || this.answeredHere.has(call.id)) continue;
+      this.answeredHere.add(call.id);
+      this.answered.push(call.id);
+      this.messages.push({
+        role: "tool",
+        tool_call_id: call.id,
+        content: this.outputOf(call.id) ?? MISSING_OUTPUT,
+      });
+    }
+    this.openAssistant = undefined;
   }
-  return [{ role: "system", content: systemParts.filter(Boolean).join("\n\n") }, ...out];
+
+  /**
+   * True when no later item can change the messages so far, except an output for a call already answered
+   * (whoever keeps them checks that): no group is open for more calls and no reasoning waits for its message.
+   */
+  settled(): boolean {
+    return !this.openAssistant && !this.pendingReasoning;
+  }
+
+  /**
+   * The message as sent. By default reasoning_content goes back only with tool calls: DeepSeek requires it
+   * there and R1 rejected it elsewhere. Call once the message is settled.
+   */
+  finish(message: ChatMessage): ChatMessage {
+    const rule = this.replay.reasoningContentReplay;
+    if (rule === "never" || (rule === "tool_calls" && !message.tool_calls)) delete message.reasoning_content;
+    return message;
+  }
+
+  private attachReasoning(message: ChatMessage): void {
+    const reasoning = this.pendingReasoning;
+    if (!reasoning) return;
+    if (reasoning.reasoning_content !== undefined) message.reasoning_content = reasoning.reasoning_content;
+    if (reasoning.thinking_blocks?.length) message.thinking_blocks = reasoning.thinking_blocks;
+    if (reasoning.reasoning_details?.length) message.reasoning_details = reasoning.reasoning_details;
+    this.pendingReasoning = undefined;
+  }
+}
+
+/** The one system message: the instructions, then every system and developer item's text. */
+export function systemMessage(instructions: string, parts: readonly string[]): ChatMessage {
+  return { role: "system", content: [instructions, ...parts].filter(Boolean).join("\n\n") };
+}
+
+/** Each call's output in `items[from…]`; a later output for the same call wins. */
+export function outputsOf(items: readonly HistoryItem[], from = 0, to = items.length): Map<string, string> {
+  const outputs = new Map<string, string>();
+  for (let i = from; i < to; i++) {
+    const item = items[i];
+    if (item.type === "function_call_output") outputs.set(item.call_id, item.output);
+  }
+  return outputs;
+}
+
+export function toChatMessages(request: ModelRequest, replay: ReplayRules = DEFAULT_REPLAY): ChatMessage[] {
+  const outputs = outputsOf(request.items);
+  const builder = new ChatMessageBuilder(replay, (id) => outputs.get(id));
+  for (const item of request.items) builder.add(item);
+  builder.closeGroup();
+  return [
+    systemMessage(request.instructions, builder.systemParts),
+    ...builder.messages.map((m) => builder.finish(m)),
+  ];
 }
 
 /** Plain text unless the message carries images. */
@@ -162,10 +207,16 @@ export interface BodyOptions {
 }
 
 export function chatBody(request: ModelRequest, options: BodyOptions): Record<string, unknown> {
-  const body: Record<string, unknown> = {
-    model: request.model,
-    messages: toChatMessages(request, options.replay),
-  };
+  return bodyWith(request, options, toChatMessages(request, options.replay ?? DEFAULT_REPLAY));
+}
+
+/** The request body around `messages`, members in the order they are sent. */
+export function bodyWith(
+  request: ModelRequest,
+  options: BodyOptions,
+  messages: unknown,
+): Record<string, unknown> {
+  const body: Record<string, unknown> = { model: request.model, messages };
   if (options.stream) {
     body.stream = true;
     if (!options.dropParams?.has("stream_options")) body.stream_options = { include_usage: true };
@@ -186,32 +237,4 @@ export function chatBody(request: ModelRequest, options: BodyOptions): Record<st
   // `model_verbosity`: OpenAI's Chat Completions `verbosity` (GPT-5); dropped like the others when refused.
   if (request.verbosity && !options.dropParams?.has("verbosity")) body.verbosity = request.verbosity;
   return body;
-}
-
-/** Buffer size for the encoded body: a 40 MB body is a few dozen writes. */
-const BODY_CHUNK_BYTES = 1 << 20;
-
-/**
- * The bytes of `JSON.stringify(chatBody(request, options))`, serialised and encoded message by message. A big
- * history as one string costs a second copy of it (two bytes a character once any message has non-ASCII
- * text), garbage-collector copies while it is built, and a pass to flatten it before it can be encoded.
- */
-export function chatBodyBytes(request: ModelRequest, options: BodyOptions): Buffer[] {
-  const out = new Utf8Writer(BODY_CHUNK_BYTES);
-  let separator = "{";
-  for (const [key, value] of Object.entries(chatBody(request, options))) {
-    // As JSON.stringify: members whose value is undefined are left out.
-    if (value === undefined) continue;
-    out.write(`${separator}${JSON.stringify(key)}:`);
-    separator = ",";
-    if (key !== "messages") {
-      out.write(JSON.stringify(value));
-      continue;
-    }
-    const messages = value as ChatMessage[];
-    for (let i = 0; i < messages.length; i++) out.write(`${i ? "," : "["}${JSON.stringify(messages[i])}`);
-    out.write(messages.length ? "]" : "[]");
-  }
-  out.write(separator === "{" ? "{}" : "}");
-  return out.end();
 }

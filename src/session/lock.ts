@@ -80,6 +80,15 @@ function alive(pid: number): boolean {
 }
 
 /**
+ * Throws SessionInUseError when another live process holds the session's lock; writes nothing. A check made
+ * before the run commits to anything: `lockSession` later still refuses an owner that came in between.
+ */
+export function assertNotInUse(rolloutPath: string, sessionId: string): void {
+  const owner = readOwner(lockPath(rolloutPath));
+  if (owner && owner.pid !== process.pid && ownerAlive(owner)) throw new SessionInUseError(sessionId, owner);
+}
+
+/**
  * Takes the session's lock, or throws SessionInUseError when a live process holds it. Other I/O errors (a
  * read-only sessions directory) are thrown as they come.
  */

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import { e2e, jsonLines } from "../helpers/e2e.ts";
-import { listRollouts, readRecords } from "../helpers/rollouts.ts";
+import { listRollouts, readRecords, writeSession } from "../helpers/rollouts.ts";
 import { HAVE_TMUX } from "../helpers/terminal.ts";
 import { tuiSession } from "../helpers/tui.ts";
 
@@ -145,7 +145,11 @@ describe("one process per session", () => {
       });
       await until("A's request", () => t.chatBodies().length === 2);
       assert.ok(existsSync(`${rollout}.lock`));
-      const b = await t.run(["exec", "resume", id, "-m", "m", "B"]);
+      // Refused before the prompt is read: B's stdin stays open, and it does not wait for it.
+      const b = await t.run(["exec", "resume", id, "-m", "m", "-"], {
+        keepStdinOpen: true,
+        timeoutMs: 10_000,
+      });
       assert.equal(b.code, 1, b.stderr);
       assert.match(b.stderr, new RegExp(`session ${id} is in use by process ${holder}\\b`));
       assert.equal(t.chatBodies().length, 2, "B sent nothing");
@@ -162,6 +166,85 @@ describe("one process per session", () => {
         .filter((r) => r.type === "event_msg" && r.payload.type === "user_message")
         .map((r) => r.payload.message);
       assert.deepEqual(prompts, ["start", "A", "C"]);
+    } finally {
+      await t.close();
+    }
+  });
+
+  test("`exec fork` locks the fork it records into: resuming the fork is refused meanwhile, the original is not", async () => {
+    const t = await e2e({
+      responses: [
+        { text: "started" },
+        { text: "never", fault: { hang_before_headers: true } },
+        { text: "original resumed" },
+      ],
+    });
+    try {
+      const first = await t.run(["exec", "--json", "-m", "m", "start"]);
+      assert.equal(first.code, 0, first.stderr);
+      const id = jsonLines(first.stdout)[0].thread_id;
+      const [original] = listRollouts(t.ws.home);
+
+      let holder = 0;
+      const a = t.run(["exec", "fork", id, "-m", "m", ...FAST, "A"], {
+        onSpawn: (child) => {
+          holder = child.pid ?? 0;
+        },
+      });
+      await until("A's request", () => t.chatBodies().length === 2);
+      const fork = listRollouts(t.ws.home).find((p) => p !== original) as string;
+      assert.ok(fork, listRollouts(t.ws.home).join("\n"));
+      const forkId = readRecords(fork)[0].payload.id as string;
+      assert.equal(JSON.parse(readFileSync(`${fork}.lock`, "utf8")).pid, holder, "the fork is locked by A");
+      assert.ok(!existsSync(`${original}.lock`), "the original is only read");
+
+      const b = await t.run(["exec", "resume", forkId, "-m", "m", "B"]);
+      assert.equal(b.code, 1, b.stderr);
+      assert.match(b.stderr, new RegExp(`session ${forkId} is in use by process ${holder}\\b`));
+      assert.equal(t.chatBodies().length, 2, "B sent nothing");
+
+      const c = await t.run(["exec", "resume", id, "-m", "m", "C"]);
+      assert.equal(c.code, 0, c.stderr);
+      assert.equal(c.stdout, "original resumed\n");
+
+      process.kill(holder, "SIGTERM");
+      assert.equal((await a).code, 143);
+      assert.ok(!existsSync(`${fork}.lock`), "released on a signal");
+    } finally {
+      await t.close();
+    }
+  });
+
+  test("a fork refused by a check writes nothing: no fork, no lock", async () => {
+    const t = await e2e({ responses: [] });
+    try {
+      const id = "019a44bc-4444-7000-8000-00000000f0e1";
+      // A stored session that names no model, and none is configured: exec cannot run it.
+      writeSession(t.ws.home, {
+        id,
+        start: new Date(2025, 10, 2, 12),
+        records: [
+          { type: "session_meta", payload: { id, timestamp: "2025-11-02T12:00:00.000Z", cwd: t.ws.dir } },
+        ],
+      });
+      const before = filesUnder(t.ws.home);
+      const noModel = await t.run(["exec", "fork", id, "go"]);
+      assert.equal(noModel.code, 1, noModel.stderr);
+      assert.match(noModel.stderr, /no model configured/);
+      const badOutput = await t.run([
+        "exec",
+        "fork",
+        id,
+        "-m",
+        "m",
+        "-o",
+        join(t.ws.tmp, "no", "such", "out"),
+        "go",
+      ]);
+      assert.equal(badOutput.code, 1, badOutput.stderr);
+      assert.match(badOutput.stderr, /cannot write/);
+      assert.deepEqual(filesUnder(t.ws.home), before);
+      assert.equal(t.chatBodies().length, 0);
     } finally {
       await t.close();
     }

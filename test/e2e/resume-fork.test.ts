@@ -127,6 +127,11 @@ describe("TUI resume and fork", () => {
       assert.equal(forked.length, 1, forked.join("\n"));
       assert.equal(readRecords(forked[0])[0].payload.forked_from_id, CLI_ID);
       assert.equal(s.chatBodies()[1].messages.at(-1).content, "fork prompt");
+      // The fork is the file this TUI records into: locked like any resumed session (core/resume.ts).
+      const forkId = readRecords(forked[0])[0].payload.id;
+      const other = await s.run(["exec", "resume", forkId, "-m", "sim-model", "meanwhile"]);
+      assert.equal(other.code, 1, other.stderr);
+      assert.match(other.stderr, new RegExp(`session ${forkId} is in use by process \\d+`));
     } finally {
       term.kill();
       await s.close();

@@ -16,6 +16,8 @@ export interface RunOptions {
   cwd: string;
   env?: Record<string, string | undefined>;
   input?: string;
+  /** Leave stdin open (no `input`): a run that reads it waits until killed or timed out. */
+  keepStdinOpen?: boolean;
   timeoutMs?: number;
   /** Called once the process has started, e.g. to send signals. */
   onSpawn?: (child: import("node:child_process").ChildProcess) => void;
@@ -58,7 +60,7 @@ export function runCli(args: string[], options: RunOptions): Promise<RunResult> 
       resolve({ code, signal, stdout, stderr });
     });
     if (options.input !== undefined) child.stdin.end(options.input);
-    else child.stdin.end();
+    else if (!options.keepStdinOpen) child.stdin.end();
     options.onSpawn?.(child);
   });
 }

@@ -6,8 +6,8 @@ import type { AgentEvent, SessionInfo } from "../../protocol/events.ts";
 import type { Usage } from "../../protocol/model.ts";
 import { thousands } from "../../util/format.ts";
 import { mapStrings, printable } from "../../util/terminal-text.ts";
-import { commandText } from "../command-text.ts";
-import { retryPrinted, retryText } from "../retry-text.ts";
+import { commandText } from "../common/command-text.ts";
+import { retryPrinted, retryText } from "../common/retry-text.ts";
 
 export interface HumanOptions {
   color: boolean;

@@ -3,8 +3,8 @@ import type { AgentEvent } from "../../protocol/events.ts";
 import type { JsonUsage, ThreadEvent, ThreadItem } from "../../protocol/exec-json.ts";
 import type { Usage } from "../../protocol/model.ts";
 import { escapeJsonControls } from "../../util/terminal-text.ts";
-import { commandText } from "../command-text.ts";
-import { retryPrinted, retryText } from "../retry-text.ts";
+import { commandText } from "../common/command-text.ts";
+import { retryPrinted, retryText } from "../common/retry-text.ts";
 
 export function jsonUsage(u: Usage): JsonUsage {
   return {

@@ -8,15 +8,20 @@ import { findGitRoot } from "../../config/project-doc.ts";
 import { sessionRedactor } from "../../config/secrets.ts";
 import type { CliOverrides, ResolvedConfig } from "../../config/types.ts";
 import { type AgentSession, openAgentSession } from "../../core/agent-session.ts";
-import { locateSession, type ResumeTarget } from "../../core/recording.ts";
+import {
+  findResume,
+  openResume,
+  type ResumeMode,
+  type ResumeSource,
+  type ResumeTarget,
+  readResumed,
+} from "../../core/resume.ts";
 import { resolveWorkdir } from "../../core/setup.ts";
 import { providerProblem } from "../../gateway/first-contact.ts";
 import { closeAgents } from "../../gateway/http.ts";
 import type { AgentEvent } from "../../protocol/events.ts";
 import type { SessionFile } from "../../session/find.ts";
-import { forkSession } from "../../session/fork.ts";
-import { type SessionLock, tryLockSession } from "../../session/lock.ts";
-import { type Rollout, readRollout } from "../../session/reader.ts";
+import type { Rollout } from "../../session/reader.ts";
 import { startTelemetry } from "../../telemetry/index.ts";
 import { createToolPolicy } from "../../tools/policy.ts";
 import { prefetchSandbox } from "../../tools/sandbox/detect.ts";
@@ -24,10 +29,10 @@ import { UserError } from "../../util/errors.ts";
 import type { Redactor } from "../../util/redact.ts";
 import { printable } from "../../util/terminal-text.ts";
 import { uuidv7 } from "../../util/uuid.ts";
-import { withAddedDirs } from "../add-dirs.ts";
-import { imageDataUrl } from "../images.ts";
-import type { ReviewTarget } from "../review.ts";
-import { watchSignals } from "../signals.ts";
+import { withAddedDirs } from "../common/add-dirs.ts";
+import { imageDataUrl } from "../common/images.ts";
+import type { ReviewTarget } from "../common/review.ts";
+import { watchSignals } from "../common/signals.ts";
 import { createHumanRenderer } from "./human.ts";
 import { type PromptIO, resolvePrompt } from "./input.ts";
 import { createJsonlRenderer } from "./jsonl.ts";
@@ -78,21 +83,23 @@ export async function runExec(options: ExecOptions): Promise<number> {
     schema: options.outputSchema ? await loadOutputSchema(options.outputSchema, cwd) : undefined,
   };
   const warnEarly: string[] = [];
-  // Found before stdin is read, so a missing session fails at once.
-  const resumed = options.resume ? locateSession(config.codexHome, options.resume, cwd) : undefined;
-  // So is a session another process is recording (SessionInUseError, exit 1; see session/lock.ts). A fork
-  // only reads it.
-  const lock =
-    resumed && !options.ephemeral && !options.fork
-      ? tryLockSession(resumed.path, resumed.id, (e) =>
-          warnEarly.push(`could not lock session ${resumed.id} (${e.message})`),
-        )
-      : undefined;
+  const mode: ResumeMode = { fork: !!options.fork, record: !options.ephemeral };
+  // Found before stdin is read, so a missing session, or one another process records (SessionInUseError),
+  // fails at once with exit 1. Nothing is written until the checks of runLocked have passed (resume.ts).
+  const located = options.resume ? findResume(config.codexHome, options.resume, cwd, mode) : undefined;
+  const opened: { source?: ResumeSource } = {};
   try {
-    return await runLocked(options, inputs, cwd, config, resumed, lock, warnEarly);
+    return await runLocked(options, inputs, cwd, config, located && { located, mode, opened }, warnEarly);
   } finally {
-    lock?.release();
+    opened.source?.lock?.release();
   }
+}
+
+/** The stored session found before the run, and (once every check passed) the one opened: fork and lock. */
+interface Resuming {
+  located: SessionFile;
+  mode: ResumeMode;
+  opened: { source?: ResumeSource };
 }
 
 async function runLocked(
@@ -100,8 +107,7 @@ async function runLocked(
   { images, schema }: Inputs,
   cwd: string,
   config: ResolvedConfig,
-  located: SessionFile | undefined,
-  lock: SessionLock | undefined,
+  resuming: Resuming | undefined,
   warnEarly: string[],
 ): Promise<number> {
   // Started now, awaited just before the policy is built: the sandbox probe runs as a child process (its
@@ -111,7 +117,7 @@ async function runLocked(
     config.sandboxMode === "danger-full-access" ? undefined : prefetchSandbox({ path: processEnv().PATH });
   let prompt: string;
   if (options.review) {
-    const { reviewDiff, reviewPrompt } = await import("../review.ts");
+    const { reviewDiff, reviewPrompt } = await import("../common/review.ts");
     const instructions =
       options.review.prompt === "-" ? await resolvePrompt("-", promptIO) : options.review.prompt;
     const { what, diff } = reviewDiff(cwd, options.review);
@@ -131,29 +137,29 @@ async function runLocked(
   if (unusable) throw new UserError(unusable.message);
   if (options.outputLastMessage)
     checkWritable(resolve(cwd, options.outputLastMessage), "-o/--output-last-message");
-  let resumed = located;
-  if (located && options.fork) {
-    try {
-      resumed = forkSession(config.codexHome, located);
-    } catch (error) {
-      throw new UserError(`cannot fork session ${located.id}: ${(error as Error).message}`);
-    }
-  }
-  let rollout: Rollout | undefined;
-  if (resumed) {
-    try {
-      // exec shows none of the stored events: only meta, history and warnings are needed.
-      rollout = readRollout(resumed.path, { records: false });
-    } catch (error) {
-      throw new UserError(`cannot read session ${resumed.path}: ${(error as Error).message}`);
-    }
-  }
+  // exec shows none of the stored events: only meta, history and warnings are needed. Resuming in place, the
+  // lock comes first (it leaves nothing behind: released on every exit) and the session is read once under it;
+  // a fork is written only after the checks, so the original is read first and the fork again once written.
+  const readOptions = { records: false };
+  const open = (located: SessionFile) => {
+    if (!resuming) return undefined;
+    const source = openResume(config.codexHome, located, resuming.mode, (m) => warnEarly.push(m));
+    resuming.opened.source = source;
+    return source.file;
+  };
+  let resumed = resuming && !resuming.mode.fork ? open(resuming.located) : undefined;
+  let rollout: Rollout | undefined = resuming && readResumed(resumed ?? resuming.located, readOptions);
   // A resumed session keeps its model unless one is configured now.
   const model = config.model ?? rollout?.meta?.model;
   if (!model) {
     throw new UserError(
       "no model configured: pass -m MODEL, or set `model` in config.toml (run `codex-litellm models` to list the gateway's models)",
     );
+  }
+  // Every check passed: now the fork is written and locked; its first record names the new id.
+  if (resuming?.mode.fork) {
+    resumed = open(resuming.located);
+    if (resumed) rollout = readResumed(resumed, readOptions);
   }
 
   const color =
@@ -179,7 +185,7 @@ async function runLocked(
   const policy = createToolPolicy(config, cwd, "exec");
   for (const notice of policy.notices) warn(notice);
 
-  // Before the gateway, whose wire log it records. Loads the file writers only when telemetry is enabled;
+  // Before the gateway, whose wire log it records. Opens the log files only when telemetry is enabled;
   // an unwritable log is a warning, never a failed run.
   const sessionId = rollout?.meta?.id ?? resumed?.id ?? uuidv7();
   const telemetry = await startTelemetry({ config: { ...config, model }, sessionId, warn });
@@ -206,7 +212,8 @@ async function runLocked(
       warn,
     });
     if (images.length) await session.checkVision();
-    const prepared = resumed && rollout ? await session.prepareResume(resumed, { rollout, lock }) : undefined;
+    const source = resuming?.opened.source;
+    const prepared = source && rollout ? await session.prepareResume(source, rollout) : undefined;
     if (prepared) session.applyResume(prepared);
     else session.startRecording();
     /** Human mode prints the LiteLLM usage card (telemetry saw the event first) just before `tokens used`. */

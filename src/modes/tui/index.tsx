@@ -6,20 +6,18 @@ import { processEnv } from "../../config/env.ts";
 import { loadConfig } from "../../config/load.ts";
 import type { CliOverrides, ResolvedConfig, TrustLevel } from "../../config/types.ts";
 import { openAgentSession } from "../../core/agent-session.ts";
-import { locateSession, type ResumeTarget } from "../../core/recording.ts";
+import { findResume, openResume, type ResumeSource, type ResumeTarget } from "../../core/resume.ts";
 import { resolveWorkdir } from "../../core/setup.ts";
 import { closeAgents } from "../../gateway/http.ts";
 import type { SessionFile } from "../../session/find.ts";
-import { forkSession } from "../../session/fork.ts";
-import { type SessionLock, tryLockSession } from "../../session/lock.ts";
 import { startTelemetry } from "../../telemetry/index.ts";
 import { createToolPolicy } from "../../tools/policy.ts";
 import { UserError } from "../../util/errors.ts";
 import { thousands } from "../../util/format.ts";
-import { withAddedDirs } from "../add-dirs.ts";
-import { imageDataUrl } from "../images.ts";
-import { saveLogin } from "../login.ts";
-import { watchSignals } from "../signals.ts";
+import { withAddedDirs } from "../common/add-dirs.ts";
+import { imageDataUrl } from "../common/images.ts";
+import { saveLogin } from "../common/login.ts";
+import { watchSignals } from "../common/signals.ts";
 import { ApprovalBroker } from "./input/approvals.ts";
 import { App } from "./screens/app.tsx";
 import { askLogin } from "./screens/login.tsx";
@@ -158,17 +156,17 @@ export async function runTui(options: TuiOptions): Promise<number> {
     throw new UserError(
       "the interactive TUI needs a terminal (stdin and stdout must be TTYs); use `codex-litellm exec` in scripts",
     );
+  // Refused before anything is drawn (exit 1): a missing session, or one another process records. Nothing is
+  // written yet; the fork and the lock come once the trust screen has passed (resume.ts).
   const located =
     options.resume && !options.resume.pick
-      ? locateSession(configured.codexHome, options.resume, cwd)
+      ? findResume(configured.codexHome, options.resume, cwd, { fork: options.fork })
       : undefined;
-  const resumeFile = located && options.fork ? forkSession(configured.codexHome, located) : located;
-  // Refused before anything is drawn while another process records the session (exit 1).
-  const resumeLock = resumeFile ? tryLockSession(resumeFile.path, resumeFile.id) : undefined;
+  const opened: { source?: ResumeSource } = {};
   try {
-    return await runTuiLocked(options, cwd, configured, resumeFile, resumeLock);
+    return await runTuiLocked(options, cwd, configured, located, opened);
   } finally {
-    resumeLock?.release();
+    opened.source?.lock?.release();
   }
 }
 
@@ -176,14 +174,18 @@ async function runTuiLocked(
   options: TuiOptions,
   cwd: string,
   configured: ResolvedConfig,
-  resumeFile: SessionFile | undefined,
-  resumeLock: SessionLock | undefined,
+  located: SessionFile | undefined,
+  opened: { source?: ResumeSource },
 ): Promise<number> {
   const images = (options.images ?? []).map((path) => imageDataUrl(path, cwd));
   const trustNotices: string[] = [];
   const trusted = await ensureTrusted(configured, trustNotices);
   if (typeof trusted === "number") return trusted;
   const config = trusted;
+  // The fork (`fork ID`) and the lock of the file this TUI records into, before the first frame.
+  const resume =
+    located && openResume(config.codexHome, located, { fork: options.fork }, (m) => trustNotices.push(m));
+  opened.source = resume;
 
   const broker = new ApprovalBroker();
   const policy = createToolPolicy(config, cwd, "interactive", broker);
@@ -202,14 +204,13 @@ async function runTuiLocked(
     telemetry,
     model: config.model,
     source: "cli",
-    resumeLock,
     warn: (m) => warn(m),
   });
   early.push(...session.startupWarnings);
   const model = session.model;
   const controller = new TuiController({ session, telemetry, note: tuiLog.note, home: processEnv().HOME });
   warn = (message) => controller.warn(message);
-  tuiLog.note("tui.start", { cwd, model: model ?? null, resume: resumeFile?.id ?? null });
+  tuiLog.note("tui.start", { cwd, model: model ?? null, resume: resume?.file.id ?? null });
 
   const instance = render(
     <App
@@ -218,7 +219,7 @@ async function runTuiLocked(
       history={readPromptHistory(config.codexHome)}
       initialPrompt={options.prompt}
       initialImages={images}
-      resume={resumeFile}
+      resume={resume}
       pick={
         options.resume?.pick
           ? { fork: !!options.fork, includeNonInteractive: !!options.resume.includeNonInteractive }

@@ -2,7 +2,7 @@
 // at a time); a request whose turn is interrupted settles as "no" and leaves the queue.
 import type { ApprovalAnswer, ApprovalPrompt, ApprovalRequest } from "../../../tools/policy.ts";
 import type { PatchPreview } from "../../../tools/types.ts";
-import { commandText } from "../../command-text.ts";
+import { commandText } from "../../common/command-text.ts";
 import { fileDiff } from "../render/diff.ts";
 import { line, plain, type StyledLine, span, truncated } from "../render/styled.ts";
 

@@ -3,10 +3,10 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { KNOWN_EFFORTS } from "../../../config/load.ts";
+import type { ResumeSource } from "../../../core/resume.ts";
 import type { SessionFile } from "../../../session/find.ts";
-import { forkSession } from "../../../session/fork.ts";
 import { thousands } from "../../../util/format.ts";
-import { reviewDiff, reviewPrompt } from "../../review.ts";
+import { reviewDiff, reviewPrompt } from "../../common/review.ts";
 import { colorDiff, workspaceDiff } from "../render/diff.ts";
 import { mcpCard } from "../render/mcp-card.ts";
 import { statusCard } from "../render/status.ts";
@@ -261,37 +261,32 @@ export function openResumePicker(
     }),
     onPick: (file) => {
       ctx.closePicker();
-      let chosen = file;
-      if (pick.fork) {
-        try {
-          chosen = forkSession(controller.config.codexHome, file);
-        } catch (error) {
-          controller.show({
-            kind: "notice",
-            text: `cannot fork: ${(error as Error).message}`,
-            tone: "error",
-          });
-          return;
-        }
+      let source: ResumeSource;
+      try {
+        // Forked when asked, then locked: refused while another process records it.
+        source = controller.openStored(file, pick.fork);
+      } catch (error) {
+        controller.show({ kind: "notice", text: (error as Error).message, tone: "error" });
+        return;
       }
-      void resumeWithSafeguard(ctx, chosen, () => {}).then(() => pick.onOpened?.());
+      void resumeWithSafeguard(ctx, source, () => {}).then(() => pick.onOpened?.());
     },
   });
 }
 
 /**
- * Resumes `file`; a session larger than the context window first asks "compact or abort". `onAbort` runs when
+ * Resumes `source` (opened and locked already); a session larger than the context window first asks "compact or abort". `onAbort` runs when
  * the user aborts (startup resume quits; `/resume` keeps the current session).
  */
 export async function resumeWithSafeguard(
   ctx: CommandContext,
-  file: SessionFile,
+  source: ResumeSource,
   onAbort: () => void,
 ): Promise<void> {
   const { controller } = ctx;
   let prepared: Awaited<ReturnType<TuiController["prepareResume"]>>;
   try {
-    prepared = await controller.prepareResume(file);
+    prepared = await controller.prepareResume(source);
   } catch (error) {
     controller.show({ kind: "notice", text: (error as Error).message, tone: "error" });
     onAbort();

@@ -1,5 +1,5 @@
 // How each transcript cell looks, as styled lines (pure): Codex's layout of bullets and `└` output trees.
-import { commandText } from "../../command-text.ts";
+import { commandText } from "../../common/command-text.ts";
 import type { Cell } from "../state/transcript.ts";
 import { renderMarkdown } from "./markdown.ts";
 import { indent, line, plain, type StyledLine, span, truncated } from "./styled.ts";

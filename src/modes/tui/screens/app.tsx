@@ -2,8 +2,8 @@
 // cells, the working indicator, then the composer or whichever overlay is open, and the footer.
 import { Box, Static, Text, useApp, useStdout } from "ink";
 import { useEffect, useReducer, useRef, useState } from "react";
-import type { SessionFile } from "../../../session/find.ts";
-import { imageDataUrl, pastedImagePaths } from "../../images.ts";
+import type { ResumeSource } from "../../../core/resume.ts";
+import { imageDataUrl, pastedImagePaths } from "../../common/images.ts";
 import { type ApprovalBroker, type ApprovalView, approvalKey, approvalSummary } from "../input/approvals.ts";
 import {
   type CommandContext,
@@ -43,8 +43,8 @@ export interface AppProps {
   initialPrompt?: string;
   /** Images (`data:` URLs, `-i`) sent with the first prompt. */
   initialImages?: string[];
-  /** `codex-litellm resume`: the session to open first. */
-  resume?: SessionFile;
+  /** `codex-litellm resume` / `fork ID`: the session to open first (forked and locked already). */
+  resume?: ResumeSource;
   /** `codex-litellm resume` / `fork` without a session: open the session picker first. */
   pick?: { fork: boolean; includeNonInteractive: boolean };
   /** Warnings from start-up (config, sandbox), shown under the header. */

@@ -1,7 +1,7 @@
 // `codex-litellm login` in a terminal: the first-run setup screens in login mode (see setup-screen.tsx).
 import { render } from "ink";
 import type { ResolvedConfig } from "../../../config/types.ts";
-import type { LoginAnswers } from "../../login.ts";
+import type { LoginAnswers } from "../../common/login.ts";
 import { Onboarding } from "./setup-screen.tsx";
 
 /** The checked URL and key (and a model when one was picked), or undefined when the user quit. */

@@ -5,6 +5,7 @@
 import type { ApprovalPolicy, ResolvedConfig, SandboxMode } from "../../../config/types.ts";
 import { saveModelChoice } from "../../../config/writer.ts";
 import type { AgentSession, PreparedResume } from "../../../core/agent-session.ts";
+import type { ResumeSource } from "../../../core/resume.ts";
 import type { ModelInfo } from "../../../gateway/discovery.ts";
 import type { McpServerStatus } from "../../../mcp/index.ts";
 import type { AgentEvent, SessionInfo } from "../../../protocol/events.ts";
@@ -219,9 +220,14 @@ export class TuiController {
     this.announce();
   }
 
+  /** A session chosen in a picker, forked when asked and locked (AgentSession.openStored). */
+  openStored(file: SessionFile, fork = false): ResumeSource {
+    return this.session.openStored(file, fork);
+  }
+
   /** Reads a stored session and measures it against the window; changes nothing yet. */
-  prepareResume(file: SessionFile): Promise<PreparedResume> {
-    return this.session.prepareResume(file);
+  prepareResume(source: ResumeSource): Promise<PreparedResume> {
+    return this.session.prepareResume(source);
   }
 
   /** A prepared resume the user aborted: its session is free for others again. */

@@ -3,7 +3,7 @@
 // command) are `live` and drawn below them until they finish.
 import { describeContinue } from "../../../agent/auto-continue.ts";
 import type { AgentEvent, FileChange, PlanStep, SessionInfo } from "../../../protocol/events.ts";
-import { retryText } from "../../retry-text.ts";
+import { retryText } from "../../common/retry-text.ts";
 import type { FileDiff } from "../render/diff.ts";
 import type { StyledLine } from "../render/styled.ts";
 

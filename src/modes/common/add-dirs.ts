@@ -1,8 +1,8 @@
 // `--add-dir DIR`: more writable roots for this run, beside `[sandbox_workspace_write] writable_roots`.
 import { statSync } from "node:fs";
 import { resolve } from "node:path";
-import type { ResolvedConfig } from "../config/types.ts";
-import { UserError } from "../util/errors.ts";
+import type { ResolvedConfig } from "../../config/types.ts";
+import { UserError } from "../../util/errors.ts";
 
 export function withAddedDirs(config: ResolvedConfig, dirs: string[], cwd: string): ResolvedConfig {
   if (dirs.length === 0) return config;

@@ -1,7 +1,7 @@
 // `review` / `exec review` / `/review`: a code review of uncommitted changes, of the branch against a base, or
 // of one commit. The diff goes to the model with review instructions; the run is read-only (no edits).
 import { execFileSync } from "node:child_process";
-import { UserError } from "../util/errors.ts";
+import { UserError } from "../../util/errors.ts";
 
 export interface ReviewTarget {
   /** Staged, unstaged and untracked changes (the default). */

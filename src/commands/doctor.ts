@@ -9,6 +9,7 @@ import { readLayers } from "../config/layers.ts";
 import { loadConfig } from "../config/load.ts";
 import { isTable, parseOverride } from "../config/overrides.ts";
 import type { CliOverrides, ResolvedConfig } from "../config/types.ts";
+import { modelsCacheFile } from "../core/setup.ts";
 import { createGateway } from "../gateway/client.ts";
 import { discoverModels, type ModelInfo } from "../gateway/discovery.ts";
 import { providerProblem } from "../gateway/first-contact.ts";
@@ -18,7 +19,6 @@ import { detectSandbox } from "../tools/sandbox/detect.ts";
 import { thousands } from "../util/format.ts";
 import { redactUrl } from "../util/redact.ts";
 import { printable } from "../util/terminal-text.ts";
-import { modelsCacheFile } from "./models.ts";
 
 type Status = "ok" | "warn" | "FAIL" | "skip";
 

@@ -16,8 +16,6 @@ export interface ModelsOptions extends CliOverrides {
   refresh?: boolean;
 }
 
-export { modelsCacheFile };
-
 export async function runModels(options: ModelsOptions): Promise<number> {
   const config = loadConfig({ cli: options, env: processEnv() });
   const gateway = createGateway({ provider: config.provider });

@@ -1,7 +1,7 @@
 // Images attached to a prompt (`-i FILE`, an image path pasted into the TUI), sent as `data:` URLs.
 import { readFileSync, statSync } from "node:fs";
 import { extname, resolve } from "node:path";
-import { UserError } from "../util/errors.ts";
+import { UserError } from "../../util/errors.ts";
 
 const IMAGE_TYPES: Record<string, string> = {
   ".png": "image/png",

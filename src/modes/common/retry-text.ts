@@ -1,6 +1,6 @@
 // How every front end words a retry. An outage (the gateway answered earlier and cannot be reached now) is one
 // countdown, not a line per attempt.
-import type { AgentEvent } from "../protocol/events.ts";
+import type { AgentEvent } from "../../protocol/events.ts";
 
 type RetryEvent = Extract<AgentEvent, { type: "retry" }>;
 

@@ -4,19 +4,19 @@
 // comes from stdin (`--with-api-key`), never from argv.
 
 import { join } from "node:path";
-import { processEnv } from "../config/env.ts";
-import { DEFAULT_PROVIDER_ID } from "../config/index.ts";
-import { loadConfig } from "../config/load.ts";
-import { normalizeBaseUrl } from "../config/provider.ts";
-import type { ProviderConfig, ResolvedConfig } from "../config/types.ts";
-import { removeDotEnvValues, saveDotEnvValues, saveRootKeys } from "../config/writer.ts";
-import { createGateway } from "../gateway/client.ts";
-import { discoverModels, type ModelInfo } from "../gateway/discovery.ts";
-import { providerProblem } from "../gateway/first-contact.ts";
-import { closeAgents } from "../gateway/http.ts";
-import { UserError } from "../util/errors.ts";
-import { printable } from "../util/terminal-text.ts";
-import { modelsCacheFile } from "./models.ts";
+import { processEnv } from "../../config/env.ts";
+import { DEFAULT_PROVIDER_ID } from "../../config/index.ts";
+import { loadConfig } from "../../config/load.ts";
+import { normalizeBaseUrl } from "../../config/provider.ts";
+import type { ProviderConfig, ResolvedConfig } from "../../config/types.ts";
+import { removeDotEnvValues, saveDotEnvValues, saveRootKeys } from "../../config/writer.ts";
+import { modelsCacheFile } from "../../core/setup.ts";
+import { createGateway } from "../../gateway/client.ts";
+import { discoverModels, type ModelInfo } from "../../gateway/discovery.ts";
+import { providerProblem } from "../../gateway/first-contact.ts";
+import { closeAgents } from "../../gateway/http.ts";
+import { UserError } from "../../util/errors.ts";
+import { printable } from "../../util/terminal-text.ts";
 
 export interface LoginOptions {
   baseUrl?: string;
@@ -90,7 +90,7 @@ export async function runLogin(options: LoginOptions): Promise<number> {
       );
     }
     // Through the TUI's one entry, so ink and react stay in its chunk.
-    const { askLogin } = await import("./tui/index.tsx");
+    const { askLogin } = await import("../tui/index.tsx");
     answers = await askLogin(config);
     if (!answers) return 1;
   } else {
