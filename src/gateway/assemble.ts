@@ -54,11 +54,12 @@ function reasoningText(value: unknown): string {
 }
 
 export class ChunkAssembler {
-  private text = "";
-  private rawText = "";
+  /** The content as sent, in pieces (joined once, when it is replayed): a long answer comes in ~100k deltas. */
+  private readonly rawParts: string[] = [];
   private readonly filter = new ContentFilter();
-  private reasoning = "";
-  private reasoningContent: string | undefined;
+  private readonly reasoningParts: string[] = [];
+  /** `reasoning_content` in pieces; undefined until a delta carries the key (even empty). */
+  private reasoningContent: string[] | undefined;
   private thinkingBlocks: ThinkingBlock[] = [];
   private reasoningDetails: unknown[] = [];
   private slots: ToolSlot[] = [];
@@ -112,7 +113,7 @@ export class ChunkAssembler {
         : "");
     // DeepSeek wants `reasoning_content` back on tool-call turns even when it was empty: keep the key's presence.
     if (typeof delta.reasoning_content === "string") {
-      this.reasoningContent = (this.reasoningContent ?? "") + delta.reasoning_content;
+      (this.reasoningContent ??= []).push(delta.reasoning_content);
     }
     const blockText = Array.isArray(delta.thinking_blocks)
       ? this.mergeThinkingBlocks(delta.thinking_blocks)
@@ -127,17 +128,14 @@ export class ChunkAssembler {
   }
 
   private pushText(raw: string): void {
-    this.rawText += raw;
+    this.rawParts.push(raw);
     const out = this.filter.push(raw);
     if (out.reasoning) this.addReasoning(out.reasoning);
-    if (out.text) {
-      this.text += out.text;
-      this.emit({ type: "text_delta", delta: out.text });
-    }
+    if (out.text) this.emit({ type: "text_delta", delta: out.text });
   }
 
   private addReasoning(text: string): void {
-    this.reasoning += text;
+    this.reasoningParts.push(text);
     this.emit({ type: "reasoning_delta", delta: text });
   }
 
@@ -242,21 +240,25 @@ export class ChunkAssembler {
     // Calls written as text (Harmony, Kimi XML) are bounded by the response's size only: checked whole here.
     for (const [i, call] of filtered.calls.entries())
       toolCalls.push(this.bounded({ id: `call_text_${i}_${stamp}`, ...call }));
-    const text = filtered.filtered ? filtered.text : this.text + filtered.flushed.text;
+    const text = filtered.text;
+    const reasoning = this.reasoningParts.join("");
     // gpt-oss sometimes puts the shell call's JSON in its reasoning and returns nothing else.
     if (!toolCalls.length && !text.trim()) {
-      const hidden = callFromReasoning(this.reasoning);
+      const hidden = callFromReasoning(reasoning);
       if (hidden) toolCalls.push(this.bounded({ id: `call_reasoning_${stamp}`, ...hidden }));
     }
     const response: ModelResponse = {
       text,
-      reasoning: this.reasoning,
+      reasoning,
       toolCalls,
       finishReason: this.finishReason,
     };
     // Inline reasoning is replayed as sent (MiniMax needs its `<think>` text back); Harmony tokens never are.
-    if (filtered.replayRaw && this.rawText !== text) response.rawContent = this.rawText;
-    if (this.reasoningContent !== undefined) response.reasoningContent = this.reasoningContent;
+    if (filtered.replayRaw) {
+      const raw = this.rawParts.join("");
+      if (raw !== text) response.rawContent = raw;
+    }
+    if (this.reasoningContent !== undefined) response.reasoningContent = this.reasoningContent.join("");
     if (this.thinkingBlocks.length) response.thinkingBlocks = this.thinkingBlocks;
     if (this.reasoningDetails.length) response.reasoningDetails = this.reasoningDetails;
     if (this.usage) response.usage = this.usage;

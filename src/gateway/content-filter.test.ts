@@ -30,6 +30,13 @@ function assemble(contents: string[]) {
 }
 
 describe("inline <think>", () => {
+  test("whitespace before a leading <think> is not shown; after shown text it is kept", () => {
+    assert.deepEqual(run(["\n<think>why</think>\n\nThe answer."]).live, "The answer.");
+    // Blank text so far still counts as nothing shown.
+    assert.deepEqual(run([" ", "\n<think>why</think>\n\nThe answer."]).live, " The answer.");
+    assert.deepEqual(run(["Hello", "<think>why</think> world"]).live, "Hello world");
+  });
+
   test("split across chunks at every position, reasoning never leaks into the answer", () => {
     const whole = "<think>plan the work</think>The answer.";
     for (let i = 1; i < whole.length; i++) {
@@ -139,5 +146,23 @@ describe("gpt-oss Harmony leaks", () => {
       a.finish().toolCalls.map((c) => [c.name, c.arguments]),
       [["shell", '{"cmd": "ls"}']],
     );
+  });
+});
+
+describe("assembled from many deltas", () => {
+  test("the answer, its raw text and the reasoning come back whole; an empty reasoning_content is kept", () => {
+    const a = new ChunkAssembler(() => {});
+    const pieces = ["<think>", "a ", "plan", "</think>", "The ", "answer", "."];
+    a.push({ choices: [{ index: 0, delta: { content: "", reasoning_content: "" } }] });
+    for (const content of pieces) a.push({ choices: [{ index: 0, delta: { content } }] });
+    a.push({ choices: [{ index: 0, delta: {}, finish_reason: "stop" }] });
+    const response = a.finish();
+    assert.equal(response.text, "The answer.");
+    assert.equal(response.reasoning, "a plan");
+    assert.equal(response.rawContent, pieces.join(""));
+    assert.equal(response.reasoningContent, "");
+    const plain = new ChunkAssembler(() => {});
+    plain.push({ choices: [{ index: 0, delta: { content: "no reasoning" }, finish_reason: "stop" }] });
+    assert.equal(plain.finish().reasoningContent, undefined);
   });
 });

@@ -39,8 +39,10 @@ export class ContentFilter {
   private inThink = false;
   private harmony = false;
   private harmonyRaw = "";
-  /** Text shown so far, kept to find Kimi-style calls at the end. */
-  private shown = "";
+  /** Text shown so far, in pieces (joined at the end, to find Kimi-style calls): ~100k for a long answer. */
+  private readonly shown: string[] = [];
+  /** Nothing but whitespace shown yet. */
+  private shownBlank = true;
   private thought = "";
 
   /** Feeds raw content; returns what may be shown now. Fast path: plain text with no `<` passes straight on. */
@@ -52,7 +54,7 @@ export class ContentFilter {
     let input = this.pending + chunk;
     this.pending = "";
     if (!this.inThink && !input.includes("<")) {
-      this.shown += input;
+      this.show(input);
       return { text: input, reasoning: "" };
     }
     let text = "";
@@ -91,10 +93,16 @@ export class ContentFilter {
       break;
     }
     // The usual inline-think shape starts with whitespace before `<think>`; do not show it.
-    if (!this.shown.trim() && reasoning) text = text.trimStart();
-    this.shown += text;
+    if (this.shownBlank && reasoning) text = text.trimStart();
+    this.show(text);
     this.thought += reasoning;
     return { text, reasoning };
+  }
+
+  private show(text: string): void {
+    if (!text) return;
+    this.shown.push(text);
+    if (this.shownBlank && text.trim()) this.shownBlank = false;
   }
 
   /** Flushes held-back text and parses what was buffered. `text` is the complete cleaned answer. */
@@ -109,12 +117,12 @@ export class ContentFilter {
     if (this.pending) {
       if (this.inThink) flushed.reasoning = this.pending;
       else flushed.text = this.pending;
-      this.shown += flushed.text;
+      this.show(flushed.text);
       this.thought += flushed.reasoning;
       this.pending = "";
     }
     const calls: TextCall[] = [];
-    let text = this.shown;
+    let text = this.shown.join("");
     if (this.harmony) {
       const parsed = parseHarmony(this.harmonyRaw);
       flushed.reasoning += parsed.reasoning;
