@@ -113,7 +113,8 @@ export class ChunkAssembler {
         : "");
     // DeepSeek wants `reasoning_content` back on tool-call turns even when it was empty: keep the key's presence.
     if (typeof delta.reasoning_content === "string") {
-      (this.reasoningContent ??= []).push(delta.reasoning_content);
+      this.reasoningContent ??= [];
+      this.reasoningContent.push(delta.reasoning_content);
     }
     const blockText = Array.isArray(delta.thinking_blocks)
       ? this.mergeThinkingBlocks(delta.thinking_blocks)
