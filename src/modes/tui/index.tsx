@@ -26,6 +26,7 @@ import { readPromptHistory } from "./state/history.ts";
 
 export { askLogin };
 
+import { createScrollback } from "./screens/scrollback.ts";
 import { Onboarding } from "./screens/setup-screen.tsx";
 import { TrustScreen } from "./screens/trust-screen.tsx";
 import {
@@ -212,9 +213,11 @@ async function runTuiLocked(
   warn = (message) => controller.warn(message);
   tuiLog.note("tui.start", { cwd, model: model ?? null, resume: resume?.file.id ?? null });
 
+  const scrollback = createScrollback(process.stdout);
   const instance = render(
     <App
       controller={controller}
+      scrollback={scrollback}
       broker={broker}
       history={readPromptHistory(config.codexHome)}
       initialPrompt={options.prompt}
@@ -227,7 +230,7 @@ async function runTuiLocked(
       }
       notices={early}
     />,
-    RENDER_OPTIONS,
+    { ...RENDER_OPTIONS, stdout: scrollback.stdout },
   );
   // SIGTERM, SIGHUP, SIGQUIT or a SIGINT from outside (Ctrl-C is a key here): end what runs as Esc does,
   // wait for its `turn_aborted`, then leave as /quit does, with exit code 128 + N.

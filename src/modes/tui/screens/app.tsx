@@ -24,7 +24,8 @@ import type { TuiController } from "../state/controller.ts";
 import { ctrlC, PromptQueue, queuesWhileBusy, quitArmed } from "../state/prompt-queue.ts";
 import type { Cell } from "../state/transcript.ts";
 import { emptyTranscript, reduceTranscript } from "../state/transcript.ts";
-import { Lines, Rows, useColumns } from "./lines.tsx";
+import { Lines, Rows, scrollbackText, useColumns } from "./lines.tsx";
+import type { Scrollback } from "./scrollback.ts";
 import {
   ApprovalOverlay,
   Composer,
@@ -49,6 +50,8 @@ export interface AppProps {
   pick?: { fork: boolean; includeNonInteractive: boolean };
   /** Warnings from start-up (config, sandbox), shown under the header. */
   notices?: string[];
+  /** Prints finished cells for <Static> without Ink drawing them (scrollback.ts). */
+  scrollback?: Pick<Scrollback, "marker">;
 }
 
 /**
@@ -330,11 +333,19 @@ export function App(props: AppProps) {
     (pending ? 20 : overlay.current ? 16 : 0);
   const liveRows = Math.max(3, termRows - below);
 
-  // Finished cells are drawn once, as one text of rows already wrapped to the width: Ink neither measures
-  // nor wraps them, and keeps them for its full redraw (a terminal made shorter than the live area).
+  // Finished cells are drawn once, as one text of rows already wrapped to the width; Ink keeps them for its
+  // full redraw (a terminal made shorter than the live area). Through `scrollback`, Ink handles a one-line
+  // marker for each and the text takes its place on the way to the terminal.
+  const { scrollback } = props;
   const staticCells = (
     <Static items={transcript.done}>
-      {(cell) => <Lines key={cell.id} lines={cellLines(cell)} marginBottom={1} />}
+      {(cell) =>
+        scrollback ? (
+          <Text key={cell.id}>{scrollback.marker(scrollbackText(cellLines(cell), width))}</Text>
+        ) : (
+          <Lines key={cell.id} lines={cellLines(cell)} marginBottom={1} />
+        )
+      }
     </Static>
   );
   if (exiting) return staticCells;

@@ -22,3 +22,13 @@ export function Rows({ rows, marginBottom = 0 }: { rows: StyledLine[]; marginBot
 export function Lines({ lines, marginBottom = 0 }: { lines: StyledLine[]; marginBottom?: number }) {
   return <Rows rows={wrapLines(lines, useColumns())} marginBottom={marginBottom} />;
 }
+
+/**
+ * A finished cell as the terminal's scrollback keeps it, in place of its marker line (scrollback.ts): its rows
+ * wrapped to the width, spaces at the end of a row dropped (as Ink drops them), then the newline that leaves
+ * a blank line after the marker's own.
+ */
+export function scrollbackText(lines: StyledLine[], columns: number): string {
+  const rows = wrapLines(lines, columns);
+  return `${rows.length === 0 ? "" : rowsText(rows).replace(/ +$/gm, "")}\n`;
+}
