@@ -54,8 +54,6 @@ function reasoningText(value: unknown): string {
 }
 
 export class ChunkAssembler {
-  /** The content as sent, in pieces (joined once, when it is replayed): a long answer comes in ~100k deltas. */
-  private readonly rawParts: string[] = [];
   private readonly filter = new ContentFilter();
   private readonly reasoningParts: string[] = [];
   /** `reasoning_content` in pieces; undefined until a delta carries the key (even empty). */
@@ -129,7 +127,6 @@ export class ChunkAssembler {
   }
 
   private pushText(raw: string): void {
-    this.rawParts.push(raw);
     const out = this.filter.push(raw);
     if (out.reasoning) this.addReasoning(out.reasoning);
     if (out.text) this.emit({ type: "text_delta", delta: out.text });
@@ -256,7 +253,7 @@ export class ChunkAssembler {
     };
     // Inline reasoning is replayed as sent (MiniMax needs its `<think>` text back); Harmony tokens never are.
     if (filtered.replayRaw) {
-      const raw = this.rawParts.join("");
+      const raw = this.filter.rawText();
       if (raw !== text) response.rawContent = raw;
     }
     if (this.reasoningContent !== undefined) response.reasoningContent = this.reasoningContent.join("");

@@ -161,6 +161,14 @@ describe("assembled from many deltas", () => {
     assert.equal(response.reasoning, "a plan");
     assert.equal(response.rawContent, pieces.join(""));
     assert.equal(response.reasoningContent, "");
+    // Plain pieces first, then a think block: the raw content still holds every piece in order.
+    const late = new ChunkAssembler(() => {});
+    const later = ["Plain ", "start. ", "<thi", "nk>why</think>", " End."];
+    for (const content of later) late.push({ choices: [{ index: 0, delta: { content } }] });
+    late.push({ choices: [{ index: 0, delta: {}, finish_reason: "stop" }] });
+    const lateResponse = late.finish();
+    assert.equal(lateResponse.rawContent, later.join(""));
+    assert.equal(lateResponse.reasoning, "why");
     const plain = new ChunkAssembler(() => {});
     plain.push({ choices: [{ index: 0, delta: { content: "no reasoning" }, finish_reason: "stop" }] });
     assert.equal(plain.finish().reasoningContent, undefined);

@@ -45,8 +45,15 @@ export class ContentFilter {
   private shownBlank = true;
   private thought = "";
 
+  /**
+   * The content as sent, in pieces; undefined while every piece took the fast path, when it is `shown` (a long
+   * plain answer is kept once, not twice).
+   */
+  private raw: string[] | undefined;
+
   /** Feeds raw content; returns what may be shown now. Fast path: plain text with no `<` passes straight on. */
   push(chunk: string): FilterOutput {
+    if (this.raw) this.raw.push(chunk);
     if (this.harmony) {
       this.harmonyRaw += chunk;
       return { text: "", reasoning: "" };
@@ -57,6 +64,8 @@ export class ContentFilter {
       this.show(input);
       return { text: input, reasoning: "" };
     }
+    // The first piece off the fast path: everything before it was shown as it came.
+    if (!this.raw) this.raw = [...this.shown, chunk];
     let text = "";
     let reasoning = "";
     while (input) {
@@ -97,6 +106,11 @@ export class ContentFilter {
     this.show(text);
     this.thought += reasoning;
     return { text, reasoning };
+  }
+
+  /** All the content pushed, as it came. */
+  rawText(): string {
+    return (this.raw ?? this.shown).join("");
   }
 
   private show(text: string): void {
