@@ -155,6 +155,11 @@ describe("opening it: the lock goes on the file recorded into", () => {
     const source = openResume(home, file, { record: false });
     assert.equal(source.lock, undefined);
     assert.deepEqual(files(home), before);
+    // Nor is a fork written: the run continues the original's history in memory.
+    const forked = openResume(home, file, { fork: true, record: false });
+    assert.equal(forked.file, file);
+    assert.equal(forked.lock, undefined);
+    assert.deepEqual(files(home), before);
   });
 
   test("a lock that cannot be written is a warning naming the session", () => {

@@ -8,7 +8,7 @@
 // The lock rule: a process locks the rollout it will append to, whatever brought it there. Resuming in place,
 // that is the stored session; forking, it is the fork (a new file, but one a second `resume <fork id>` must
 // not write into at the same time); the original a fork was copied from is only read, never locked. A process
-// that records nothing (`exec --ephemeral`) takes no lock and is refused by none.
+// that records nothing (`exec --ephemeral`) writes no fork, takes no lock and is refused by none.
 import type { SessionFile } from "../session/find.ts";
 import { findLatestSession, findSessionById } from "../session/find.ts";
 import { forkSession } from "../session/fork.ts";
@@ -78,8 +78,9 @@ export function openResume(
   mode: ResumeMode,
   warn: (message: string) => void = () => {},
 ): ResumeSource {
+  // A process that records nothing writes no fork either: it continues `located`'s history in memory.
+  if (mode.record === false) return { file: located };
   const file = mode.fork ? forkStored(codexHome, located) : located;
-  if (mode.record === false) return { file };
   const lock = tryLockSession(file.path, file.id, (error) =>
     warn(`could not lock session ${file.id} (${error.message})`),
   );

@@ -11,7 +11,12 @@ import { READY, tuiSession } from "../helpers/tui.ts";
 describe("exec fork", () => {
   test("a new session (new id, forked_from_id) with the old history; the original is untouched", async () => {
     const t = await e2e({
-      responses: [{ text: "first answer" }, { text: "forked answer" }, { text: "again" }],
+      responses: [
+        { text: "first answer" },
+        { text: "forked answer" },
+        { text: "ephemeral answer" },
+        { text: "again" },
+      ],
     });
     try {
       const first = await t.run(["exec", "--json", "-m", "sim-model", "remember the word kiwi"]);
@@ -41,6 +46,25 @@ describe("exec fork", () => {
       const sent = t.chatBodies()[1].messages.map((m: any) => m.content);
       assert.ok(sent.includes("remember the word kiwi"), "the old history is sent");
       assert.equal(sent.at(-1), "which word?");
+
+      // --ephemeral writes nothing, a fork included: a new id, the old history, no file.
+      const count = listRollouts(t.ws.home).length;
+      const ephemeral = await t.run([
+        "exec",
+        "fork",
+        "--ephemeral",
+        "--json",
+        original,
+        "kiwi?",
+        "-m",
+        "sim-model",
+      ]);
+      assert.equal(ephemeral.code, 0, ephemeral.stderr);
+      const ephemeralId = jsonLines(ephemeral.stdout)[0].thread_id as string;
+      assert.ok(ephemeralId !== original && ephemeralId !== forkId, ephemeralId);
+      assert.equal(listRollouts(t.ws.home).length, count, "no fork file");
+      const ephemeralSent = t.chatBodies()[2].messages.map((m: any) => m.content);
+      assert.ok(ephemeralSent.includes("remember the word kiwi"), "the old history is sent");
 
       const last = await t.run(["exec", "fork", "--last", "and again?", "-m", "sim-model"]);
       assert.equal(last.code, 0, last.stderr);

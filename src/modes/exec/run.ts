@@ -156,10 +156,13 @@ async function runLocked(
       "no model configured: pass -m MODEL, or set `model` in config.toml (run `codex-litellm models` to list the gateway's models)",
     );
   }
-  // Every check passed: now the fork is written and locked; its first record names the new id.
+  // Every check passed: now the fork is written and locked; its first record names the new id. With
+  // --ephemeral nothing is written: the fork is the history read, under a new id, in memory only.
   if (resuming?.mode.fork) {
     resumed = open(resuming.located);
-    if (resumed) rollout = readResumed(resumed, readOptions);
+    if (resuming.mode.record === false) {
+      if (rollout?.meta) rollout = { ...rollout, meta: { ...rollout.meta, id: uuidv7() } };
+    } else if (resumed) rollout = readResumed(resumed, readOptions);
   }
 
   const color =
