@@ -87,6 +87,17 @@ test("the resume safeguard: a session larger than the window is measured, locked
     assert.ok(existsSync(lockPath(file.path)), "locked while the user decides");
     small.session.discardResume(prepared);
     assert.ok(!existsSync(lockPath(file.path)), "free again once aborted");
+    assert.ok(existsSync(file.path), "the stored session stays");
+
+    // A fork made for a resume the user aborts is removed again, lock and all.
+    const forked = await small.session.prepareResume(small.session.openStored(file, true));
+    assert.equal(forked.tooBig, true);
+    assert.notEqual(forked.file.path, file.path);
+    assert.ok(existsSync(forked.file.path) && existsSync(lockPath(forked.file.path)));
+    small.session.discardResume(forked);
+    assert.ok(!existsSync(forked.file.path), "the abandoned fork is gone");
+    assert.ok(!existsSync(lockPath(forked.file.path)));
+    assert.ok(existsSync(file.path));
 
     const again = await small.session.prepareResume(small.session.openStored(file));
     small.session.applyResume(again);

@@ -29,7 +29,7 @@ import { requiredFailure, startMcpServers } from "./mcp-setup.ts";
 import { turnNotifier } from "./notify.ts";
 import { type InitialContext, permissionsUpdate } from "./permissions.ts";
 import { openRecorder, recordPrompt, sandboxPolicyRecord } from "./recording.ts";
-import { openResume, type ResumeSource, readResumed } from "./resume.ts";
+import { discardSource, openResume, type ResumeSource, readResumed } from "./resume.ts";
 import {
   agentInstructions,
   contextWindowFor,
@@ -75,6 +75,8 @@ export interface PreparedResume {
   lock?: SessionLock;
   /** The agent that measured it, the one used once applied. */
   readonly agent?: Agent;
+  /** Where it came from (file, lock, whether this process forked it). */
+  readonly source: ResumeSource;
 }
 
 /**
@@ -346,7 +348,7 @@ export class AgentSession {
       try {
         rollout = readResumed(file);
       } catch (error) {
-        lock?.release();
+        discardSource(source);
         throw error;
       }
     }
@@ -357,12 +359,12 @@ export class AgentSession {
         : this.contextWindow;
     const agent = this.buildAgent(rollout.history, rollout.usage, model, contextWindow);
     const used = agent?.contextUsed() ?? 0;
-    return { file, rollout, model, contextWindow, used, tooBig: used > contextWindow, lock, agent };
+    return { file, rollout, model, contextWindow, used, tooBig: used > contextWindow, lock, agent, source };
   }
 
-  /** A prepared resume the user aborted: its session is free for others again. */
+  /** A prepared resume the user aborted: its session is free for others again, and a fork made for it gone. */
   discardResume(prepared: PreparedResume): void {
-    if (prepared.file.path !== this.resumePath) prepared.lock?.release();
+    if (prepared.file.path !== this.resumePath) discardSource(prepared.source);
   }
 
   /** Switches to a prepared session: its history feeds the next turn, new records append to its file. */

@@ -9,6 +9,7 @@
 // that is the stored session; forking, it is the fork (a new file, but one a second `resume <fork id>` must
 // not write into at the same time); the original a fork was copied from is only read, never locked. A process
 // that records nothing (`exec --ephemeral`) writes no fork, takes no lock and is refused by none.
+import { rmSync } from "node:fs";
 import type { SessionFile } from "../session/find.ts";
 import { findLatestSession, findSessionById } from "../session/find.ts";
 import { forkSession } from "../session/fork.ts";
@@ -38,6 +39,8 @@ export interface ResumeMode {
 export interface ResumeSource {
   file: SessionFile;
   lock?: SessionLock;
+  /** `file` is a fork this process just wrote: `discardSource` removes it again. */
+  forked?: boolean;
 }
 
 /** The rollout to resume. Throws a UserError (exit 1) when there is none. Writes nothing. */
@@ -84,7 +87,16 @@ export function openResume(
   const lock = tryLockSession(file.path, file.id, (error) =>
     warn(`could not lock session ${file.id} (${error.message})`),
   );
-  return { file, lock };
+  return mode.fork ? { file, lock, forked: true } : { file, lock };
+}
+
+/**
+ * A source that will not be continued (the user aborted the resume, or it could not be read): its lock is
+ * released, and a fork made for it is removed, so an abandoned fork leaves no session behind.
+ */
+export function discardSource(source: ResumeSource): void {
+  source.lock?.release();
+  if (source.forked) rmSync(source.file.path, { force: true });
 }
 
 /** A copy of `from` under a new id (the original is only read). Throws a UserError when it cannot be made. */
