@@ -144,6 +144,19 @@ describe("unknown keys", () => {
     );
   });
 
+  test("-c keys are checked too: a warning naming the override, or with --strict-config an error", () => {
+    const known = ["telemetry.enabled=false", 'model_providers.x.stream_mode="auto"'];
+    const c = load({}, { configOverrides: ["modle=1", ...known, "history.max_byte=1"] });
+    assert.deepEqual(c.warnings, [
+      "ignoring 2 unrecognized configuration setting(s): `modle` (-c modle), `history.max_byte` (-c history.max_byte)",
+    ]);
+    assert.throws(
+      () => load({}, { configOverrides: ["context_length=5", "modle=1"], strictConfig: true }),
+      /-c modle: unknown configuration field `modle`$/,
+    );
+    assert.deepEqual(load({}, { configOverrides: known, strictConfig: true }).warnings, []);
+  });
+
   test("Codex's documented keys and ours are known; ours in config.toml earn a hint to move them", () => {
     const codex =
       'notify = ["x"]\ndeveloper_instructions = "d"\nhide_agent_reasoning = true\nshow_raw_agent_reasoning = false\n' +

@@ -4,7 +4,7 @@ import { codexHome, type Env, homeDir, loadDotEnv, processEnv } from "./env.ts";
 import { keyPositionInFile, ownKeysIn, unknownKeys } from "./known-keys.ts";
 import { type ConfigSource, OWN_CONFIG_FILE, readLayers } from "./layers.ts";
 import { readModelProfiles } from "./model-profiles.ts";
-import { applyOverride, parseOverride } from "./overrides.ts";
+import { applyOverride, type ParsedOverride, parseOverride, type TomlTable } from "./overrides.ts";
 import { findGitRoot } from "./project-doc.ts";
 import { resolveProvider } from "./provider.ts";
 import {
@@ -55,7 +55,12 @@ export function loadConfig(opts: LoadConfigOptions): ResolvedConfig {
   });
   if (opts.cli.telemetry !== undefined) applyOverride(merged, ["telemetry", "enabled"], opts.cli.telemetry);
 
-  const warnings: string[] = [...notices, ...checkKeys(sources, opts.cli.strictConfig === true)];
+  const strict = opts.cli.strictConfig === true;
+  const warnings: string[] = [
+    ...notices,
+    ...checkKeys(sources, strict),
+    ...checkOverrideKeys(overrides, strict),
+  ];
   const r = new TableReader(merged);
   const provider = resolveProvider(r, env, configPath, warnings);
 
@@ -190,6 +195,23 @@ function checkKeys(sources: ConfigSource[], strict: boolean): string[] {
     );
   }
   return out;
+}
+
+/** `-c` keys checked as a file's are: a warning naming the unknown ones, or with `strict` an error. */
+function checkOverrideKeys(overrides: ParsedOverride[], strict: boolean): string[] {
+  const found: string[] = [];
+  for (const override of overrides) {
+    const table: TomlTable = {};
+    applyOverride(table, override.path, override.value);
+    for (const path of unknownKeys(table)) {
+      if (strict)
+        throw new ConfigError(`-c ${override.key}: unknown configuration field \`${path.join(".")}\``);
+      found.push(`\`${path.join(".")}\` (-c ${override.key})`);
+    }
+  }
+  return found.length > 0
+    ? [`ignoring ${found.length} unrecognized configuration setting(s): ${found.join(", ")}`]
+    : [];
 }
 
 function optionalPath(p: string | undefined, base: string, env: Env): string | undefined {
