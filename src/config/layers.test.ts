@@ -144,7 +144,7 @@ describe("unknown keys", () => {
     );
   });
 
-  test("-c keys are checked too: a warning naming the override, or with --strict-config an error", () => {
+  test("-c keys are checked too: a warning naming the override, or with --strict-config Codex's error", () => {
     const known = ["telemetry.enabled=false", 'model_providers.x.stream_mode="auto"'];
     const c = load({}, { configOverrides: ["modle=1", ...known, "history.max_byte=1"] });
     assert.deepEqual(c.warnings, [
@@ -152,7 +152,7 @@ describe("unknown keys", () => {
     ]);
     assert.throws(
       () => load({}, { configOverrides: ["context_length=5", "modle=1"], strictConfig: true }),
-      /-c modle: unknown configuration field `modle`$/,
+      /: unknown configuration field `modle` in -c\/--config override$/,
     );
     assert.deepEqual(load({}, { configOverrides: known, strictConfig: true }).warnings, []);
   });

@@ -204,8 +204,9 @@ function checkOverrideKeys(overrides: ParsedOverride[], strict: boolean): string
     const table: TomlTable = {};
     applyOverride(table, override.path, override.value);
     for (const path of unknownKeys(table)) {
+      // Stock Codex's wording.
       if (strict)
-        throw new ConfigError(`-c ${override.key}: unknown configuration field \`${path.join(".")}\``);
+        throw new ConfigError(`unknown configuration field \`${path.join(".")}\` in -c/--config override`);
       found.push(`\`${path.join(".")}\` (-c ${override.key})`);
     }
   }
