@@ -24,7 +24,7 @@ import type { TuiController } from "../state/controller.ts";
 import { ctrlC, PromptQueue, queuesWhileBusy, quitArmed } from "../state/prompt-queue.ts";
 import type { Cell } from "../state/transcript.ts";
 import { emptyTranscript, reduceTranscript } from "../state/transcript.ts";
-import { Lines, Rows, scrollbackText, useColumns } from "./lines.tsx";
+import { Rows, scrollbackText, useColumns } from "./lines.tsx";
 import type { Scrollback } from "./scrollback.ts";
 import {
   ApprovalOverlay,
@@ -51,7 +51,7 @@ export interface AppProps {
   /** Warnings from start-up (config, sandbox), shown under the header. */
   notices?: string[];
   /** Prints finished cells for <Static> without Ink drawing them (scrollback.ts). */
-  scrollback?: Pick<Scrollback, "marker">;
+  scrollback: Pick<Scrollback, "marker">;
 }
 
 /**
@@ -334,18 +334,11 @@ export function App(props: AppProps) {
   const liveRows = Math.max(3, termRows - below);
 
   // Finished cells are drawn once, as one text of rows already wrapped to the width; Ink keeps them for its
-  // full redraw (a terminal made shorter than the live area). Through `scrollback`, Ink handles a one-line
-  // marker for each and the text takes its place on the way to the terminal.
-  const { scrollback } = props;
+  // full redraw (a terminal made shorter than the live area). Ink handles a one-line marker for each and the
+  // text takes its place on the way to the terminal (scrollback.ts).
   const staticCells = (
     <Static items={transcript.done}>
-      {(cell) =>
-        scrollback ? (
-          <Text key={cell.id}>{scrollback.marker(scrollbackText(cellLines(cell), width))}</Text>
-        ) : (
-          <Lines key={cell.id} lines={cellLines(cell)} marginBottom={1} />
-        )
-      }
+      {(cell) => <Text key={cell.id}>{props.scrollback.marker(scrollbackText(cellLines(cell), width))}</Text>}
     </Static>
   );
   if (exiting) return staticCells;
