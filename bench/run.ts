@@ -45,6 +45,9 @@ interface Row {
   note?: string;
 }
 const rows: Row[] = [];
+/** bench/floor.mjs reading the same stream: node:http + eventsource-parser + JSON.parse, no agent. */
+const floorCommand = (baseUrl: string, body: string) =>
+  `${node} ${fileURLToPath(new URL("./floor.mjs", import.meta.url))} ${baseUrl} '${body}'`;
 const lines: string[] = [];
 
 const base = mkdtempSync(join(tmpdir(), "codex-litellm-bench-"));
@@ -130,8 +133,7 @@ try {
       const curl = `curl -sN -X POST -H 'content-type: application/json' -H 'authorization: Bearer sk-bench' --data '${body}' ${sim.baseUrl}/chat/completions`;
       const exec = `${node} ${CLI} exec --skip-git-repo-check -C ${base} -m m go`;
       const rss = join(base, "rss");
-      const floorScript = fileURLToPath(new URL("./floor.mjs", import.meta.url));
-      const floor = `${node} ${floorScript} ${sim.baseUrl} '${body}'`;
+      const floor = floorCommand(sim.baseUrl, body);
       const r = await paired<Timing>(
         () => timed(exec, env, rss),
         () => timed(curl, {}, rss),
@@ -312,7 +314,7 @@ try {
         const curl = `curl -sN -X POST -H 'content-type: application/json' -H 'authorization: Bearer sk-bench' --data '${body}' ${sim.baseUrl}/chat/completions`;
         const curlMs: number[] = [];
         const floorMs: number[] = [];
-        const floor = `${node} ${fileURLToPath(new URL("./floor.mjs", import.meta.url))} ${sim.baseUrl} '${body}'`;
+        const floor = floorCommand(sim.baseUrl, body);
         await timed(curl);
         for (let i = 0; i < 3; i++) {
           curlMs.push(ms((await timed(curl)).wall));
