@@ -56,11 +56,7 @@ export function loadConfig(opts: LoadConfigOptions): ResolvedConfig {
   if (opts.cli.telemetry !== undefined) applyOverride(merged, ["telemetry", "enabled"], opts.cli.telemetry);
 
   const strict = opts.cli.strictConfig === true;
-  const warnings: string[] = [
-    ...notices,
-    ...checkKeys(sources, strict),
-    ...checkOverrideKeys(overrides, strict),
-  ];
+  const warnings: string[] = [...notices, ...checkKeys(sources, overrides, strict)];
   const r = new TableReader(merged);
   const provider = resolveProvider(r, env, configPath, warnings);
 
@@ -170,19 +166,33 @@ function readTrustLevel(r: TableReader, paths: string[]): TrustLevel | undefined
 }
 
 /**
- * Unknown keys of every whole file layered: one warning line naming them, or with `strict` an error naming the
- * first as Codex does (`file:line:col: unknown configuration field \`key\``). codex-litellm's own keys left in
- * config.toml are fine here but make stock Codex warn: one line says where they belong.
+ * Unknown keys of every whole file layered and of every `-c` override: one warning line naming them, or with
+ * `strict` an error naming the first as Codex does (`file:line:col: unknown configuration field \`key\``, or
+ * `… in -c/--config override`). codex-litellm's own keys left in config.toml are fine here but make stock
+ * Codex warn: one line says where they belong.
  */
-function checkKeys(sources: ConfigSource[], strict: boolean): string[] {
+function checkKeys(sources: ConfigSource[], overrides: ParsedOverride[], strict: boolean): string[] {
   const found: string[] = [];
+  const unknown = (path: string[], where: string, error: string) => {
+    if (strict) throw new ConfigError(error);
+    found.push(`\`${path.join(".")}\` (${where})`);
+  };
   for (const source of sources) {
     if (source.within.length > 0) continue;
     for (const path of unknownKeys(source.table)) {
       const where = `${source.path}:${keyPositionInFile(source.path, path)}`;
-      if (strict) throw new ConfigError(`${where}: unknown configuration field \`${path.join(".")}\``);
-      found.push(`\`${path.join(".")}\` (${where})`);
+      unknown(path, where, `${where}: unknown configuration field \`${path.join(".")}\``);
     }
+  }
+  for (const override of overrides) {
+    const table: TomlTable = {};
+    applyOverride(table, override.path, override.value);
+    for (const path of unknownKeys(table))
+      unknown(
+        path,
+        `-c ${override.key}`,
+        `unknown configuration field \`${path.join(".")}\` in -c/--config override`,
+      );
   }
   const out: string[] = [];
   if (found.length > 0)
@@ -195,24 +205,6 @@ function checkKeys(sources: ConfigSource[], strict: boolean): string[] {
     );
   }
   return out;
-}
-
-/** `-c` keys checked as a file's are: a warning naming the unknown ones, or with `strict` an error. */
-function checkOverrideKeys(overrides: ParsedOverride[], strict: boolean): string[] {
-  const found: string[] = [];
-  for (const override of overrides) {
-    const table: TomlTable = {};
-    applyOverride(table, override.path, override.value);
-    for (const path of unknownKeys(table)) {
-      // Stock Codex's wording.
-      if (strict)
-        throw new ConfigError(`unknown configuration field \`${path.join(".")}\` in -c/--config override`);
-      found.push(`\`${path.join(".")}\` (-c ${override.key})`);
-    }
-  }
-  return found.length > 0
-    ? [`ignoring ${found.length} unrecognized configuration setting(s): ${found.join(", ")}`]
-    : [];
 }
 
 function optionalPath(p: string | undefined, base: string, env: Env): string | undefined {
